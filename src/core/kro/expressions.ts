@@ -1,0 +1,157 @@
+/**
+ * `${...}` handling as KRO does it: every string is scanned for `${`; a string that is exactly one
+ * expression is "standalone" and takes the expression's value and type (an integer stays an
+ * integer); otherwise it is a string template whose expressions must all return strings (KRO docs,
+ * concepts/rgd/03-cel-expressions.md: "Expressions in string templates must return strings").
+ *
+ * The evaluator covers the CEL subset the platform's RGD uses with schema data: field paths
+ * (`schema.spec.x`, `schema.metadata.name`, `<resource>.metadata.x` of an already rendered
+ * resource), `string(...)`, string and integer literals. Anything else — notably `<resource>.status`
+ * reads, `?.` and `.orValue()` — is left as written and reported as unresolved.
+ */
+import { ConfigError } from "../errors.js";
+
+export interface Segment {
+  /** Literal text, or the CEL source between `${` and `}`. */
+  text: string;
+  expression: boolean;
+}
+
+/** Splits a string into literal and expression segments; braces and quotes inside CEL are balanced. */
+export function splitExpressions(value: string): Segment[] {
+  const segments: Segment[] = [];
+  let literal = "";
+  let i = 0;
+  while (i < value.length) {
+    if (value[i] === "$" && value[i + 1] === "{") {
+      let depth = 1;
+      let j = i + 2;
+      let quote: string | undefined;
+      while (j < value.length && depth > 0) {
+        const ch = value[j];
+        if (quote) {
+          if (ch === "\\") j++;
+          else if (ch === quote) quote = undefined;
+        } else if (ch === '"' || ch === "'") quote = ch;
+        else if (ch === "{") depth++;
+        else if (ch === "}") depth--;
+        j++;
+      }
+      if (depth > 0) throw new ConfigError(`Unterminated \${ expression in "${value.slice(i, i + 60)}"`);
+      if (literal) segments.push({ text: literal, expression: false });
+      literal = "";
+      segments.push({ text: value.slice(i + 2, j - 1).trim(), expression: true });
+      i = j;
+    } else {
+      literal += value[i];
+      i++;
+    }
+  }
+  if (literal) segments.push({ text: literal, expression: false });
+  return segments;
+}
+
+export function containsExpression(value: string): boolean {
+  return value.includes("${");
+}
+
+/** A value could not be computed from schema data (a status read, an unsupported form). */
+export class Unresolved {
+  constructor(readonly expression: string) {}
+}
+
+export type Scope = Record<string, unknown>;
+
+const PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+function lookupPath(source: string, scope: Scope): unknown {
+  const parts = source.split(".");
+  const root = parts[0] ?? "";
+  // A resource's status only exists in a cluster: KRO evaluates it later, the preview cannot.
+  if (root !== "schema" && parts[1] === "status") return new Unresolved(source);
+  if (!(root in scope)) return new Unresolved(source);
+  let current: unknown = scope[root];
+  for (const part of parts.slice(1)) {
+    if (current === null || typeof current !== "object" || !(part in current)) return new Unresolved(source);
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+function parseStringLiteral(source: string): string | undefined {
+  const m = /^"((?:[^"\\]|\\.)*)"$/.exec(source) ?? /^'((?:[^'\\]|\\.)*)'$/.exec(source);
+  return m ? (m[1] ?? "").replace(/\\(.)/g, "$1") : undefined;
+}
+
+/** Evaluates one CEL expression of the supported subset. */
+export function evaluateExpression(source: string, scope: Scope): unknown {
+  const expr = source.trim();
+  const literal = parseStringLiteral(expr);
+  if (literal !== undefined) return literal;
+  if (/^-?\d+$/.test(expr)) return Number.parseInt(expr, 10);
+  const call = /^string\((.*)\)$/s.exec(expr);
+  if (call) {
+    const inner = evaluateExpression(call[1] ?? "", scope);
+    if (inner instanceof Unresolved) return new Unresolved(expr);
+    if (typeof inner === "object" && inner !== null) return new Unresolved(expr);
+    return String(inner);
+  }
+  if (PATH.test(expr)) return lookupPath(expr, scope);
+  return new Unresolved(expr);
+}
+
+export interface Substitution {
+  value: unknown;
+  unresolved: string[];
+}
+
+/**
+ * Applies KRO's rules to one string value. `where` names the field for error messages.
+ * Standalone: the value (any type). Template: concatenation; a non-string result is an RGD error.
+ */
+export function substituteString(value: string, scope: Scope, where: string): Substitution {
+  if (!containsExpression(value)) return { value, unresolved: [] };
+  const segments = splitExpressions(value);
+  const only = segments[0];
+  if (segments.length === 1 && only?.expression) {
+    const result = evaluateExpression(only.text, scope);
+    if (result instanceof Unresolved) return { value, unresolved: [only.text] };
+    return { value: result, unresolved: [] };
+  }
+  const unresolved: string[] = [];
+  let out = "";
+  for (const segment of segments) {
+    if (!segment.expression) {
+      out += segment.text;
+      continue;
+    }
+    const result = evaluateExpression(segment.text, scope);
+    if (result instanceof Unresolved) {
+      unresolved.push(segment.text);
+      out += `\${${segment.text}}`;
+    } else if (typeof result !== "string") {
+      throw new ConfigError(
+        `${where}: \${${segment.text}} returns ${typeof result} inside a string template; KRO requires a string (wrap it in string())`,
+      );
+    } else {
+      out += result;
+    }
+  }
+  return { value: out, unresolved };
+}
+
+/** Walks any JSON-like value, substituting every string (keys are not scanned: KRO does not either). */
+export function substituteDeep(value: unknown, scope: Scope, where: string, unresolved: string[]): unknown {
+  if (typeof value === "string") {
+    const result = substituteString(value, scope, where);
+    unresolved.push(...result.unresolved);
+    return result.value;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substituteDeep(v, scope, `${where}[${i}]`, unresolved));
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = substituteDeep(v, scope, `${where}.${k}`, unresolved);
+    return out;
+  }
+  return value;
+}
