@@ -1,0 +1,130 @@
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { dirname } from "node:path";
+import { ExternalError, PrerequisiteError } from "../core/errors.js";
+import type { Redactor } from "../core/redact.js";
+
+export interface RunOptions {
+  cwd?: string | undefined;
+  /** Added to (not replacing) the parent's environment. Secrets go here, never into args. */
+  env?: Record<string, string | undefined> | undefined;
+  /** Written to the child's stdin, then closed (e.g. a token for `kubectl create secret --from-file=-`). */
+  input?: string | undefined;
+  /** Every output line is appended here, redacted. */
+  logFile?: string | undefined;
+  /** Called for each complete output line as it arrives (unredacted: parse, don't print). */
+  onLine?: ((line: string, stream: "stdout" | "stderr") => void) | undefined;
+  /**
+   * Aborting asks the child to stop with exactly one SIGINT and then waits for it to exit on its
+   * own. A second interrupt would make terraform abandon its state, so none is ever sent, and the
+   * child is never killed hard.
+   */
+  signal?: AbortSignal | undefined;
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** The child was asked to stop through `signal`. */
+  interrupted: boolean;
+}
+
+export interface ProcessRunner {
+  /** Runs a program directly (never through a shell). A non-zero exit is a result, not an exception. */
+  run(file: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
+}
+
+export function createProcessRunner(redactor: Redactor): ProcessRunner {
+  return {
+    async run(file, args, options = {}) {
+      const { execa } = await import("execa");
+      const log = options.logFile ? openLog(options.logFile) : undefined;
+      log?.write(`$ ${redactor.redact([file, ...args].join(" "))}\n`);
+      const child = execa(file, [...args], {
+        cwd: options.cwd,
+        env: options.env,
+        extendEnv: true,
+        input: options.input,
+        stdin: options.input === undefined ? "ignore" : undefined,
+        reject: false,
+        shell: false,
+        // Own process group: the terminal's Ctrl-C reaches aiplat only, and aiplat forwards exactly one.
+        detached: true,
+        cleanup: false,
+        forceKillAfterDelay: false,
+        stripFinalNewline: false,
+      });
+      let interrupted = false;
+      const onAbort = () => {
+        if (interrupted) return;
+        interrupted = true;
+        child.kill("SIGINT");
+      };
+      if (options.signal?.aborted) onAbort();
+      options.signal?.addEventListener("abort", onAbort);
+      pipeLines(child.stdout, "stdout", options.onLine, log, redactor);
+      pipeLines(child.stderr, "stderr", options.onLine, log, redactor);
+      try {
+        const result = await child;
+        if (result.failed && result.exitCode === undefined && !result.isTerminated) {
+          const cause = result.cause as NodeJS.ErrnoException | undefined;
+          if (cause?.code === "ENOENT") {
+            throw new PrerequisiteError(`${file} was not found on PATH.`, {
+              code: "missing-binary",
+              hint: `Install ${file} and run the command again (aiplat doctor checks every prerequisite).`,
+              cause,
+            });
+          }
+          throw new ExternalError(`Could not run ${file}: ${result.shortMessage}`, { cause: result.cause });
+        }
+        log?.write(`# exit ${result.exitCode ?? "signal"}\n`);
+        return {
+          exitCode: result.exitCode ?? 130,
+          stdout: String(result.stdout ?? ""),
+          stderr: String(result.stderr ?? ""),
+          interrupted,
+        };
+      } finally {
+        options.signal?.removeEventListener("abort", onAbort);
+        await closeLog(log);
+      }
+    },
+  };
+}
+
+function openLog(path: string): WriteStream {
+  mkdirSync(dirname(path), { recursive: true });
+  return createWriteStream(path, { flags: "a", mode: 0o600 });
+}
+
+function closeLog(log: WriteStream | undefined): Promise<void> {
+  return new Promise((resolve) => (log ? log.end(resolve) : resolve()));
+}
+
+function pipeLines(
+  stream: NodeJS.ReadableStream | null,
+  name: "stdout" | "stderr",
+  onLine: RunOptions["onLine"],
+  log: WriteStream | undefined,
+  redactor: Redactor,
+): void {
+  if (!stream || (!onLine && !log)) return;
+  let pending = "";
+  const emit = (line: string) => {
+    log?.write(`${redactor.redact(line)}\n`);
+    onLine?.(line, name);
+  };
+  stream.on("data", (chunk: Buffer | string) => {
+    pending += chunk.toString();
+    let index = pending.indexOf("\n");
+    while (index >= 0) {
+      emit(pending.slice(0, index).replace(/\r$/, ""));
+      pending = pending.slice(index + 1);
+      index = pending.indexOf("\n");
+    }
+  });
+  stream.on("end", () => {
+    if (pending !== "") emit(pending);
+    pending = "";
+  });
+}

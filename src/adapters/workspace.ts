@@ -1,0 +1,75 @@
+import { existsSync, statSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { ConfigError } from "../core/errors.js";
+
+/** The folders that make a directory the platform repository. */
+export const REPOSITORY_MARKERS = ["terraform", "platform", "argocd"] as const;
+
+function isRepositoryRoot(dir: string): boolean {
+  return REPOSITORY_MARKERS.every((name) => {
+    const path = join(dir, name);
+    return existsSync(path) && statSync(path).isDirectory();
+  });
+}
+
+/** --root wins; otherwise walk up from the working directory. Exit 3 with the fix when not found. */
+export function findRepositoryRoot(cwd: string, explicit: string | undefined): string {
+  if (explicit !== undefined) {
+    const root = resolve(cwd, explicit);
+    if (!isRepositoryRoot(root)) {
+      throw new ConfigError(
+        `--root ${explicit} is not the platform repository: it must hold ${REPOSITORY_MARKERS.join("/, ")}/.`,
+        { code: "no-repository", hint: "Point --root at your clone of the aiplat repository." },
+      );
+    }
+    return root;
+  }
+  let dir = resolve(cwd);
+  for (;;) {
+    if (isRepositoryRoot(dir)) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  throw new ConfigError(
+    `No platform repository found in ${cwd} or above it (a folder holding ${REPOSITORY_MARKERS.join("/, ")}/).`,
+    {
+      code: "no-repository",
+      hint: "Run aiplat inside your clone of the aiplat repository, or pass --root <dir>.",
+    },
+  );
+}
+
+/** `.aiplat/` in the repository root: active environment, journals, logs. Gitignored. */
+export class StateDir {
+  readonly path: string;
+
+  constructor(root: string) {
+    this.path = join(root, ".aiplat");
+  }
+
+  async activeEnvironment(): Promise<string | undefined> {
+    try {
+      const text = (await readFile(join(this.path, "active-env"), "utf8")).trim();
+      return text === "" ? undefined : text;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async setActiveEnvironment(name: string): Promise<void> {
+    await mkdir(this.path, { recursive: true });
+    await writeFile(join(this.path, "active-env"), `${name}\n`);
+  }
+
+  /** Full logs of external tools for one environment: .aiplat/logs/<env>/. */
+  logDir(env: string): string {
+    return join(this.path, "logs", env);
+  }
+
+  /** The resumable journal of a multi-step command (up, destroy) for one environment. */
+  journalPath(env: string, command: string): string {
+    return join(this.path, "journal", env, `${command}.json`);
+  }
+}

@@ -1,0 +1,5 @@
+import type { CommandModule } from "../program.js";
+import { doctorCommand } from "./doctor.js";
+
+/** Every registered command. Register only commands that work. */
+export const commandModules: readonly CommandModule[] = [doctorCommand];

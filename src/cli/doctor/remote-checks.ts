@@ -1,0 +1,120 @@
+import { reloginCommand } from "../../adapters/aws/profile.js";
+import type { CheckResult } from "../../core/doctor/checks.js";
+import { checkCredentials, fail, ok, skip, warn } from "../../core/doctor/checks.js";
+import type { CommandContext } from "../context.js";
+
+const CLUSTER_TIMEOUT_MS = 10_000;
+
+export async function checkAwsCredentials(
+  ctx: CommandContext,
+  region: string | undefined,
+): Promise<CheckResult> {
+  const profile = await ctx.adapters.awsProfile();
+  const relogin = reloginCommand(profile);
+  const { createAwsIdentity } = await import("../../adapters/aws/identity.js");
+  const identity = createAwsIdentity(ctx.adapters.aws, region ?? profile.region);
+  try {
+    const who = await identity.callerIdentity();
+    const expiresAt = await identity.credentialExpiry();
+    return checkCredentials({ identity: who, expiresAt, now: ctx.clock.now(), relogin });
+  } catch (error) {
+    return checkCredentials({ error: (error as Error).message, now: ctx.clock.now(), relogin });
+  }
+}
+
+/** Cluster reachability and the hf-token secret: skipped, with the reason, when there is no cluster yet. */
+export async function checkCluster(ctx: CommandContext): Promise<CheckResult[]> {
+  let target: Awaited<ReturnType<CommandContext["adapters"]["kube"]["connect"]>>;
+  try {
+    target = await ctx.adapters.kube.connect();
+  } catch (error) {
+    return [
+      fail(
+        "cluster",
+        "Cluster",
+        (error as Error).message,
+        "Check --kubeconfig/--context, or run `aiplat kubeconfig`.",
+      ),
+    ];
+  }
+  if (target === undefined) {
+    return [
+      skip(
+        "cluster",
+        "Cluster",
+        "no cluster connection yet (after `aiplat up`, or pass --kubeconfig/--context)",
+      ),
+      skip("hf-token", "HuggingFace token", "needs the cluster"),
+    ];
+  }
+  const k8s = await import("@kubernetes/client-node");
+  let version: string;
+  try {
+    const api = target.config.makeApiClient(k8s.VersionApi);
+    version = (await withTimeout(api.getCode(), CLUSTER_TIMEOUT_MS)).gitVersion;
+  } catch (error) {
+    return [
+      fail(
+        "cluster",
+        "Cluster",
+        `unreachable through ${target.description}: ${describe(error)}`,
+        "Check the cluster and your network, then `aiplat doctor` again.",
+      ),
+      skip("hf-token", "HuggingFace token", "needs the cluster"),
+    ];
+  }
+  const cluster = ok("cluster", "Cluster", `Kubernetes ${version} through ${target.description}`);
+  const core = target.config.makeApiClient(k8s.CoreV1Api);
+  try {
+    const secret = await withTimeout(
+      core.readNamespacedSecret({ name: "hf-token", namespace: "inference" }),
+      CLUSTER_TIMEOUT_MS,
+    );
+    const hasToken = Boolean(secret.data?.token ?? secret.stringData?.token);
+    return [
+      cluster,
+      hasToken
+        ? ok("hf-token", "HuggingFace token", "inference/hf-token is present")
+        : warn("hf-token", "HuggingFace token", "inference/hf-token has no `token` key", HF_TOKEN_FIX),
+    ];
+  } catch (error) {
+    if ((error as { code?: number }).code === 404) {
+      return [
+        cluster,
+        warn(
+          "hf-token",
+          "HuggingFace token",
+          "inference/hf-token is missing: gated models (Gemma, Llama) will not load",
+          HF_TOKEN_FIX,
+        ),
+      ];
+    }
+    return [
+      cluster,
+      fail(
+        "hf-token",
+        "HuggingFace token",
+        `cannot read inference/hf-token: ${describe(error)}`,
+        "Check your RBAC permissions in the inference namespace.",
+      ),
+    ];
+  }
+}
+
+// The token goes through stdin, never into a command line where `ps` and shell history would keep it.
+const HF_TOKEN_FIX =
+  'printf %s "$HF_TOKEN" | kubectl -n inference create secret generic hf-token --from-file=token=/dev/stdin';
+
+function describe(error: unknown): string {
+  const e = error as { code?: number | string; message?: string; cause?: { code?: string } };
+  if (typeof e.code === "number") return `HTTP ${e.code}`;
+  return e.cause?.code ?? (typeof e.code === "string" ? e.code : (e.message ?? String(error)));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000}s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,126 @@
+import { readFileSync } from "node:fs";
+import type { Readable, Writable } from "node:stream";
+import { createAwsClientFactory } from "../adapters/aws/clients.js";
+import { readAwsProfile } from "../adapters/aws/profile.js";
+import { createGit } from "../adapters/git.js";
+import { createKubeconfigConnector } from "../adapters/kube/connect.js";
+import { createProcessRunner } from "../adapters/process.js";
+import { findRepositoryRoot, StateDir } from "../adapters/workspace.js";
+import { systemClock } from "../core/clock.js";
+import { resolveEnvironment } from "../core/environment.js";
+import { Redactor } from "../core/redact.js";
+import { createInquirerPrompter } from "../ui/inquirer-prompter.js";
+import { createNonInteractivePrompter } from "../ui/non-interactive-prompter.js";
+import { StreamIoHost } from "../ui/stream-io-host.js";
+import { shouldUseColour } from "../ui/style.js";
+import type { Adapters, CommandContext, GlobalOptions, MainDeps } from "./context.js";
+
+export function readPackageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+export interface ResolvedDeps {
+  stdout: Writable;
+  stderr: Writable;
+  stdin: Readable;
+  isTTY: boolean;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  deps: MainDeps;
+  redactor: Redactor;
+}
+
+export function resolveDeps(deps: MainDeps): ResolvedDeps {
+  return {
+    stdout: deps.stdout ?? process.stdout,
+    stderr: deps.stderr ?? process.stderr,
+    stdin: deps.stdin ?? process.stdin,
+    isTTY: deps.isTTY ?? Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    env: deps.env ?? process.env,
+    cwd: deps.cwd ?? process.cwd(),
+    deps,
+    redactor: new Redactor(),
+  };
+}
+
+export function createHost(resolved: ResolvedDeps, globals: Pick<GlobalOptions, "json" | "yes" | "debug">) {
+  const interactive = resolved.isTTY && !globals.json && !globals.yes;
+  const reason = globals.json
+    ? "prompts are off with --json"
+    : globals.yes
+      ? "prompts are off with --yes"
+      : "no terminal to ask on";
+  const prompter = !interactive
+    ? createNonInteractivePrompter(reason)
+    : (resolved.deps.prompter ?? createInquirerPrompter({ input: resolved.stdin, output: resolved.stderr }));
+  return new StreamIoHost({
+    json: globals.json,
+    interactive,
+    debug: globals.debug,
+    colour: shouldUseColour(resolved.isTTY, resolved.env),
+    isTTY: resolved.isTTY,
+    stdout: resolved.stdout,
+    stderr: resolved.stderr,
+    prompter,
+    redactor: resolved.redactor,
+  });
+}
+
+function createAdapters(resolved: ResolvedDeps, globals: GlobalOptions): Adapters {
+  const overrides = resolved.deps.adapters ?? {};
+  const processRunner = overrides.process ?? createProcessRunner(resolved.redactor);
+  return {
+    process: processRunner,
+    git: overrides.git ?? ((cwd: string) => createGit(processRunner, cwd)),
+    aws: overrides.aws ?? createAwsClientFactory({ profile: resolved.env.AWS_PROFILE }),
+    awsProfile: overrides.awsProfile ?? (() => readAwsProfile(resolved.env)),
+    kube:
+      overrides.kube ??
+      createKubeconfigConnector({
+        kubeconfig: globals.kubeconfig,
+        context: globals.context,
+        env: resolved.env,
+      }),
+  };
+}
+
+export async function createContext(
+  resolved: ResolvedDeps,
+  globals: GlobalOptions,
+  host: StreamIoHost,
+  signal: AbortSignal,
+  version: string,
+): Promise<CommandContext> {
+  let root: string | undefined;
+  let rootError: unknown;
+  try {
+    root = findRepositoryRoot(resolved.cwd, globals.root);
+  } catch (error) {
+    rootError = error;
+  }
+  const active = root === undefined ? undefined : await new StateDir(root).activeEnvironment();
+  const env = resolveEnvironment({ flag: globals.env, envVar: resolved.env.AIPLAT_ENV, active });
+  const requireRoot = (): string => {
+    if (root === undefined) throw rootError;
+    return root;
+  };
+  return {
+    io: host,
+    globals,
+    env: env.name,
+    envSource: env.source,
+    cwd: resolved.cwd,
+    root: requireRoot,
+    state: () => new StateDir(requireRoot()),
+    processEnv: resolved.env,
+    clock: resolved.deps.clock ?? systemClock,
+    signal,
+    redactor: resolved.redactor,
+    adapters: createAdapters(resolved, globals),
+    nodeVersion: resolved.deps.nodeVersion ?? process.versions.node,
+    version,
+  };
+}
