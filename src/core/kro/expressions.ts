@@ -147,10 +147,12 @@ export function substituteDeep(value: unknown, scope: Scope, where: string, unre
     unresolved.push(...result.unresolved);
     return result.value;
   }
-  if (Array.isArray(value)) return value.map((v, i) => substituteDeep(v, scope, `${where}[${i}]`, unresolved));
+  if (Array.isArray(value))
+    return value.map((v, i) => substituteDeep(v, scope, `${where}[${i}]`, unresolved));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substituteDeep(v, scope, `${where}.${k}`, unresolved);
+    for (const [k, v] of Object.entries(value))
+      out[k] = substituteDeep(v, scope, `${where}.${k}`, unresolved);
     return out;
   }
   return value;

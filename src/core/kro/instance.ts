@@ -23,15 +23,21 @@ function matchesType(value: unknown, type: string | undefined): boolean {
 
 function checkLeaf(value: unknown, schema: OpenApiSchema, path: string, problems: string[]): void {
   if (!matchesType(value, schema.type)) {
-    problems.push(`${path} must be ${schema.type === "integer" ? "an integer" : `a ${schema.type}`} (got ${JSON.stringify(value)})`);
+    problems.push(
+      `${path} must be ${schema.type === "integer" ? "an integer" : `a ${schema.type}`} (got ${JSON.stringify(value)})`,
+    );
     return;
   }
   if (typeof value === "number") {
-    if (schema.minimum !== undefined && value < schema.minimum) problems.push(`${path} must be at least ${schema.minimum} (got ${value})`);
-    if (schema.maximum !== undefined && value > schema.maximum) problems.push(`${path} must be at most ${schema.maximum} (got ${value})`);
+    if (schema.minimum !== undefined && value < schema.minimum)
+      problems.push(`${path} must be at least ${schema.minimum} (got ${value})`);
+    if (schema.maximum !== undefined && value > schema.maximum)
+      problems.push(`${path} must be at most ${schema.maximum} (got ${value})`);
   }
   if (schema.enum && !schema.enum.includes(value)) {
-    problems.push(`${path} must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")} (got ${JSON.stringify(value)})`);
+    problems.push(
+      `${path} must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")} (got ${JSON.stringify(value)})`,
+    );
   }
   if (typeof value === "string" && schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) {
     problems.push(`${path} ${JSON.stringify(value)} does not match ${schema.pattern}`);
@@ -39,7 +45,12 @@ function checkLeaf(value: unknown, schema: OpenApiSchema, path: string, problems
 }
 
 /** Returns a copy with defaults applied; pushes every problem found (all at once, not the first). */
-export function applySchema(value: unknown, schema: OpenApiSchema, path: string, problems: string[]): unknown {
+export function applySchema(
+  value: unknown,
+  schema: OpenApiSchema,
+  path: string,
+  problems: string[],
+): unknown {
   if (schema.type === "object" && schema.properties) {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       problems.push(`${path} must be an object`);
@@ -48,7 +59,10 @@ export function applySchema(value: unknown, schema: OpenApiSchema, path: string,
     const input = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(input)) {
-      if (!(key in schema.properties)) problems.push(`${path}.${key} is not a field of this kind (known: ${Object.keys(schema.properties).join(", ")})`);
+      if (!(key in schema.properties))
+        problems.push(
+          `${path}.${key} is not a field of this kind (known: ${Object.keys(schema.properties).join(", ")})`,
+        );
     }
     for (const [key, sub] of Object.entries(schema.properties)) {
       const v = input[key];
@@ -90,10 +104,15 @@ export interface InstanceShape {
 }
 
 /** Validates the whole instance; throws one UsageError listing every problem. */
-export function checkInstance(instance: InstanceShape, kind: string, specSchema: OpenApiSchema): Record<string, unknown> {
+export function checkInstance(
+  instance: InstanceShape,
+  kind: string,
+  specSchema: OpenApiSchema,
+): Record<string, unknown> {
   const problems: string[] = [];
   if (instance.kind !== kind) problems.push(`kind must be ${kind} (got ${JSON.stringify(instance.kind)})`);
-  if (typeof instance.metadata?.name !== "string" || instance.metadata.name === "") problems.push("metadata.name is required");
+  if (typeof instance.metadata?.name !== "string" || instance.metadata.name === "")
+    problems.push("metadata.name is required");
   const injections = findInjections({ metadata: instance.metadata, spec: instance.spec }, "");
   for (const path of injections) {
     problems.push(`${path.slice(1)} contains "\${", which KRO would evaluate as an expression`);

@@ -49,7 +49,9 @@ export interface RenderResult {
 function asRgd(rgd: unknown): ResourceGraphDefinition {
   const r = rgd as ResourceGraphDefinition | undefined;
   if (r?.kind !== "ResourceGraphDefinition" || !r.spec?.schema?.kind || !Array.isArray(r.spec.resources)) {
-    throw new ConfigError("Not a KRO ResourceGraphDefinition (kind, spec.schema.kind and spec.resources are needed)");
+    throw new ConfigError(
+      "Not a KRO ResourceGraphDefinition (kind, spec.schema.kind and spec.resources are needed)",
+    );
   }
   return r;
 }
@@ -112,9 +114,12 @@ export function renderInstance(rgdInput: unknown, instanceInput: unknown): Rende
   const instance = (instanceInput ?? {}) as InstanceShape;
   const expectedApiVersion = instanceApiVersion(rgd);
   if (instance.apiVersion !== expectedApiVersion) {
-    throw new UsageError(`apiVersion must be ${expectedApiVersion} (got ${JSON.stringify(instance.apiVersion)})`, {
-      code: "invalid-instance",
-    });
+    throw new UsageError(
+      `apiVersion must be ${expectedApiVersion} (got ${JSON.stringify(instance.apiVersion)})`,
+      {
+        code: "invalid-instance",
+      },
+    );
   }
   const spec = checkInstance(instance, rgd.spec.schema.kind, instanceSpecSchema(rgd));
   const metadata = { ...(instance.metadata ?? {}) } as Record<string, unknown>;
@@ -125,9 +130,13 @@ export function renderInstance(rgdInput: unknown, instanceInput: unknown): Rende
   const scope: Record<string, unknown> = { schema: full };
   const resources: RenderedResource[] = [];
   for (const resource of rgd.spec.resources) {
-    if (!resource.template) throw new ConfigError(`RGD resource "${resource.id}" has no template (externalRef is not previewed)`);
+    if (!resource.template)
+      throw new ConfigError(`RGD resource "${resource.id}" has no template (externalRef is not previewed)`);
     const unresolved: string[] = [];
-    const object = substituteDeep(resource.template, scope, resource.id, unresolved) as Record<string, unknown>;
+    const object = substituteDeep(resource.template, scope, resource.id, unresolved) as Record<
+      string,
+      unknown
+    >;
     const meta = (object.metadata ?? {}) as Record<string, unknown>;
     // KRO places namespaced children in the instance's namespace unless the template says otherwise.
     if (meta.namespace === undefined) object.metadata = { ...meta, namespace };

@@ -79,16 +79,19 @@ function typeSchema(type: string, field: string): OpenApiSchema {
 
 function convertScalar(raw: string, schema: OpenApiSchema, field: string, marker: string): unknown {
   if (schema.type === "integer") {
-    if (!/^-?\d+$/.test(raw)) throw new ConfigError(`SimpleSchema field "${field}": ${marker} "${raw}" is not an integer`);
+    if (!/^-?\d+$/.test(raw))
+      throw new ConfigError(`SimpleSchema field "${field}": ${marker} "${raw}" is not an integer`);
     return Number.parseInt(raw, 10);
   }
   if (schema.type === "number") {
     const n = Number(raw);
-    if (Number.isNaN(n)) throw new ConfigError(`SimpleSchema field "${field}": ${marker} "${raw}" is not a number`);
+    if (Number.isNaN(n))
+      throw new ConfigError(`SimpleSchema field "${field}": ${marker} "${raw}" is not a number`);
     return n;
   }
   if (schema.type === "boolean") {
-    if (raw !== "true" && raw !== "false") throw new ConfigError(`SimpleSchema field "${field}": ${marker} must be true or false`);
+    if (raw !== "true" && raw !== "false")
+      throw new ConfigError(`SimpleSchema field "${field}": ${marker} must be true or false`);
     return raw === "true";
   }
   return raw;
@@ -109,7 +112,8 @@ export function parseSimpleField(spec: string, field: string): { schema: OpenApi
     const raw = markers.get(bound);
     if (raw === undefined) continue;
     const n = Number(raw);
-    if (Number.isNaN(n)) throw new ConfigError(`SimpleSchema field "${field}": ${bound} "${raw}" is not a number`);
+    if (Number.isNaN(n))
+      throw new ConfigError(`SimpleSchema field "${field}": ${bound} "${raw}" is not a number`);
     schema[bound] = n;
   }
   const enumRaw = markers.get("enum");

@@ -1,0 +1,69 @@
+/**
+ * The values of one InferenceEndpoint, and how a catalog entry becomes one. Defaults mirror the
+ * RGD's SimpleSchema (platform/kro-definitions/inference-endpoint.yaml); a test keeps them equal.
+ */
+import type { CatalogModel } from "../catalog/catalog.js";
+
+export interface EndpointSpec {
+  name: string;
+  namespace: string;
+  /** HuggingFace model id. */
+  model: string;
+  gpuCount: number;
+  minReplicas: number;
+  maxReplicas: number;
+  /** Kubernetes quantity, e.g. "24Gi". */
+  workerMemory: string;
+  /** Kubernetes quantity, e.g. "4". */
+  workerCpu: string;
+  maxModelLen: number;
+  /** Omitted: the RGD's default image. */
+  rayImage?: string | undefined;
+}
+
+export const ENDPOINT_NAMESPACE = "inference";
+
+/** The RGD's defaults (SimpleSchema `default=` markers). */
+export const ENDPOINT_DEFAULTS = {
+  gpuCount: 1,
+  minReplicas: 1,
+  maxReplicas: 4,
+  workerMemory: "24Gi",
+  workerCpu: "4",
+  maxModelLen: 8192,
+  rayImage: "rayproject/ray-llm:2.53.0-py311-cu128",
+} as const;
+
+/**
+ * Longest endpoint name: KubeRay names the RayCluster <name>-<5 chars> and its head Service
+ * <cluster>-head-svc, and the registration Job is <name>-litellm-register; all must stay DNS
+ * labels of at most 63 characters.
+ */
+export const MAX_ENDPOINT_NAME_LENGTH = 40;
+
+export type EndpointOverrides = Partial<EndpointSpec>;
+
+/**
+ * A catalog model with the RGD's defaults. The GPU count is the one suggested for 24 GB cards
+ * (g5/g6): the gpu-inference NodePool may place a worker on any family, so the smallest card is
+ * the one that must hold the model; models that only fit 48 GB cards take the g6e count. CPU and
+ * memory grow with the GPUs so a multi-GPU worker gets host memory to load its shards.
+ */
+export function endpointFromCatalog(model: CatalogModel, overrides: EndpointOverrides = {}): EndpointSpec {
+  const gpuCount =
+    overrides.gpuCount ?? model.gpus.g5 ?? model.gpus.g6 ?? model.gpus.g6e ?? ENDPOINT_DEFAULTS.gpuCount;
+  const scaled = gpuCount > 1;
+  const spec: EndpointSpec = {
+    name: overrides.name ?? model.name,
+    namespace: overrides.namespace ?? ENDPOINT_NAMESPACE,
+    model: overrides.model ?? model.model,
+    gpuCount,
+    minReplicas: overrides.minReplicas ?? ENDPOINT_DEFAULTS.minReplicas,
+    maxReplicas: overrides.maxReplicas ?? ENDPOINT_DEFAULTS.maxReplicas,
+    workerMemory: overrides.workerMemory ?? (scaled ? `${24 * gpuCount}Gi` : ENDPOINT_DEFAULTS.workerMemory),
+    workerCpu: overrides.workerCpu ?? (scaled ? String(4 * gpuCount) : ENDPOINT_DEFAULTS.workerCpu),
+    maxModelLen: overrides.maxModelLen ?? model.defaultMaxModelLen,
+  };
+  if (overrides.rayImage !== undefined) spec.rayImage = overrides.rayImage;
+  return spec;
+}
