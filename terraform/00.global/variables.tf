@@ -1,0 +1,169 @@
+# Canonical declarations of every variable in terraform/00.global/vars/<env>.tfvars.
+#
+# The same var file is passed to every stage with -var-file, and Terraform warns about (and in a
+# future version rejects) values for undeclared variables, so each stage carries a byte-identical
+# copy of this file named `global-variables.tf`. test/platform/terraform-variables.test.ts fails
+# when a copy drifts; edit this file, then copy it to every stage:
+#   for d in $(dirname $(find terraform -name backend.tf)); do cp terraform/00.global/variables.tf $d/global-variables.tf; done
+
+variable "region" {
+  description = "AWS region of the cluster and of the Terraform state bucket (e.g. eu-central-1)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9][0-9]?$", var.region))
+    error_message = "region must be an AWS region name such as eu-central-1 or us-east-1."
+  }
+}
+
+variable "state_bucket" {
+  description = "S3 bucket holding the Terraform state of every stage. null = tfstate-<account id>, the bucket `aiplat up` bootstraps."
+  type        = string
+  default     = null
+}
+
+variable "state_region" {
+  description = "Region of the state bucket. null = var.region."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.state_region == null || can(regex("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9][0-9]?$", coalesce(var.state_region, "x")))
+    error_message = "state_region must be an AWS region name such as eu-central-1."
+  }
+}
+
+variable "vpc_cidr" {
+  description = "IPv4 CIDR of the VPC, /16 to /18 (the stages carve private, public and intra subnets out of it)."
+  type        = string
+
+  validation {
+    condition     = can(cidrnetmask(var.vpc_cidr)) && can(regex("^[0-9.]+/1[6-8]$", var.vpc_cidr))
+    error_message = "vpc_cidr must be an IPv4 CIDR block with a prefix length between /16 and /18 (smaller VPCs leave the public subnets too small for load balancers), e.g. 10.4.0.0/16."
+  }
+
+  validation {
+    condition     = can(cidrnetmask(var.vpc_cidr)) && try(cidrhost(var.vpc_cidr, 0) == split("/", var.vpc_cidr)[0], false)
+    error_message = "vpc_cidr must start on its network address (10.4.0.0/16, not 10.4.1.0/16)."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every AWS resource the stages create."
+  type        = map(string)
+  default     = {}
+}
+
+variable "shared_config" {
+  description = "Settings shared by all stages. The cluster is named <resources_prefix>-<workspace>."
+  type = object({
+    resources_prefix = string
+  })
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,18}[a-z0-9]$", var.shared_config.resources_prefix))
+    error_message = "shared_config.resources_prefix must be 3-20 characters of lowercase letters, digits and '-', starting with a letter (it prefixes IAM role names, which are limited to 64 characters)."
+  }
+}
+
+variable "cluster_config" {
+  description = "EKS cluster settings: version, compute mode, add-ons (capabilities) and the managed ArgoCD configuration."
+  type = object({
+    kubernetes_version  = string
+    eks_auto_mode       = optional(bool, false)
+    private_eks_cluster = optional(bool, false)
+    create_mng_system   = optional(bool, true)
+    capabilities = object({
+      kube_proxy    = optional(bool, true)
+      networking    = optional(bool, true)
+      coredns       = optional(bool, true)
+      identity      = optional(bool, true)
+      autoscaling   = optional(bool, true)
+      blockstorage  = optional(bool, true)
+      loadbalancing = optional(bool, true)
+      gitops        = optional(bool, true)
+      kro           = optional(bool, true)
+      ack           = optional(bool, true)
+    })
+    capabilities_config = optional(object({
+      argocd_idc_instance_arn = optional(string, "")
+      argocd_idc_region       = optional(string, "")
+      argocd_rbac_mappings = optional(list(object({
+        role = string
+        identities = list(object({
+          id   = string
+          type = string
+        }))
+      })), [])
+      ack_iam_policy_arns = optional(list(string), [])
+    }), {})
+  })
+
+  validation {
+    condition     = can(regex("^1\\.[0-9]{2}$", var.cluster_config.kubernetes_version))
+    error_message = "cluster_config.kubernetes_version must be <major>.<minor>, e.g. \"1.35\"."
+  }
+
+  validation {
+    condition = alltrue([
+      for m in var.cluster_config.capabilities_config.argocd_rbac_mappings : contains(["ADMIN", "EDITOR", "VIEWER"], m.role)
+    ])
+    error_message = "cluster_config.capabilities_config.argocd_rbac_mappings[*].role must be ADMIN, EDITOR or VIEWER."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for m in var.cluster_config.capabilities_config.argocd_rbac_mappings : [
+        for i in m.identities : contains(["SSO_USER", "SSO_GROUP"], i.type) && length(trimspace(i.id)) > 0
+      ]
+    ]))
+    error_message = "cluster_config.capabilities_config.argocd_rbac_mappings[*].identities[*] need a non-empty id and a type of SSO_USER or SSO_GROUP."
+  }
+
+  validation {
+    condition     = var.cluster_config.eks_auto_mode || !(var.cluster_config.capabilities.autoscaling || var.cluster_config.capabilities.blockstorage) || var.cluster_config.capabilities.identity
+    error_message = "capabilities.autoscaling (Karpenter) and capabilities.blockstorage (EBS CSI) authenticate through EKS Pod Identity: set capabilities.identity = true."
+  }
+
+  validation {
+    condition     = var.cluster_config.eks_auto_mode || !var.cluster_config.capabilities.autoscaling || var.cluster_config.create_mng_system
+    error_message = "capabilities.autoscaling installs the Karpenter controller on the \"system\" managed node group: set create_mng_system = true (or eks_auto_mode = true)."
+  }
+
+  validation {
+    condition = !var.cluster_config.capabilities.gitops || (
+      can(regex("^arn:aws[a-z-]*:sso:::instance/(sso)?ins-[0-9A-Za-z]+$", var.cluster_config.capabilities_config.argocd_idc_instance_arn)) &&
+      can(regex("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9][0-9]?$", var.cluster_config.capabilities_config.argocd_idc_region)) &&
+      length(var.cluster_config.capabilities_config.argocd_rbac_mappings) > 0
+    )
+    error_message = "With capabilities.gitops = true, capabilities_config needs argocd_idc_instance_arn (arn:aws:sso:::instance/ssoins-...), argocd_idc_region (e.g. us-east-1) and at least one argocd_rbac_mappings entry (see `aws sso-admin list-instances`)."
+  }
+}
+
+variable "observability_configuration" {
+  description = "Optional observability stages. aws_native_tooling turns on 40.observability/40.aws-native-observability, aws_oss_tooling turns on 40.observability/45.aws-oss-observability."
+  type = object({
+    aws_native_tooling = optional(bool, false)
+    aws_oss_tooling    = optional(bool, false)
+    aws_oss_tooling_config = optional(object({
+      enable_managed_collector = optional(bool, true)
+      enable_grafana_workspace = optional(bool, false)
+    }), {})
+  })
+  default = {}
+}
+
+variable "docker_hub_credentials" {
+  description = "Optional Docker Hub credentials for an ECR pull-through cache. Secret: only in a gitignored <env>.secret.tfvars or TF_VAR_docker_hub_credentials, never in <env>.tfvars."
+  type = object({
+    username     = string
+    access_token = string
+  })
+  default   = null
+  sensitive = true
+
+  validation {
+    condition     = var.docker_hub_credentials == null || try(length(var.docker_hub_credentials.username) > 0 && length(var.docker_hub_credentials.access_token) > 0, false)
+    error_message = "docker_hub_credentials needs a non-empty username and access_token, or must be left unset."
+  }
+}

@@ -1,0 +1,112 @@
+# Namespaces and the secrets the platform apps need before Argo CD syncs them. The namespaces are
+# created here first and every secret references its namespace resource, so a secret can never
+# be created in a namespace that does not exist yet (defect 1 of the original platform).
+
+locals {
+  platform_namespaces = toset(["ai-platform", "inference"])
+
+  # Langfuse wants hex secrets; ENCRYPTION_KEY must be exactly 64 hex characters (256 bits).
+  langfuse_secret_keys = toset(["salt", "nextauth-secret", "encryption-key", "password", "clickhouse-password", "redis-password"])
+}
+
+resource "kubernetes_namespace_v1" "platform" {
+  for_each = local.platform_namespaces
+
+  metadata {
+    name = each.key
+    labels = {
+      "app.kubernetes.io/part-of" = "ai-platform"
+    }
+  }
+
+  # platform/namespaces (synced by Argo CD) also declares these namespaces and adds its tracking
+  # labels and annotations; those are not drift.
+  lifecycle {
+    ignore_changes = [metadata[0].labels, metadata[0].annotations]
+  }
+
+  depends_on = [module.eks]
+}
+
+# LiteLLM master key: one value, readable in ai-platform (the proxy) and in inference (the
+# registration Jobs of InferenceEndpoints). LiteLLM keys start with "sk-".
+resource "random_password" "litellm_master_key" {
+  length  = 48
+  special = false
+}
+
+resource "kubernetes_secret_v1" "litellm_secrets" {
+  metadata {
+    name      = "litellm-secrets"
+    namespace = kubernetes_namespace_v1.platform["ai-platform"].metadata[0].name
+  }
+
+  data = {
+    "master-key" = "sk-${random_password.litellm_master_key.result}"
+  }
+}
+
+resource "kubernetes_secret_v1" "litellm_api_key" {
+  metadata {
+    name      = "litellm-api-key"
+    namespace = kubernetes_namespace_v1.platform["inference"].metadata[0].name
+  }
+
+  data = {
+    "master-key" = "sk-${random_password.litellm_master_key.result}"
+  }
+}
+
+resource "random_id" "langfuse" {
+  for_each = local.langfuse_secret_keys
+
+  byte_length = 32 # 64 hex characters
+}
+
+resource "kubernetes_secret_v1" "langfuse_secrets" {
+  metadata {
+    name      = "langfuse-secrets"
+    namespace = kubernetes_namespace_v1.platform["ai-platform"].metadata[0].name
+  }
+
+  data = { for key in local.langfuse_secret_keys : key => random_id.langfuse[key].hex }
+}
+
+# The managed Argo CD capability owns the argocd namespace. Apply-only so that Terraform makes
+# sure it exists before the cluster secret goes in, and never deletes it.
+resource "kubectl_manifest" "argocd_namespace" {
+  count = local.capabilities.gitops ? 1 : 0
+
+  yaml_body = yamlencode({
+    apiVersion = "v1"
+    kind       = "Namespace"
+    metadata   = { name = "argocd" }
+  })
+  server_side_apply = true
+  apply_only        = true
+
+  depends_on = [aws_eks_capability.argocd]
+}
+
+# Registers this cluster with the managed Argo CD. The capability runs outside the cluster, so
+# `server` is the cluster ARN (https://kubernetes.default.svc is not supported). Applications use
+# destination.name = local-cluster.
+resource "kubernetes_secret_v1" "argocd_local_cluster" {
+  count = local.capabilities.gitops ? 1 : 0
+
+  metadata {
+    name      = "local-cluster"
+    namespace = "argocd"
+    labels = {
+      "argocd.argoproj.io/secret-type" = "cluster"
+    }
+  }
+
+  data = {
+    name    = "local-cluster"
+    server  = module.eks.cluster_arn
+    project = "default"
+  }
+
+  depends_on = [kubectl_manifest.argocd_namespace, aws_eks_access_policy_association.capability_cluster_admin]
+}

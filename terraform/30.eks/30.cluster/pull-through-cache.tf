@@ -1,0 +1,62 @@
+# Optional ECR pull-through cache for Docker Hub: only when docker_hub_credentials is given
+# (from the gitignored <env>.secret.tfvars or TF_VAR_docker_hub_credentials, never from a
+# committed file). Images are then pulled as
+#   <account>.dkr.ecr.<region>.amazonaws.com/docker-hub/<namespace>/<image>:<tag>
+# (output docker_hub_cache_prefix).
+
+locals {
+  # Whether credentials were given is not itself secret; count cannot use sensitive values.
+  docker_hub_cache_enabled = nonsensitive(var.docker_hub_credentials != null)
+}
+
+# ECR requires the credential secret's name to start with "ecr-pullthroughcache/".
+resource "aws_secretsmanager_secret" "docker_hub" {
+  count = local.docker_hub_cache_enabled ? 1 : 0
+
+  name        = "ecr-pullthroughcache/${local.cluster_name}-docker-hub"
+  description = "Docker Hub credentials of the ECR pull-through cache of ${local.cluster_name}"
+  # Immediate deletion on destroy, so the same environment can be created again at once.
+  recovery_window_in_days = 0
+  tags                    = local.tags
+}
+
+# Write-only argument: the token goes to Secrets Manager and is never stored in the Terraform
+# state. Bump secret_string_wo_version after changing the credentials.
+resource "aws_secretsmanager_secret_version" "docker_hub" {
+  count = local.docker_hub_cache_enabled ? 1 : 0
+
+  secret_id = aws_secretsmanager_secret.docker_hub[0].id
+  secret_string_wo = jsonencode({
+    username    = var.docker_hub_credentials.username
+    accessToken = var.docker_hub_credentials.access_token
+  })
+  secret_string_wo_version = 1
+}
+
+resource "aws_ecr_pull_through_cache_rule" "docker_hub" {
+  count = local.docker_hub_cache_enabled ? 1 : 0
+
+  ecr_repository_prefix = "docker-hub"
+  upstream_registry_url = "registry-1.docker.io"
+  credential_arn        = aws_secretsmanager_secret.docker_hub[0].arn
+
+  depends_on = [aws_secretsmanager_secret_version.docker_hub]
+}
+
+# Nodes create the cached repository on the first pull of an image, then pull from it.
+data "aws_iam_policy_document" "pull_through_cache" {
+  statement {
+    actions = ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"]
+    resources = [
+      "arn:${local.partition}:ecr:${var.region}:${local.account_id}:repository/docker-hub/*",
+    ]
+  }
+}
+
+resource "aws_iam_policy" "pull_through_cache" {
+  count = local.docker_hub_cache_enabled ? 1 : 0
+
+  name   = "${local.cluster_name}-docker-hub-pull-through"
+  policy = data.aws_iam_policy_document.pull_through_cache.json
+  tags   = local.tags
+}
