@@ -89,8 +89,9 @@ export function applySchema(
 /** Every string anywhere in the value that contains `${`, with its path. */
 export function findInjections(value: unknown, path: string, found: string[] = []): string[] {
   if (typeof value === "string" && value.includes("${")) found.push(path);
-  else if (Array.isArray(value)) value.forEach((v, i) => findInjections(v, `${path}[${i}]`, found));
-  else if (value !== null && typeof value === "object") {
+  else if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) findInjections(v, `${path}[${i}]`, found);
+  } else if (value !== null && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) findInjections(v, `${path}.${k}`, found);
   }
   return found;
