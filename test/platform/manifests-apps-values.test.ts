@@ -127,6 +127,13 @@ describe("Open WebUI values", () => {
     expect(key?.valueFrom?.secretKeyRef).toEqual({ name: "litellm-secrets", key: "master-key" });
   });
 
+  it("repeats no env variable the chart already sets (server-side apply rejects duplicates)", () => {
+    const names = (dig(v, "extraEnvVars") as EnvVar[]).map((e) => e.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const chartSet of ["ENABLE_OLLAMA_API", "OPENAI_API_BASE_URL", "OPENAI_API_BASE_URLS"])
+      expect(names).not.toContain(chartSet);
+  });
+
   it("serves on open-webui:8080 and brings no Ollama (which would want a GPU of its own)", () => {
     expect(dig(v, "service", "port")).toBe(8080);
     expect(dig(v, "ollama", "enabled")).toBe(false);

@@ -123,6 +123,8 @@ export function findLangfuseProblems(app: KubeObject, values: unknown): string[]
     if (dig(values, store, "auth", "existingSecret") !== "langfuse-secrets")
       problems.push(`${store}: password not taken from langfuse-secrets`);
   }
+  if (dig(values, "s3", "auth", "rootPassword") !== undefined)
+    problems.push("s3: literal MinIO root password in git");
   return problems;
 }
 
