@@ -1,5 +1,8 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { repoRoot } from "../support/paths.js";
 import {
   findApplicationPolicyProblems,
   findChartPinProblems,
@@ -117,6 +120,13 @@ describe("defect 6: sync waves order namespaces < RGD < InferenceEndpoints in on
   it("declares the ai-platform and inference namespaces in the first wave", () => {
     expect(namespaces.map((n) => n.metadata?.name).sort()).toEqual(["ai-platform", "inference"]);
     for (const ns of namespaces) expect(ns.metadata?.annotations?.[syncWaveAnnotation]).toBe("-10");
+  });
+
+  it("sees the RGD and the endpoint template once the KRO engineer's files exist", () => {
+    if (existsSync(join(repoRoot, "platform/kro-definitions/inference-endpoint.yaml")))
+      expect(definitions).toHaveLength(1);
+    if (existsSync(join(repoRoot, "templates/inference-endpoint.yaml")))
+      expect(templateInstances).toHaveLength(1);
   });
 
   it("the repository's namespaces, RGD, workloads and endpoint template follow the waves", () => {
