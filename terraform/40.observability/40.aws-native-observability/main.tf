@@ -4,8 +4,9 @@
 # applying the stage with the switch off creates nothing.
 
 locals {
-  enabled      = var.observability_configuration.aws_native_tooling
-  cluster_name = data.terraform_remote_state.cluster.outputs.cluster_name
+  enabled = var.observability_configuration.aws_native_tooling
+  # The cluster of this stage's state (local.cluster_name, global-common.tf, names the same one).
+  cluster = data.terraform_remote_state.cluster.outputs
 
   # Created here with a retention period (the agent would otherwise create them without one, and
   # they would outlive the cluster).
@@ -15,7 +16,7 @@ locals {
 resource "aws_cloudwatch_log_group" "container_insights" {
   for_each = local.enabled ? local.container_insights_log_groups : toset([])
 
-  name              = "/aws/containerinsights/${local.cluster_name}/${each.key}"
+  name              = "/aws/containerinsights/${local.cluster.cluster_name}/${each.key}"
   retention_in_days = 30
   tags              = local.tags
 }
@@ -34,7 +35,7 @@ data "aws_iam_policy_document" "pod_identity_trust" {
 resource "aws_iam_role" "cloudwatch_agent" {
   count = local.enabled ? 1 : 0
 
-  name               = "${local.cluster_name}-cloudwatch-agent"
+  name               = "${local.cluster.cluster_name}-cloudwatch-agent"
   assume_role_policy = data.aws_iam_policy_document.pod_identity_trust.json
   tags               = local.tags
 }
@@ -49,7 +50,7 @@ resource "aws_iam_role_policy_attachment" "cloudwatch_agent" {
 resource "aws_eks_addon" "cloudwatch_observability" {
   count = local.enabled ? 1 : 0
 
-  cluster_name = local.cluster_name
+  cluster_name = local.cluster.cluster_name
   addon_name   = "amazon-cloudwatch-observability"
 
   pod_identity_association {
