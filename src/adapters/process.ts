@@ -34,7 +34,14 @@ export interface ProcessRunner {
   run(file: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
 }
 
-export function createProcessRunner(redactor: Redactor): ProcessRunner {
+/**
+ * `baseEnv` is the environment every child starts from (the CLI's own, or a test's): children see
+ * exactly it plus the per-call `env`, so tests control PATH and nothing leaks in from elsewhere.
+ */
+export function createProcessRunner(
+  redactor: Redactor,
+  baseEnv: Readonly<Record<string, string | undefined>> = process.env,
+): ProcessRunner {
   return {
     async run(file, args, options = {}) {
       const { execa } = await import("execa");
@@ -42,8 +49,8 @@ export function createProcessRunner(redactor: Redactor): ProcessRunner {
       log?.write(`$ ${redactor.redact([file, ...args].join(" "))}\n`);
       const child = execa(file, [...args], {
         cwd: options.cwd,
-        env: options.env,
-        extendEnv: true,
+        env: { ...baseEnv, ...options.env },
+        extendEnv: false,
         input: options.input,
         stdin: options.input === undefined ? "ignore" : undefined,
         reject: false,

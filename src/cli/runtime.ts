@@ -71,7 +71,7 @@ export function createHost(resolved: ResolvedDeps, globals: Pick<GlobalOptions, 
 
 function createAdapters(resolved: ResolvedDeps, globals: GlobalOptions): Adapters {
   const overrides = resolved.deps.adapters ?? {};
-  const processRunner = overrides.process ?? createProcessRunner(resolved.redactor);
+  const processRunner = overrides.process ?? createProcessRunner(resolved.redactor, resolved.env);
   return {
     process: processRunner,
     git: overrides.git ?? ((cwd: string) => createGit(processRunner, cwd)),
@@ -99,6 +99,9 @@ export async function createContext(
   try {
     root = findRepositoryRoot(resolved.cwd, globals.root);
   } catch (error) {
+    // An explicit --root that is wrong is bad configuration for every command; a failed walk-up
+    // only matters to the commands that need the repository (doctor reports it as a check).
+    if (globals.root !== undefined) throw error;
     rootError = error;
   }
   const active = root === undefined ? undefined : await new StateDir(root).activeEnvironment();

@@ -1,5 +1,5 @@
 import type { Writable } from "node:stream";
-import { Listr, ProcessOutput } from "listr2";
+import { Listr, ListrLogger, ProcessOutput } from "listr2";
 import type { TaskSpec } from "./io-host.js";
 
 export interface TaskRenderOptions {
@@ -35,7 +35,11 @@ export async function runListrTasks(tasks: readonly TaskSpec[], options: TaskRen
       renderer,
       fallbackRenderer: "simple",
       rendererOptions: {
-        processOutput: new ProcessOutput(stream, stream, { dump: [] }),
+        // Both streams of the renderer's logger are our stderr: stdout is kept for results.
+        logger: new ListrLogger({
+          processOutput: new ProcessOutput(stream, stream, { dump: [] }),
+          useIcons: true,
+        }),
         collapseErrors: false,
         showErrorMessage: true,
       },
