@@ -35,6 +35,27 @@ describe("SimpleSchema → OpenAPI (what KRO puts in the generated CRD)", () => 
     });
   });
 
+  it('keeps regex backslashes as KRO does, unescaping only \\" and \\\\', () => {
+    const field = parseSimpleField(
+      'string | pattern="^[a-z]+\\.[a-z]+$" description="say \\"hi\\""',
+      "spec.host",
+    );
+    expect(field.schema.pattern).toBe("^[a-z]+\\.[a-z]+$");
+    expect(field.schema.description).toBe('say "hi"');
+  });
+
+  it("supports KRO's length, item and rule markers", () => {
+    expect(parseSimpleField("string | minLength=1 maxLength=40 immutable=true", "spec.s").schema).toEqual({
+      type: "string",
+      minLength: 1,
+      maxLength: 40,
+      "x-kubernetes-validations": [{ rule: "self == oldSelf", message: "field is immutable" }],
+    });
+    expect(parseSimpleField("[]string | maxItems=3", "spec.a").schema.maxItems).toBe(3);
+    expect(() => parseSimpleField("integer | maxLength=3", "spec.n")).toThrow(/only valid for string/);
+    expect(() => parseSimpleField('boolean | enum="true,false"', "spec.b")).toThrow(/enum is only supported/);
+  });
+
   it("builds nested objects, arrays and maps, listing required fields", () => {
     const schema = convertSimpleSchema({
       name: "string | required=true",

@@ -39,6 +39,12 @@ function checkLeaf(value: unknown, schema: OpenApiSchema, path: string, problems
       `${path} must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")} (got ${JSON.stringify(value)})`,
     );
   }
+  if (typeof value === "string" && schema.minLength !== undefined && value.length < schema.minLength) {
+    problems.push(`${path} must be at least ${schema.minLength} characters`);
+  }
+  if (typeof value === "string" && schema.maxLength !== undefined && value.length > schema.maxLength) {
+    problems.push(`${path} must be at most ${schema.maxLength} characters (got ${value.length})`);
+  }
   if (typeof value === "string" && schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) {
     problems.push(`${path} ${JSON.stringify(value)} does not match ${schema.pattern}`);
   }

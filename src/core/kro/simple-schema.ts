@@ -18,13 +18,35 @@ export interface OpenApiSchema {
   default?: unknown;
   minimum?: number;
   maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
   enum?: unknown[];
   pattern?: string;
   description?: string;
   "x-kubernetes-preserve-unknown-fields"?: boolean;
+  "x-kubernetes-validations"?: { rule: string; message: string }[];
 }
 
-const MARKERS = new Set(["required", "default", "minimum", "maximum", "enum", "pattern", "description"]);
+// KRO's marker set (pkg/simpleschema/markers.go). `validation` and `immutable` become CEL rules that
+// only an API server evaluates; they are recorded, not checked, by the preview.
+const MARKERS = new Set([
+  "required",
+  "default",
+  "description",
+  "minimum",
+  "maximum",
+  "enum",
+  "pattern",
+  "minLength",
+  "maxLength",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "immutable",
+  "validation",
+]);
 
 /** Split `key=value key="quoted value"` into pairs, honouring double quotes (with \" escapes). */
 function parseMarkers(text: string, field: string): Map<string, string> {
@@ -41,7 +63,8 @@ function parseMarkers(text: string, field: string): Map<string, string> {
     if (text[i] === '"') {
       i++;
       while (i < text.length && text[i] !== '"') {
-        if (text[i] === "\\" && i + 1 < text.length) i++;
+        // Like KRO's unescapeString: \" and \\ lose their backslash, any other \x keeps it (regexes).
+        if (text[i] === "\\" && (text[i + 1] === '"' || text[i + 1] === "\\")) i++;
         value += text[i];
         i++;
       }
@@ -116,8 +139,33 @@ export function parseSimpleField(spec: string, field: string): { schema: OpenApi
       throw new ConfigError(`SimpleSchema field "${field}": ${bound} "${raw}" is not a number`);
     schema[bound] = n;
   }
+  for (const [marker, type] of [
+    ["minLength", "string"],
+    ["maxLength", "string"],
+    ["minItems", "array"],
+    ["maxItems", "array"],
+  ] as const) {
+    const raw = markers.get(marker);
+    if (raw === undefined) continue;
+    if (schema.type !== type)
+      throw new ConfigError(`SimpleSchema field "${field}": ${marker} is only valid for ${type} types`);
+    if (!/^\d+$/.test(raw))
+      throw new ConfigError(`SimpleSchema field "${field}": ${marker} "${raw}" is not an integer`);
+    schema[marker] = Number.parseInt(raw, 10);
+  }
+  const rules: { rule: string; message: string }[] = [];
+  if (markers.get("immutable") === "true")
+    rules.push({ rule: "self == oldSelf", message: "field is immutable" });
+  const validation = markers.get("validation");
+  if (validation !== undefined) rules.push({ rule: validation, message: "validation failed" });
+  if (rules.length > 0) schema["x-kubernetes-validations"] = rules;
   const enumRaw = markers.get("enum");
   if (enumRaw !== undefined) {
+    if (schema.type !== "string" && schema.type !== "integer") {
+      throw new ConfigError(
+        `SimpleSchema field "${field}": enum is only supported for string and integer types`,
+      );
+    }
     schema.enum = enumRaw.split(",").map((v) => convertScalar(v.trim(), schema, field, "enum value"));
   }
   const def = markers.get("default");
