@@ -1,0 +1,98 @@
+import { notFound } from "./errors.js";
+import { storageKey, type TypeRegistry } from "./registry.js";
+import { apiVersionOf, type KubeObject, type ResourceType } from "./types.js";
+import { type EventType, WatchHub } from "./watch-hub.js";
+
+/**
+ * The single source of truth: objects per resource, one global resourceVersion counter bumped by
+ * every write, and the watch hub fed at each commit. Reads here return the stored objects
+ * themselves (never mutate them); the public Store hands out copies.
+ */
+export interface Entry {
+  object: KubeObject;
+  /** JSON of `object`, built on first read so LIST of many objects is a string join. */
+  json?: string;
+}
+
+export class ObjectStore {
+  private readonly buckets = new Map<string, Map<string, Entry>>();
+  private rv = 1;
+  readonly hub: WatchHub;
+
+  constructor(
+    readonly registry: TypeRegistry,
+    historySize: number,
+  ) {
+    this.hub = new WatchHub(historySize);
+  }
+
+  get resourceVersion(): number {
+    return this.rv;
+  }
+
+  private bucket(type: ResourceType): Map<string, Entry> {
+    const key = storageKey(type);
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = new Map();
+      this.buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  find(type: ResourceType, namespace: string | undefined, name: string): Entry | undefined {
+    return this.bucket(type).get(objectKey(type, namespace, name));
+  }
+
+  require(type: ResourceType, namespace: string | undefined, name: string): Entry {
+    const entry = this.find(type, namespace, name);
+    if (!entry) throw notFound(type.plural, type.group, name, type.kind);
+    return entry;
+  }
+
+  /** Entries in key order (namespace/name), like etcd keys, so `continue` tokens are stable. */
+  entries(type: ResourceType, namespace?: string): Entry[] {
+    const bucket = this.bucket(type);
+    const keys = [...bucket.keys()].sort();
+    const prefix = namespace && type.namespaced ? `${namespace}/` : "";
+    const out: Entry[] = [];
+    for (const key of keys) if (!prefix || key.startsWith(prefix)) out.push(bucket.get(key)!);
+    return out;
+  }
+
+  /** Every stored object of every resource (for owner and namespace clean-up). */
+  *allEntries(): Generator<{ storage: string; entry: Entry }> {
+    for (const [storage, bucket] of this.buckets)
+      for (const entry of bucket.values()) yield { storage, entry };
+  }
+
+  dropStorage(type: ResourceType): void {
+    this.buckets.delete(storageKey(type));
+    this.hub.closeStorage(storageKey(type));
+  }
+
+  /** Write (or remove, for DELETED) an object with a fresh resourceVersion and tell the watchers. */
+  commit(type: ResourceType, eventType: EventType, object: KubeObject, old?: KubeObject): KubeObject {
+    this.rv++;
+    object.metadata ??= {};
+    const meta = object.metadata;
+    meta.resourceVersion = String(this.rv);
+    object.apiVersion = apiVersionOf(type.group, type.version);
+    object.kind = type.kind;
+    const key = objectKey(type, meta.namespace, meta.name ?? "");
+    if (eventType === "DELETED") this.bucket(type).delete(key);
+    else this.bucket(type).set(key, { object });
+    this.hub.publish({ type: eventType, storage: storageKey(type), rv: this.rv, object, old });
+    return object;
+  }
+}
+
+export function objectKey(type: ResourceType, namespace: string | undefined, name: string): string {
+  return type.namespaced ? `${namespace ?? ""}/${name}` : name;
+}
+
+/** The stored object as a given version serves it (a CRD's objects are shared across versions). */
+export function asVersion(object: KubeObject, type: ResourceType): KubeObject {
+  const apiVersion = apiVersionOf(type.group, type.version);
+  return object.apiVersion === apiVersion ? object : { ...object, apiVersion };
+}
