@@ -14,14 +14,21 @@ import {
 
 const terraformRoot = join(repoRoot, "terraform");
 const haveData = sharedAvailable("terraform-modules");
-const skipReason = haveData ? "" : " (skipped: ../shared/terraform-modules is absent, module interfaces unknown)";
+const skipReason = haveData
+  ? ""
+  : " (skipped: ../shared/terraform-modules is absent, module interfaces unknown)";
 
 function summarize(findings: Finding[]): string[] {
-  return findings.map((f) => `${f.stage}/${f.file}${f.module ? ` module.${f.module}` : ""}: ${f.kind} ${f.name}`);
+  return findings.map(
+    (f) => `${f.stage}/${f.file}${f.module ? ` module.${f.module}` : ""}: ${f.kind} ${f.name}`,
+  );
 }
 
 /** Copies a stage to a temp terraform/ root and applies text edits to its files. */
-async function editedStage(stage: string, edits: Record<string, Array<[string, string]>>): Promise<StageConfig> {
+async function editedStage(
+  stage: string,
+  edits: Record<string, Array<[string, string]>>,
+): Promise<StageConfig> {
   const root = makeTempDir();
   cpSync(join(terraformRoot, stage), join(root, stage), { recursive: true });
   for (const [file, replacements] of Object.entries(edits)) {
@@ -88,7 +95,10 @@ describe.skipIf(!haveData)(`module calls against the modules' declared interface
     const stage = await editedStage("30.eks/30.cluster", {
       "eks.tf": [
         ["  name               = local.cluster_name", "  cluster_name       = local.cluster_name"],
-        ["  kubernetes_version = var.cluster_config.kubernetes_version", "  cluster_version = var.cluster_config.kubernetes_version"],
+        [
+          "  kubernetes_version = var.cluster_config.kubernetes_version",
+          "  cluster_version = var.cluster_config.kubernetes_version",
+        ],
       ],
       "outputs.tf": [["module.eks.cluster_endpoint", "module.eks.cluster_endpont"]],
     });

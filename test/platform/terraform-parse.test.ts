@@ -45,11 +45,15 @@ describe("every Terraform file parses", () => {
   });
 
   test.each(files)("%s", async (file) => {
-    await expect(parseHcl(file, readFileSync(join(terraformRoot, file), "utf8"))).resolves.toBeTypeOf("object");
+    await expect(parseHcl(file, readFileSync(join(terraformRoot, file), "utf8"))).resolves.toBeTypeOf(
+      "object",
+    );
   });
 
   test("the parser rejects broken HCL (the check can fail)", async () => {
-    await expect(parseHcl("broken.tf", 'resource "a" "b" {\n  x =\n}\n')).rejects.toThrow(/Invalid expression/);
+    await expect(parseHcl("broken.tf", 'resource "a" "b" {\n  x =\n}\n')).rejects.toThrow(
+      /Invalid expression/,
+    );
   });
 });
 
@@ -77,22 +81,31 @@ describe("stage structure", () => {
       expect(stage.requiredProviders.get("aws")?.version, stage.stage).toBe("~> 6.28");
       for (const [name, spec] of stage.requiredProviders) {
         expect(spec.source, `${stage.stage}: provider ${name}`).toMatch(/^[a-z0-9-]+\/[a-z0-9-]+$/);
-        expect(spec.version && hasUpperBound(spec.version), `${stage.stage}: provider ${name} "${spec.version}"`).toBe(true);
+        expect(
+          spec.version && hasUpperBound(spec.version),
+          `${stage.stage}: provider ${name} "${spec.version}"`,
+        ).toBe(true);
       }
       const used = new Set<string>();
       for (const { json } of stage.files) {
         for (const kind of ["resource", "data", "ephemeral"]) {
-          for (const type of Object.keys((json[kind] as Record<string, unknown>) ?? {})) used.add(type.split("_")[0] ?? type);
+          for (const type of Object.keys((json[kind] as Record<string, unknown>) ?? {}))
+            used.add(type.split("_")[0] ?? type);
         }
         for (const p of Object.keys((json.provider as Record<string, unknown>) ?? {})) used.add(p);
       }
       used.delete("terraform"); // terraform_remote_state is built in
-      for (const p of used) expect(stage.requiredProviders.has(p), `${stage.stage} uses provider ${p} without pinning it`).toBe(true);
+      for (const p of used)
+        expect(stage.requiredProviders.has(p), `${stage.stage} uses provider ${p} without pinning it`).toBe(
+          true,
+        );
     }
   });
 
   test("each registry module is pinned to an exact version", () => {
-    const modules = stages.flatMap((s) => s.modules.map((m) => ({ where: `${s.stage}/${m.file} module.${m.name}`, version: m.body.version })));
+    const modules = stages.flatMap((s) =>
+      s.modules.map((m) => ({ where: `${s.stage}/${m.file} module.${m.name}`, version: m.body.version })),
+    );
     expect(modules.map((m) => m.where)).toEqual(
       expect.arrayContaining([
         "10.networking/main.tf module.vpc",
@@ -100,12 +113,15 @@ describe("stage structure", () => {
         "30.eks/30.cluster/karpenter.tf module.karpenter",
       ]),
     );
-    for (const m of modules) expect(typeof m.version === "string" && isExactVersion(m.version), m.where).toBe(true);
+    for (const m of modules)
+      expect(typeof m.version === "string" && isExactVersion(m.version), m.where).toBe(true);
   });
 
   test("no stage declares a name twice or refers to a local, resource, data source or module it does not declare", () => {
     const problems = stages.flatMap((s) =>
-      [...findDuplicateDeclarations(s), ...findUndeclaredReferences(s)].map((p) => `${s.stage}: ${p.message}`),
+      [...findDuplicateDeclarations(s), ...findUndeclaredReferences(s)].map(
+        (p) => `${s.stage}: ${p.message}`,
+      ),
     );
     expect(problems).toEqual([]);
   });
@@ -119,6 +135,8 @@ describe("stage structure", () => {
     );
     const stage = await loadStage(dir, "10.networking");
     expect(findDuplicateDeclarations(stage).map((p) => p.name)).toEqual(["cluster_name"]);
-    expect(findUndeclaredReferences(stage).map((p) => `${p.file} ${p.name}`)).toEqual(["broken.tf aws_vpc_endpoint.s4"]);
+    expect(findUndeclaredReferences(stage).map((p) => `${p.file} ${p.name}`)).toEqual([
+      "broken.tf aws_vpc_endpoint.s4",
+    ]);
   });
 });

@@ -54,7 +54,9 @@ describe("stage discovery and ordering (src/core/terraform)", () => {
   });
 
   test("a gate is read from a comment marker and only a literal true turns the stage on", () => {
-    const gate = parseStageGate("# Optional. aiplat:enabled-when observability_configuration.aws_oss_tooling\nterraform {}\n");
+    const gate = parseStageGate(
+      "# Optional. aiplat:enabled-when observability_configuration.aws_oss_tooling\nterraform {}\n",
+    );
     expect(gate).toEqual(["observability_configuration", "aws_oss_tooling"]);
     expect(isStageEnabled(gate, { observability_configuration: { aws_oss_tooling: true } })).toBe(true);
     expect(isStageEnabled(gate, { observability_configuration: { aws_oss_tooling: false } })).toBe(false);
@@ -71,7 +73,9 @@ describe("stage discovery and ordering (src/core/terraform)", () => {
 });
 
 describe("the stages of this repository", () => {
-  const stages = planStages(listFiles(terraformRoot), (s) => readFileSync(join(terraformRoot, s, "backend.tf"), "utf8"));
+  const stages = planStages(listFiles(terraformRoot), (s) =>
+    readFileSync(join(terraformRoot, s, "backend.tf"), "utf8"),
+  );
 
   test("are the six stages of PLATFORM.md, in its apply order", () => {
     expect(stages.map((s) => s.path)).toEqual(EXPECTED_ORDER);
@@ -93,7 +97,9 @@ describe("the stages of this repository", () => {
       "example.tfvars",
       readFileSync(join(terraformRoot, "00.global/vars/example.tfvars"), "utf8"),
     );
-    expect(stages.filter((s) => isStageEnabled(s.gate, tfvars)).map((s) => s.path)).toEqual(EXPECTED_ORDER.slice(0, 4));
+    expect(stages.filter((s) => isStageEnabled(s.gate, tfvars)).map((s) => s.path)).toEqual(
+      EXPECTED_ORDER.slice(0, 4),
+    );
     const withOss = { ...tfvars, observability_configuration: { aws_oss_tooling: true } };
     expect(stages.filter((s) => isStageEnabled(s.gate, withOss)).map((s) => s.path)).toEqual([
       ...EXPECTED_ORDER.slice(0, 4),

@@ -79,7 +79,18 @@ describe("variables shared by every stage", () => {
       ].sort(),
     );
     expect(Object.keys(cluster.capabilities ?? {}).sort()).toEqual(
-      ["ack", "autoscaling", "blockstorage", "coredns", "gitops", "identity", "kro", "kube_proxy", "loadbalancing", "networking"].sort(),
+      [
+        "ack",
+        "autoscaling",
+        "blockstorage",
+        "coredns",
+        "gitops",
+        "identity",
+        "kro",
+        "kube_proxy",
+        "loadbalancing",
+        "networking",
+      ].sort(),
     );
     expect(Object.keys(cluster.capabilities_config ?? {})).toEqual(
       expect.arrayContaining(["argocd_idc_instance_arn", "argocd_idc_region", "argocd_rbac_mappings"]),
@@ -111,8 +122,12 @@ describe("variables shared by every stage", () => {
   });
 
   test("docker_hub_credentials is declared sensitive (terraform never prints it)", async () => {
-    const json = await parseHcl("variables.tf", readFileSync(join(terraformRoot, "00.global/variables.tf"), "utf8"));
-    const [decl] = (json.variable as Record<string, Array<Record<string, unknown>>>).docker_hub_credentials ?? [];
+    const json = await parseHcl(
+      "variables.tf",
+      readFileSync(join(terraformRoot, "00.global/variables.tf"), "utf8"),
+    );
+    const [decl] =
+      (json.variable as Record<string, Array<Record<string, unknown>>>).docker_hub_credentials ?? [];
     expect(decl?.sensitive).toBe(true);
     expect(decl?.default).toBeNull();
   });
@@ -129,7 +144,8 @@ describe("variables shared by every stage", () => {
         const producer = key?.replace(/\/terraform\.tfstate$/, "");
         const target = producer === undefined ? undefined : byStage.get(producer);
         checked++;
-        if (!target) problems.push(`${stage.stage}/${ref.file}: remote state "${source}" has key "${key}", not a stage`);
+        if (!target)
+          problems.push(`${stage.stage}/${ref.file}: remote state "${source}" has key "${key}", not a stage`);
         else if (order.indexOf(target.stage) >= order.indexOf(stage.stage)) {
           problems.push(`${stage.stage}: reads ${target.stage}, which is applied later`);
         } else if (!target.outputs.has(output)) {
@@ -148,7 +164,9 @@ describe("variables shared by every stage", () => {
     const refs = remoteStateReferences(stage!).filter((r) => r.parts[0] === "cluster");
     expect(refs.map((r) => r.parts[1])).toContain("cluster_version");
     const withoutOutput = new Set([...(producer?.outputs ?? [])].filter((o) => o !== "cluster_version"));
-    expect(refs.filter((r) => !withoutOutput.has(r.parts[1] ?? "")).map((r) => r.parts[1])).toEqual(["cluster_version"]);
+    expect(refs.filter((r) => !withoutOutput.has(r.parts[1] ?? "")).map((r) => r.parts[1])).toEqual([
+      "cluster_version",
+    ]);
   });
 });
 
@@ -164,19 +182,21 @@ function planVariables(varFile: string): { status: number | null; output: string
   return { status: plan.status, output: `${plan.stdout}${plan.stderr}`.replace(/\s+/g, " ") };
 }
 
-describe.skipIf(!hasTerraform())(`tfvars against the declared types and validation rules${skipNote("terraform", hasTerraform())}`, () => {
-  test("example.tfvars satisfies every type and validation rule", () => {
-    const { status, output } = planVariables(exampleTfvars);
-    expect(output).not.toMatch(/Error/);
-    expect(status).toBe(0);
-  });
+describe.skipIf(!hasTerraform())(
+  `tfvars against the declared types and validation rules${skipNote("terraform", hasTerraform())}`,
+  () => {
+    test("example.tfvars satisfies every type and validation rule", () => {
+      const { status, output } = planVariables(exampleTfvars);
+      expect(output).not.toMatch(/Error/);
+      expect(status).toBe(0);
+    });
 
-  test("bad values are rejected with a message naming the setting", () => {
-    const dir = makeTempDir();
-    const bad = join(dir, "bad.tfvars");
-    writeFileSync(
-      bad,
-      `region = "Frankfurt"
+    test("bad values are rejected with a message naming the setting", () => {
+      const dir = makeTempDir();
+      const bad = join(dir, "bad.tfvars");
+      writeFileSync(
+        bad,
+        `region = "Frankfurt"
 vpc_cidr = "10.4.1.0/16"
 shared_config = { resources_prefix = "AI_Platform" }
 cluster_config = {
@@ -190,29 +210,29 @@ cluster_config = {
 }
 docker_hub_credentials = { username = "me", access_token = "" }
 `,
-    );
-    const { status, output } = planVariables(bad);
-    expect(status).not.toBe(0);
-    for (const message of [
-      "region must be an AWS region name",
-      "vpc_cidr must start on its network address",
-      "shared_config.resources_prefix must be",
-      "kubernetes_version must be <major>.<minor>",
-      "role must be ADMIN, EDITOR or VIEWER",
-      "type of SSO_USER or SSO_GROUP",
-      "With capabilities.gitops = true",
-      "docker_hub_credentials needs a non-empty username and access_token",
-    ]) {
-      expect(output).toContain(message);
-    }
-  });
+      );
+      const { status, output } = planVariables(bad);
+      expect(status).not.toBe(0);
+      for (const message of [
+        "region must be an AWS region name",
+        "vpc_cidr must start on its network address",
+        "shared_config.resources_prefix must be",
+        "kubernetes_version must be <major>.<minor>",
+        "role must be ADMIN, EDITOR or VIEWER",
+        "type of SSO_USER or SSO_GROUP",
+        "With capabilities.gitops = true",
+        "docker_hub_credentials needs a non-empty username and access_token",
+      ]) {
+        expect(output).toContain(message);
+      }
+    });
 
-  test("a VPC too small for the subnet plan and an inconsistent cluster setup are rejected", () => {
-    const dir = makeTempDir();
-    const bad = join(dir, "bad.tfvars");
-    writeFileSync(
-      bad,
-      `region = "eu-central-1"
+    test("a VPC too small for the subnet plan and an inconsistent cluster setup are rejected", () => {
+      const dir = makeTempDir();
+      const bad = join(dir, "bad.tfvars");
+      writeFileSync(
+        bad,
+        `region = "eu-central-1"
 vpc_cidr = "10.4.0.0/20"
 shared_config = { resources_prefix = "ai-platform" }
 cluster_config = {
@@ -221,11 +241,12 @@ cluster_config = {
   capabilities = { identity = false, gitops = false }
 }
 `,
-    );
-    const { status, output } = planVariables(bad);
-    expect(status).not.toBe(0);
-    expect(output).toContain("prefix length between /16 and /18");
-    expect(output).toContain("set capabilities.identity = true");
-    expect(output).toContain("set create_mng_system = true");
-  });
-});
+      );
+      const { status, output } = planVariables(bad);
+      expect(status).not.toBe(0);
+      expect(output).toContain("prefix length between /16 and /18");
+      expect(output).toContain("set capabilities.identity = true");
+      expect(output).toContain("set create_mng_system = true");
+    });
+  },
+);

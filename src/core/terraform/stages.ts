@@ -83,6 +83,9 @@ export function stateKey(stage: string): string {
 }
 
 /** Stages with their gates, in apply order; `readBackend` returns a stage's backend.tf text. */
-export function planStages(relativePaths: readonly string[], readBackend: (stage: string) => string): Stage[] {
+export function planStages(
+  relativePaths: readonly string[],
+  readBackend: (stage: string) => string,
+): Stage[] {
   return discoverStages(relativePaths).map((path) => ({ path, gate: parseStageGate(readBackend(path)) }));
 }

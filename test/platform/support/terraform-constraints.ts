@@ -23,7 +23,11 @@ export function parseConstraint(constraint: string): Bound[] {
     if (op === "~>") {
       // ~> 6.28 allows 6.28 up to (not including) 7.0; ~> 6.28.1 allows 6.28.x from .1.
       const upper: Version =
-        parts.length >= 3 ? [version[0], version[1] + 1, 0] : parts.length === 2 ? [version[0] + 1, 0, 0] : [version[0] + 1, 0, 0];
+        parts.length >= 3
+          ? [version[0], version[1] + 1, 0]
+          : parts.length === 2
+            ? [version[0] + 1, 0, 0]
+            : [version[0] + 1, 0, 0];
       bounds.push({ op: ">=", version }, { op: "<", version: upper });
     } else {
       bounds.push({ op: op as Op, version });
@@ -50,7 +54,7 @@ function satisfies(version: Version, bounds: readonly Bound[]): boolean {
         return c >= 0;
       case "<":
         return c < 0;
-      case "<=":
+      default:
         return c <= 0;
     }
   });
@@ -68,7 +72,10 @@ export function allows(constraint: string, version: string): boolean {
 export function lowestCommonVersion(constraints: readonly string[]): Version | undefined {
   const bounds = constraints.flatMap(parseConstraint);
   const candidates: Version[] = [[0, 0, 0]];
-  for (const { version: [a, b, c] } of bounds) candidates.push([a, b, c], [a, b, c + 1]);
+  for (const {
+    version: [a, b, c],
+  } of bounds)
+    candidates.push([a, b, c], [a, b, c + 1]);
   candidates.sort(compareVersions);
   return candidates.find((v) => satisfies(v, bounds));
 }

@@ -70,7 +70,9 @@ export async function loadStage(terraformRoot: string, stage: string): Promise<S
   const dir = join(terraformRoot, stage);
   const names = readdirSync(dir).filter((n) => n.endsWith(".tf") && existsSync(join(dir, n)));
   const files = await Promise.all(
-    names.sort().map(async (name) => ({ name, json: await parseHcl(name, readFileSync(join(dir, name), "utf8")) })),
+    names
+      .sort()
+      .map(async (name) => ({ name, json: await parseHcl(name, readFileSync(join(dir, name), "utf8")) })),
   );
   const config: StageConfig = {
     stage,
@@ -88,7 +90,8 @@ export async function loadStage(terraformRoot: string, stage: string): Promise<S
     for (const v of Object.keys(asRecord(json.variable))) config.variables.add(v);
     for (const o of Object.keys(asRecord(json.output))) config.outputs.add(o);
     for (const [mod, bodies] of Object.entries(asRecord(json.module))) {
-      for (const body of asArray(bodies)) config.modules.push({ name: mod, file: name, body: asRecord(body) });
+      for (const body of asArray(bodies))
+        config.modules.push({ name: mod, file: name, body: asRecord(body) });
     }
     const remote = asRecord(asRecord(json.data).terraform_remote_state);
     for (const [rs, bodies] of Object.entries(remote)) {
@@ -148,7 +151,8 @@ function interpolations(text: string): string[] {
 
 const VAR_REF = /(?<![\w.])var\.([A-Za-z_][\w-]*)/g;
 const MODULE_REF = /(?<![\w.])module\.([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.([A-Za-z_][\w-]*)/g;
-const REMOTE_REF = /(?<![\w.])data\.terraform_remote_state\.([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.outputs\.([A-Za-z_][\w-]*)/g;
+const REMOTE_REF =
+  /(?<![\w.])data\.terraform_remote_state\.([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.outputs\.([A-Za-z_][\w-]*)/g;
 const REMOTE_ALIAS = /^data\.terraform_remote_state\.([A-Za-z_][\w-]*)\.outputs$/;
 
 /** `var.<name>` references of a stage. */
@@ -188,14 +192,17 @@ function matchAll(stage: StageConfig, pattern: RegExp): Array<{ file: string; gr
   const out: Array<{ file: string; groups: string[] }> = [];
   for (const { name, json } of stage.files) {
     for (const expr of expressionsIn(json)) {
-      for (const m of expr.matchAll(pattern)) out.push({ file: name, groups: m.slice(1).map((g) => g ?? "") });
+      for (const m of expr.matchAll(pattern))
+        out.push({ file: name, groups: m.slice(1).map((g) => g ?? "") });
     }
   }
   return out;
 }
 
 export function asRecord(value: unknown): Record<string, unknown> {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return value && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 export function asArray(value: unknown): unknown[] {

@@ -62,22 +62,48 @@ export function checkStageModules(stage: StageConfig, interfaces: readonly Modul
     const version = typeof call.body.version === "string" ? call.body.version : "";
     if (source.startsWith("./") || source.startsWith("../")) continue; // local modules: no registry data
     if (!isExactVersion(version)) {
-      add(call.file, call.name, "unpinned-module", version || "(none)", `module "${call.name}" (${source}) must pin an exact version, not "${version}"`);
+      add(
+        call.file,
+        call.name,
+        "unpinned-module",
+        version || "(none)",
+        `module "${call.name}" (${source}) must pin an exact version, not "${version}"`,
+      );
       continue;
     }
-    const iface = interfaces.find((i) => i.module === source && normalizeTag(i.tag) === normalizeTag(version));
+    const iface = interfaces.find(
+      (i) => i.module === source && normalizeTag(i.tag) === normalizeTag(version),
+    );
     if (!iface) {
-      add(call.file, call.name, "no-interface-data", `${source}@${version}`, `no interface data for ${source} ${version}: its arguments are not checked`);
+      add(
+        call.file,
+        call.name,
+        "no-interface-data",
+        `${source}@${version}`,
+        `no interface data for ${source} ${version}: its arguments are not checked`,
+      );
       continue;
     }
     found.set(call.name, iface);
     for (const arg of Object.keys(call.body)) {
       if (META_ARGUMENTS.has(arg) || arg in iface.inputs) continue;
-      add(call.file, call.name, "unknown-input", arg, `module "${call.name}" (${source} ${iface.tag}) has no input "${arg}"`);
+      add(
+        call.file,
+        call.name,
+        "unknown-input",
+        arg,
+        `module "${call.name}" (${source} ${iface.tag}) has no input "${arg}"`,
+      );
     }
     for (const [input, spec] of Object.entries(iface.inputs)) {
       if (spec.required && !(input in call.body)) {
-        add(call.file, call.name, "missing-input", input, `module "${call.name}" (${source} ${iface.tag}) needs input "${input}"`);
+        add(
+          call.file,
+          call.name,
+          "missing-input",
+          input,
+          `module "${call.name}" (${source} ${iface.tag}) needs input "${input}"`,
+        );
       }
     }
   }
@@ -86,7 +112,13 @@ export function checkStageModules(stage: StageConfig, interfaces: readonly Modul
     const [module = "", output = ""] = ref.parts;
     const iface = found.get(module);
     if (iface && !iface.outputs.includes(output)) {
-      add(ref.file, module, "unknown-output", output, `module "${module}" (${iface.module} ${iface.tag}) has no output "${output}"`);
+      add(
+        ref.file,
+        module,
+        "unknown-output",
+        output,
+        `module "${module}" (${iface.module} ${iface.tag}) has no output "${output}"`,
+      );
     }
   }
 
@@ -132,10 +164,18 @@ function checkProviders(stage: StageConfig, modules: Map<string, ModuleInterface
     }
   }
 
-  const versions = [stage.requiredVersion ?? ">= 0.0.0", MIN_TERRAFORM, ...[...modules.values()].map((m) => m.required_version)];
+  const versions = [
+    stage.requiredVersion ?? ">= 0.0.0",
+    MIN_TERRAFORM,
+    ...[...modules.values()].map((m) => m.required_version),
+  ];
   const lowest = lowestCommonVersion(versions);
   const stageLowest = lowestCommonVersion([stage.requiredVersion ?? ">= 0.0.0"]);
-  if (!lowest || !stageLowest || lowestCommonVersion([">= 0.0.0", "< 1.10"].concat(stage.requiredVersion ?? []))) {
+  if (
+    !lowest ||
+    !stageLowest ||
+    lowestCommonVersion([">= 0.0.0", "< 1.10"].concat(stage.requiredVersion ?? []))
+  ) {
     findings.push({
       stage: stage.stage,
       file: "versions.tf",

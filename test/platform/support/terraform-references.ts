@@ -36,12 +36,17 @@ function collectDeclarations(stage: StageConfig): { declared: Declared; duplicat
   const declare = (kind: keyof Declared, name: string, file: string): void => {
     const previous = declared[kind].get(name);
     if (previous !== undefined) {
-      duplicates.push({ file, name, message: `${kind} "${name}" is declared in ${previous} and again in ${file}` });
+      duplicates.push({
+        file,
+        name,
+        message: `${kind} "${name}" is declared in ${previous} and again in ${file}`,
+      });
     }
     declared[kind].set(name, file);
   };
   for (const { name: file, json } of stage.files) {
-    for (const block of asArray(json.locals)) for (const key of Object.keys(asRecord(block))) declare("locals", key, file);
+    for (const block of asArray(json.locals))
+      for (const key of Object.keys(asRecord(block))) declare("locals", key, file);
     for (const kind of ["resource", "data", "ephemeral"] as const) {
       const target = kind === "resource" ? "resources" : kind;
       for (const [type, byName] of Object.entries(asRecord(json[kind]))) {
@@ -64,10 +69,17 @@ const NAME = "[A-Za-z_][\\w-]*";
 export function findUndeclaredReferences(stage: StageConfig): Problem[] {
   const { declared } = collectDeclarations(stage);
   const providers = [...stage.requiredProviders.keys()];
-  const resourceRef = new RegExp(`(?<![\\w.])((?:${providers.join("|") || "aws"})_[a-z0-9_]+)\\.(${NAME})`, "g");
+  const resourceRef = new RegExp(
+    `(?<![\\w.])((?:${providers.join("|") || "aws"})_[a-z0-9_]+)\\.(${NAME})`,
+    "g",
+  );
   const checks: Array<{ pattern: RegExp; kind: keyof Declared; key: (m: RegExpMatchArray) => string }> = [
     { pattern: new RegExp(`(?<![\\w.])local\\.(${NAME})`, "g"), kind: "locals", key: (m) => m[1] ?? "" },
-    { pattern: new RegExp(`(?<![\\w.])data\\.(${NAME})\\.(${NAME})`, "g"), kind: "data", key: (m) => `${m[1]}.${m[2]}` },
+    {
+      pattern: new RegExp(`(?<![\\w.])data\\.(${NAME})\\.(${NAME})`, "g"),
+      kind: "data",
+      key: (m) => `${m[1]}.${m[2]}`,
+    },
     {
       pattern: new RegExp(`(?<![\\w.])ephemeral\\.(${NAME})\\.(${NAME})`, "g"),
       kind: "ephemeral",
@@ -83,7 +95,12 @@ export function findUndeclaredReferences(stage: StageConfig): Problem[] {
       for (const { pattern, kind, key } of checks) {
         for (const m of code.matchAll(pattern)) {
           const name = key(m);
-          if (!declared[kind].has(name)) problems.push({ file, name, message: `${file} refers to ${kind} "${name}", which the stage does not declare` });
+          if (!declared[kind].has(name))
+            problems.push({
+              file,
+              name,
+              message: `${file} refers to ${kind} "${name}", which the stage does not declare`,
+            });
         }
       }
     }
