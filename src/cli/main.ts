@@ -2,15 +2,21 @@ import { commandModules } from "./commands/index.js";
 import type { MainDeps } from "./context.js";
 import { isCommanderSuccess, normalizeError } from "./normalize-error.js";
 import { buildProgram } from "./program.js";
-import { createContext, createHost, readPackageVersion, resolveDeps } from "./runtime.js";
 import { installSignalHandlers } from "./signals.js";
+import { readPackageVersion } from "./version.js";
+
+type Runtime = typeof import("./runtime.js");
+type Host = ReturnType<Runtime["createHost"]>;
 
 /**
  * The CLI as a function: parse argv, run the command, and turn whatever happened into an exit
  * code. This is the only place errors become exit codes and the only place they are printed.
+ * Adapters and the io host are loaded only once a command runs (or fails), so `--help` and
+ * `--version` load commander and little else.
  */
 export async function main(argv: readonly string[], deps: MainDeps = {}): Promise<number> {
-  const resolved = resolveDeps(deps);
+  const stdout = deps.stdout ?? process.stdout;
+  const stderr = deps.stderr ?? process.stderr;
   const controller = new AbortController();
   deps.signal?.addEventListener("abort", () => controller.abort(deps.signal?.reason), { once: true });
   // Until a command builds its own host, errors are rendered with the flags sniffed from argv.
@@ -19,22 +25,30 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     yes: argv.includes("--yes"),
     debug: argv.includes("--debug"),
   };
-  let host = createHost(resolved, sniffed);
+  let runtime: Runtime | undefined;
+  let resolved: ReturnType<Runtime["resolveDeps"]> | undefined;
+  let host: Host | undefined;
+  const loadRuntime = async () => {
+    runtime ??= await import("./runtime.js");
+    resolved ??= runtime.resolveDeps(deps);
+    return { runtime, resolved };
+  };
   const version = readPackageVersion();
   const removeSignalHandlers = deps.handleSignals
-    ? installSignalHandlers(controller, () => host, resolved.stderr)
+    ? installSignalHandlers(controller, () => ({ json: host?.json ?? sniffed.json }), stderr)
     : () => {};
 
   const program = buildProgram(
     {
       version,
-      writeOut: (text) => resolved.stdout.write(text),
+      writeOut: (text) => stdout.write(text),
       writeErr: (text) => {
-        if (!sniffed.json) resolved.stderr.write(text);
+        if (!sniffed.json) stderr.write(text);
       },
       createContext: async (globals) => {
-        host = createHost(resolved, globals);
-        return createContext(resolved, globals, host, controller.signal, version);
+        const loaded = await loadRuntime();
+        host = loaded.runtime.createHost(loaded.resolved, globals);
+        return loaded.runtime.createContext(loaded.resolved, globals, host, controller.signal, version);
       },
       onContext: () => {},
     },
@@ -43,17 +57,20 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
 
   try {
     if (argv.length === 0) {
-      resolved.stderr.write(program.helpInformation());
+      stderr.write(program.helpInformation());
       return 2;
     }
     await program.parseAsync([...argv], { from: "user" });
-    host.finishOk();
+    host?.finishOk();
     return 0;
   } catch (raw) {
     if (isCommanderSuccess(raw)) return 0;
     const { error, internal } = normalizeError(raw, controller.signal.aborted);
-    const wantStack = internal || sniffed.debug;
-    const stack = wantStack && sniffed.debug && raw instanceof Error ? raw.stack : undefined;
+    if (host === undefined) {
+      const loaded = await loadRuntime();
+      host = loaded.runtime.createHost(loaded.resolved, sniffed);
+    }
+    const stack = sniffed.debug && raw instanceof Error ? raw.stack : undefined;
     host.finishWithError(error, internal, stack);
     return error.exitCode;
   } finally {

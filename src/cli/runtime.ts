@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { createAwsClientFactory } from "../adapters/aws/clients.js";
 import { readAwsProfile } from "../adapters/aws/profile.js";
@@ -14,13 +13,6 @@ import { createNonInteractivePrompter } from "../ui/non-interactive-prompter.js"
 import { StreamIoHost } from "../ui/stream-io-host.js";
 import { shouldUseColour } from "../ui/style.js";
 import type { Adapters, CommandContext, GlobalOptions, MainDeps } from "./context.js";
-
-export function readPackageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 export interface ResolvedDeps {
   stdout: Writable;

@@ -1,5 +1,4 @@
 import type { Writable } from "node:stream";
-import type { IoHost } from "../ui/io-host.js";
 
 /**
  * First Ctrl-C (or SIGTERM): abort the command's signal, so waits stop and a running terraform
@@ -8,7 +7,7 @@ import type { IoHost } from "../ui/io-host.js";
  */
 export function installSignalHandlers(
   controller: AbortController,
-  host: () => IoHost,
+  host: () => { json: boolean },
   stderr: Writable,
 ): () => void {
   let presses = 0;

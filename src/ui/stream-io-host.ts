@@ -3,7 +3,6 @@ import type { AiplatError } from "../core/errors.js";
 import type { Redactor } from "../core/redact.js";
 import type { IoHost, Prompter, Style, TaskSpec } from "./io-host.js";
 import { createStyle } from "./style.js";
-import { runListrTasks } from "./tasks.js";
 
 export interface StreamIoHostOptions {
   json: boolean;
@@ -54,6 +53,8 @@ export class StreamIoHost implements IoHost {
   }
 
   async runTasks(tasks: readonly TaskSpec[]): Promise<void> {
+    // listr2 is loaded only by commands that show task progress, not on every start.
+    const { runListrTasks } = await import("./tasks.js");
     await runListrTasks(tasks, {
       mode: this.json ? "silent" : this.options.isTTY ? "live" : "lines",
       stderr: this.options.stderr,

@@ -1,4 +1,3 @@
-import { Chalk } from "chalk";
 import type { Style } from "./io-host.js";
 
 /** Colour only on a TTY, and never when NO_COLOR is set (https://no-color.org). */
@@ -8,13 +7,13 @@ export function shouldUseColour(isTTY: boolean, env: Readonly<Record<string, str
   return isTTY;
 }
 
+// Five SGR codes are all aiplat needs; a colour library would cost start-up time on every run.
+const sgr = (open: number, close: number) => (text: string) => `\u001b[${open}m${text}\u001b[${close}m`;
+
 export function createStyle(colour: boolean): Style {
-  const chalk = new Chalk({ level: colour ? 1 : 0 });
-  return {
-    ok: (t) => chalk.green(t),
-    warn: (t) => chalk.yellow(t),
-    fail: (t) => chalk.red(t),
-    dim: (t) => chalk.dim(t),
-    bold: (t) => chalk.bold(t),
-  };
+  if (!colour) {
+    const plain = (text: string) => text;
+    return { ok: plain, warn: plain, fail: plain, dim: plain, bold: plain };
+  }
+  return { ok: sgr(32, 39), warn: sgr(33, 39), fail: sgr(31, 39), dim: sgr(2, 22), bold: sgr(1, 22) };
 }

@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { isCommanderSuccess, normalizeError } from "../../src/cli/normalize-error.js";
-import { readPackageVersion } from "../../src/cli/runtime.js";
+import { readPackageVersion } from "../../src/cli/version.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { Redactor } from "../../src/core/redact.js";
 import { createNonInteractivePrompter } from "../../src/ui/non-interactive-prompter.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readPackageVersion } from "../../src/cli/runtime.js";
+import { readPackageVersion } from "../../src/cli/version.js";
 import { spawnCli } from "../support/spawn-cli.js";
 
 // The built binary, as `npx aiplat` runs it after `npm ci` (npm test builds dist/ first).
