@@ -1,4 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { discoverStages } from "../../../src/core/terraform/index.js";
 
@@ -7,11 +9,47 @@ export type HclJson = Record<string, unknown>;
 
 type ParseFn = (fileName: string, text: string) => Promise<HclJson>;
 let parser: Promise<ParseFn> | undefined;
+const memo = new Map<string, Promise<HclJson>>();
+const diskCache = join(tmpdir(), "aiplat-hcl2json-cache-v1");
 
-/** Parses HCL (.tf or .tfvars) to JSON; @cdktf/hcl2json costs ~150 ms to load, so only on use. */
+/**
+ * Parses HCL (.tf or .tfvars) to JSON. @cdktf/hcl2json loads lazily (~150 ms) and then takes
+ * 40-600 ms per file, so results are cached by content: in memory (the shared variables file is
+ * in every stage) and on disk across test workers. The cache key is the text's hash, so an edited
+ * file is always parsed again; parse errors are never cached.
+ */
 export async function parseHcl(fileName: string, text: string): Promise<HclJson> {
+  const key = createHash("sha256")
+    .update(fileName.endsWith(".tfvars") ? "tfvars\0" : "tf\0")
+    .update(text)
+    .digest("hex");
+  let result = memo.get(key);
+  if (!result) {
+    result = parseUncached(fileName, text, key);
+    memo.set(key, result);
+    result.catch(() => memo.delete(key));
+  }
+  return structuredClone(await result);
+}
+
+async function parseUncached(fileName: string, text: string, key: string): Promise<HclJson> {
+  const cached = join(diskCache, `${key}.json`);
+  try {
+    return JSON.parse(readFileSync(cached, "utf8")) as HclJson;
+  } catch {
+    // not cached yet
+  }
   parser ??= import("@cdktf/hcl2json").then((m) => m.parse as ParseFn);
-  return (await parser)(fileName, text);
+  const json = await (await parser)(fileName, text);
+  try {
+    mkdirSync(diskCache, { recursive: true });
+    const partial = `${cached}.${process.pid}.tmp`;
+    writeFileSync(partial, JSON.stringify(json));
+    renameSync(partial, cached); // atomic: a concurrent reader never sees half a file
+  } catch {
+    // caching is an optimisation only
+  }
+  return json;
 }
 
 /** Every file under `dir` (relative paths, forward slashes), skipping .terraform and .git. */
