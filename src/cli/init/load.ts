@@ -1,0 +1,76 @@
+/** Reads what init starts from: the answers file and the environment's existing configuration. */
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { readTfvars, tfvarsPath } from "../../adapters/tfvars.js";
+import { UsageError } from "../../core/errors.js";
+import type { TfvarsAnswers } from "../../core/init/answers.js";
+import { parseAnswersFile, type RawInit } from "../../core/init/raw-input.js";
+import { readTfvarsAnswers } from "../../core/init/tfvars.js";
+
+export interface ExistingState {
+  root: string;
+  tfvarsPath: string;
+  secretTfvarsPath: string;
+  hfTokenPath: string;
+  /** Whether <env>.tfvars exists (then every answer is pre-filled from it). */
+  exists: boolean;
+  answers: Partial<TfvarsAnswers>;
+  secretTfvarsExists: boolean;
+  hfTokenExists: boolean;
+}
+
+export function secretTfvarsPath(root: string, env: string): string {
+  return join(root, "terraform", "00.global", "vars", `${env}.secret.tfvars`);
+}
+
+/** Where `aiplat secret hf-token` finds a token given to init: gitignored with all of .aiplat/. */
+export function hfTokenPath(root: string, env: string): string {
+  return join(root, ".aiplat", env, "hf-token");
+}
+
+export async function loadExisting(root: string, env: string): Promise<ExistingState> {
+  const path = tfvarsPath(root, env);
+  const parsed = await readTfvars(path);
+  const secret = secretTfvarsPath(root, env);
+  const hf = hfTokenPath(root, env);
+  return {
+    root,
+    tfvarsPath: path,
+    secretTfvarsPath: secret,
+    hfTokenPath: hf,
+    exists: parsed !== undefined,
+    answers: parsed ? readTfvarsAnswers(parsed) : {},
+    secretTfvarsExists: existsSync(secret),
+    hfTokenExists: existsSync(hf),
+  };
+}
+
+/** Nothing to pre-fill from (the environment name itself was missing or invalid). */
+export function emptyExisting(root: string): ExistingState {
+  return {
+    root,
+    tfvarsPath: "",
+    secretTfvarsPath: "",
+    hfTokenPath: "",
+    exists: false,
+    answers: {},
+    secretTfvarsExists: false,
+    hfTokenExists: false,
+  };
+}
+
+export async function loadAnswersFile(cwd: string, path: string | undefined): Promise<RawInit> {
+  if (path === undefined) return {};
+  const full = resolve(cwd, path);
+  let text: string;
+  try {
+    text = await readFile(full, "utf8");
+  } catch (error) {
+    throw new UsageError(`Cannot read the answers file ${path}: ${(error as Error).message}`, {
+      code: "bad-answers-file",
+      hint: "Pass --answers with the path of a YAML file whose keys are init's flag names.",
+    });
+  }
+  return parseAnswersFile(path, text);
+}

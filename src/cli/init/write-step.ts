@@ -1,0 +1,84 @@
+/**
+ * Writes the plan: <env>.tfvars, the secret var file (0600), the HF token (0600), the argocd/
+ * repoURLs, and the active environment. Each file is written only when its content changes, so
+ * re-running init with the same answers leaves the working tree untouched.
+ */
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, relative } from "node:path";
+import { rewriteArgoRepo } from "../../adapters/argocd-repo.js";
+import { renderSecretTfvars, renderTfvars } from "../../core/init/tfvars.js";
+import type { CommandContext } from "../context.js";
+import type { ExistingState } from "./load.js";
+import type { InitPlan } from "./wizard.js";
+
+export interface WriteReport {
+  files: {
+    tfvars: string;
+    secretTfvars?: string | undefined;
+    hfToken?: string | undefined;
+    argocd: string[];
+  };
+  /** Repository-relative paths whose content changed. */
+  changed: string[];
+}
+
+export async function writePlan(
+  ctx: CommandContext,
+  plan: InitPlan,
+  existing: ExistingState,
+): Promise<WriteReport> {
+  const root = existing.root;
+  const rel = (path: string) => relative(root, path);
+  const changed: string[] = [];
+  const { answers } = plan;
+
+  if (await writeIfChanged(existing.tfvarsPath, renderTfvars(answers.env, answers)))
+    changed.push(rel(existing.tfvarsPath));
+
+  let secretTfvars: string | undefined;
+  if (plan.dockerHub.kind === "write") {
+    const text = renderSecretTfvars(answers.env, plan.dockerHub);
+    if (await writeIfChanged(existing.secretTfvarsPath, text, 0o600))
+      changed.push(rel(existing.secretTfvarsPath));
+    secretTfvars = rel(existing.secretTfvarsPath);
+  } else if (existing.secretTfvarsExists) {
+    secretTfvars = rel(existing.secretTfvarsPath);
+  }
+
+  let hfToken: string | undefined;
+  if (plan.hfToken.kind === "write") {
+    if (await writeIfChanged(existing.hfTokenPath, `${plan.hfToken.token}\n`, 0o600))
+      changed.push(rel(existing.hfTokenPath));
+    hfToken = rel(existing.hfTokenPath);
+  } else if (plan.hfToken.kind === "keep") {
+    hfToken = rel(existing.hfTokenPath);
+  }
+
+  const argo = await rewriteArgoRepo(root, { repoUrl: answers.repoUrl, revision: answers.revision });
+  changed.push(...argo.filter((c) => c.changed).map((c) => c.file));
+
+  const state = ctx.state();
+  if ((await state.activeEnvironment()) !== answers.env) await state.setActiveEnvironment(answers.env);
+  return {
+    files: { tfvars: rel(existing.tfvarsPath), secretTfvars, hfToken, argocd: argo.map((c) => c.file) },
+    changed,
+  };
+}
+
+/** Secrets are created with their mode, never widened afterwards; returns whether bytes changed. */
+async function writeIfChanged(path: string, text: string, mode?: number): Promise<boolean> {
+  let before: string | undefined;
+  try {
+    before = await readFile(path, "utf8");
+  } catch {
+    before = undefined;
+  }
+  if (before === text) {
+    if (mode !== undefined) await chmod(path, mode);
+    return false;
+  }
+  await mkdir(dirname(path), { recursive: true, ...(mode !== undefined ? { mode: 0o700 } : {}) });
+  await writeFile(path, text, mode !== undefined ? { mode } : {});
+  if (mode !== undefined) await chmod(path, mode);
+  return true;
+}

@@ -1,0 +1,138 @@
+/**
+ * What the user supplied on the command line or in an answers file, before validation. The
+ * answers file (`--answers file.yaml`) uses the flag names as keys, so anything written in one
+ * can be moved to the other.
+ */
+import { parse } from "yaml";
+import { UsageError } from "../errors.js";
+import type { ArgoRole } from "./answers.js";
+import { checkIdentityName, isIdentityId } from "./validate.js";
+
+export interface RawInit {
+  env?: string | undefined;
+  region?: string | undefined;
+  prefix?: string | undefined;
+  vpcCidr?: string | undefined;
+  kubernetesVersion?: string | undefined;
+  capabilities?: string | undefined;
+  idcInstanceArn?: string | undefined;
+  idcRegion?: string | undefined;
+  argocdAdmin?: string[] | undefined;
+  argocdEditor?: string[] | undefined;
+  argocdViewer?: string[] | undefined;
+  repoUrl?: string | undefined;
+  revision?: string | undefined;
+  dockerHubUsername?: string | undefined;
+}
+
+/** answers-file key → RawInit field; the keys are the flag names without `--`. */
+export const ANSWER_KEYS = {
+  env: "env",
+  region: "region",
+  prefix: "prefix",
+  "vpc-cidr": "vpcCidr",
+  "kubernetes-version": "kubernetesVersion",
+  capabilities: "capabilities",
+  "idc-instance-arn": "idcInstanceArn",
+  "idc-region": "idcRegion",
+  "argocd-admin": "argocdAdmin",
+  "argocd-editor": "argocdEditor",
+  "argocd-viewer": "argocdViewer",
+  "repo-url": "repoUrl",
+  revision: "revision",
+  "docker-hub-username": "dockerHubUsername",
+} as const satisfies Record<string, keyof RawInit>;
+
+const LIST_KEYS = new Set(["argocd-admin", "argocd-editor", "argocd-viewer", "capabilities"]);
+
+export const ROLE_FLAGS: Record<ArgoRole, "--argocd-admin" | "--argocd-editor" | "--argocd-viewer"> = {
+  ADMIN: "--argocd-admin",
+  EDITOR: "--argocd-editor",
+  VIEWER: "--argocd-viewer",
+};
+export const ROLE_FIELDS: Record<ArgoRole, "argocdAdmin" | "argocdEditor" | "argocdViewer"> = {
+  ADMIN: "argocdAdmin",
+  EDITOR: "argocdEditor",
+  VIEWER: "argocdViewer",
+};
+
+/** Parses an answers file; unknown keys and wrong types are errors (exit 2) naming the key. */
+export function parseAnswersFile(path: string, text: string): RawInit {
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (error) {
+    throw new UsageError(`${path} is not valid YAML: ${(error as Error).message}`, {
+      code: "bad-answers-file",
+      hint: "Fix the file; its keys are the flag names of `aiplat init --help`.",
+    });
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== "object" || Array.isArray(data)) {
+    throw badFile(path, "must be a YAML mapping of flag names to values");
+  }
+  const result: RawInit = {};
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    const field = (ANSWER_KEYS as Record<string, keyof RawInit>)[key];
+    if (!field) {
+      problems.push(`unknown key ${JSON.stringify(key)} (known: ${Object.keys(ANSWER_KEYS).join(", ")})`);
+      continue;
+    }
+    if (value === null || value === undefined) continue;
+    if (LIST_KEYS.has(key) && Array.isArray(value)) {
+      if (!value.every((v) => typeof v === "string")) {
+        problems.push(`${key} must be a list of strings`);
+        continue;
+      }
+      (result as Record<string, unknown>)[field] = key === "capabilities" ? value.join(",") : value;
+      continue;
+    }
+    const scalar = typeof value === "number" || typeof value === "boolean" ? String(value) : value;
+    if (typeof scalar !== "string") {
+      problems.push(`${key} must be a string${LIST_KEYS.has(key) ? " or a list of strings" : ""}`);
+      continue;
+    }
+    (result as Record<string, unknown>)[field] = key.startsWith("argocd-") ? [scalar] : scalar;
+  }
+  if (problems.length > 0) throw badFile(path, problems.join("; "));
+  return result;
+}
+
+function badFile(path: string, problem: string): UsageError {
+  return new UsageError(`${path}: ${problem}.`, {
+    code: "bad-answers-file",
+    hint: "Fix the answers file; its keys are the flag names of `aiplat init --help`.",
+  });
+}
+
+/** A user or group named on the command line: `jane`, `user:jane@example.com`, `group:Platform`, or an id. */
+export interface IdentityRef {
+  kind: "user" | "group";
+  value: string;
+  isId: boolean;
+}
+
+export function parseIdentityRef(text: string): IdentityRef | string {
+  const match = /^(user|group):(.*)$/s.exec(text);
+  const kind = (match?.[1] as "user" | "group" | undefined) ?? "user";
+  const value = (match ? match[2]! : text).trim();
+  const verdict = checkIdentityName(value);
+  if (verdict !== true) return verdict;
+  return { kind, value, isId: isIdentityId(value) };
+}
+
+export function formatIdentityRef(ref: IdentityRef): string {
+  return ref.kind === "group" ? `group:${ref.value}` : ref.value;
+}
+
+/** Fills fields missing from `primary` (flags) with those of `secondary` (the answers file). */
+export function mergeRawInit(primary: RawInit, secondary: RawInit): RawInit {
+  const merged: RawInit = { ...secondary };
+  for (const [key, value] of Object.entries(primary)) {
+    if (value !== undefined && !(Array.isArray(value) && value.length === 0)) {
+      (merged as Record<string, unknown>)[key] = value;
+    }
+  }
+  return merged;
+}
