@@ -46,7 +46,7 @@ export class ObjectStore {
 
   require(type: ResourceType, namespace: string | undefined, name: string): Entry {
     const entry = this.find(type, namespace, name);
-    if (!entry) throw notFound(type.plural, type.group, name, type.kind);
+    if (!entry) throw notFound(type.plural, type.group, name);
     return entry;
   }
 
