@@ -18,13 +18,15 @@ resource "aws_prometheus_workspace" "this" {
   tags  = local.tags
 }
 
-data "aws_prometheus_default_scraper_configuration" "this" {}
+data "aws_prometheus_default_scraper_configuration" "this" {
+  count = local.collector ? 1 : 0
+}
 
 resource "aws_prometheus_scraper" "this" {
   count = local.collector ? 1 : 0
 
   alias                = local.cluster.cluster_name
-  scrape_configuration = data.aws_prometheus_default_scraper_configuration.this.configuration
+  scrape_configuration = data.aws_prometheus_default_scraper_configuration.this[0].configuration
 
   source {
     eks {
