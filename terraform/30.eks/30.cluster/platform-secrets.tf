@@ -6,7 +6,8 @@ locals {
   platform_namespaces = toset(["ai-platform", "inference"])
 
   # Langfuse wants hex secrets; ENCRYPTION_KEY must be exactly 64 hex characters (256 bits).
-  langfuse_secret_keys = toset(["salt", "nextauth-secret", "encryption-key", "password", "clickhouse-password", "redis-password"])
+  # s3-user / s3-password are the root credentials of the bundled MinIO (platform/apps/langfuse).
+  langfuse_secret_keys = toset(["salt", "nextauth-secret", "encryption-key", "password", "clickhouse-password", "redis-password", "s3-user", "s3-password"])
 }
 
 resource "kubernetes_namespace_v1" "platform" {
@@ -60,7 +61,8 @@ resource "kubernetes_secret_v1" "litellm_api_key" {
 resource "random_id" "langfuse" {
   for_each = local.langfuse_secret_keys
 
-  byte_length = 32 # 64 hex characters
+  # 32 bytes = 64 hex characters; the MinIO user name is kept to 20 characters.
+  byte_length = each.key == "s3-user" ? 10 : 32
 }
 
 resource "kubernetes_secret_v1" "langfuse_secrets" {
