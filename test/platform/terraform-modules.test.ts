@@ -4,12 +4,13 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { repoRoot, sharedAvailable, sharedModulesDir } from "../support/paths.js";
 import { makeTempDir } from "../support/temp.js";
 import { allows, lowestCommonVersion } from "./support/terraform-constraints.js";
-import { loadStage, loadStages, type StageConfig } from "./support/terraform-load.js";
+import { asArray, asRecord, loadStage, loadStages, type StageConfig } from "./support/terraform-load.js";
 import {
   checkStageModules,
   type Finding,
   loadModuleInterfaces,
   type ModuleInterface,
+  objectTypeAttributes,
 } from "./support/terraform-modules.js";
 
 const terraformRoot = join(repoRoot, "terraform");
@@ -158,5 +159,26 @@ describe.skipIf(!haveData)(`module calls against the modules' declared interface
     expect(summarize(checkStageModules(stage, interfaces))).toEqual([
       "30.eks/35.addons/main.tf module.eks_blueprints_addons: provider-not-declared hashicorp/helm",
     ]);
+  });
+
+  test("object values passed to the eks module use only attributes its types declare (extra ones are silently dropped)", () => {
+    const eks = interfaces.find((i) => i.module === "terraform-aws-modules/eks/aws");
+    const cluster = stages.find((s) => s.stage === "30.eks/30.cluster");
+    const locals = Object.assign(
+      {},
+      ...(cluster?.files.flatMap((f) => asArray(f.json.locals)).map((l) => asRecord(l)) ?? []),
+    ) as Record<string, unknown>;
+    const nodeGroupAttrs = objectTypeAttributes(eks?.inputs.eks_managed_node_groups?.type ?? "");
+    expect(nodeGroupAttrs).toContain("instance_types");
+    expect(
+      Object.keys(asRecord(locals.system_node_group)).filter((k) => !nodeGroupAttrs.includes(k)),
+    ).toEqual([]);
+    const addonAttrs = objectTypeAttributes(eks?.inputs.addons?.type ?? "");
+    const addonBody = /=>\s*\{([^}]*)\}/.exec(String(locals.eks_addons))?.[1] ?? "";
+    const passed = [...addonBody.matchAll(/^\s*(\w+)\s*=/gm)].map((m) => m[1] ?? "");
+    expect(passed).toEqual(["before_compute", "pod_identity_association"]);
+    expect(passed.filter((k) => !addonAttrs.includes(k))).toEqual([]);
+    // The check itself: a v20-era node group attribute is not in the v21 type.
+    expect(nodeGroupAttrs).not.toContain("cluster_version");
   });
 });

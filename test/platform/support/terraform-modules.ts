@@ -187,3 +187,37 @@ function checkProviders(stage: StageConfig, modules: Map<string, ModuleInterface
   }
   return findings;
 }
+
+/**
+ * Attribute names of the first object type inside a Terraform type string, e.g. the element of
+ * `map(object({ name = optional(string) ... }))`. A value with an attribute the type lacks is
+ * silently dropped by Terraform's type conversion, so typos there never fail a plan.
+ */
+export function objectTypeAttributes(type: string): string[] {
+  const text = type.replace(/#[^\n]*/g, "");
+  const start = text.indexOf("object({");
+  if (start === -1) return [];
+  const names: string[] = [];
+  let depth = 0;
+  let token = "";
+  for (let i = start + "object(".length; i < text.length; i++) {
+    const c = text[i] ?? "";
+    if (c === "(" || c === "{" || c === "[") {
+      depth++;
+      token = "";
+    } else if (c === ")" || c === "}" || c === "]") {
+      depth--;
+      if (depth === 0) break;
+      token = "";
+    } else if (c === "=" && depth === 1) {
+      const name = token.trim();
+      if (/^[A-Za-z_][\w-]*$/.test(name)) names.push(name);
+      token = "";
+    } else if (c === "\n" || c === ",") {
+      token = "";
+    } else {
+      token += c;
+    }
+  }
+  return names;
+}
