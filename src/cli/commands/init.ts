@@ -1,3 +1,4 @@
+import { relative } from "node:path";
 import { mergeRawInit } from "../../core/init/raw-input.js";
 import type { CommandContext } from "../context.js";
 import { type ExistingState, emptyExisting, loadAnswersFile, loadExisting } from "../init/load.js";
@@ -34,7 +35,7 @@ async function runInit(ctx: CommandContext, options: InitOptions): Promise<void>
   // can name everything that is missing.
   const existing: ExistingState = env !== undefined ? await loadExisting(root, env) : emptyExisting(root);
   if (env !== undefined && existing.exists)
-    ctx.io.info(`Pre-filling the answers from ${existing.tfvarsPath}.`);
+    ctx.io.info(`Pre-filling the answers from ${relative(root, existing.tfvarsPath)}.`);
   const plan = await collectAnswers(ctx, r, raw, env ?? "", existing);
   const report = await writePlan(ctx, plan, existing);
   ctx.io.result(toResultData(plan, report), renderSummary(plan, report, ctx.io.style));

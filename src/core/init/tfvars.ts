@@ -51,7 +51,8 @@ export function renderTfvars(env: string, answers: TfvarsAnswers): string {
 
 region   = ${str(answers.region)}
 vpc_cidr = ${str(answers.vpcCidr)}
-tags     = ${renderMap(answers.tags, "")}
+
+tags = ${renderMap(answers.tags, "")}
 
 shared_config = {
   resources_prefix = ${str(answers.prefix)}

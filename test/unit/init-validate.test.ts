@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { allCapabilities, parseCapabilityList } from "../../src/core/init/answers.js";
+import {
+  checkCapabilities,
+  checkEnvName,
+  checkIdcInstanceArn,
+  checkIdentityId,
+  checkKubernetesVersion,
+  checkPrefix,
+  checkRegion,
+  checkRepoUrl,
+  checkRevision,
+  checkSafeText,
+  checkVpcCidr,
+} from "../../src/core/init/validate.js";
+
+describe("init field validation", () => {
+  it.each([
+    ["10.4.0.0/16"],
+    ["10.255.0.0/18"],
+    ["172.16.0.0/16"],
+    ["172.31.192.0/18"],
+    ["192.168.0.0/16"],
+    ["10.4.64.0/18"],
+  ])("accepts the private VPC CIDR %s", (cidr) => {
+    expect(checkVpcCidr(cidr)).toBe(true);
+  });
+
+  it.each([
+    ["10.4.0.0/15", "/16 to /18"],
+    ["10.4.0.0/20", "/16 to /18"],
+    ["10.4.1.0/16", "network address (10.4.0.0/16)"],
+    ["11.0.0.0/16", "RFC 1918"],
+    ["172.32.0.0/16", "RFC 1918"],
+    ["192.169.0.0/16", "RFC 1918"],
+    ["10.4.0/16", "IPv4 CIDR"],
+    ["10.4.0.256/16", "IPv4 CIDR"],
+    ["010.4.0.0/16", "IPv4 CIDR"],
+    ["10.4.0.0", "IPv4 CIDR"],
+  ])("rejects the VPC CIDR %s (%s)", (cidr, reason) => {
+    expect(checkVpcCidr(cidr)).toContain(reason);
+  });
+
+  it("accepts real region names and rejects lookalikes", () => {
+    for (const ok of ["eu-central-1", "us-east-1", "ap-southeast-2", "us-gov-west-1", "il-central-1"]) {
+      expect(checkRegion(ok), ok).toBe(true);
+    }
+    for (const bad of ["EU-central-1", "eu-central", "eucentral1", "eu-central-0", "us-east-1a", ""]) {
+      expect(checkRegion(bad), bad).not.toBe(true);
+    }
+  });
+
+  it("applies the environment and prefix rules of the stages", () => {
+    expect(checkEnvName("dev")).toBe(true);
+    expect(checkEnvName("prod-eu-2")).toBe(true);
+    for (const bad of ["Dev", "-dev", "dev-", "1dev", "a".repeat(21), "dev_1"]) expect(checkEnvName(bad), bad).not.toBe(true);
+    expect(checkPrefix("ai-platform")).toBe(true);
+    for (const bad of ["ai", "AI-platform", "ai-platform-", "a".repeat(21), "9ai"]) expect(checkPrefix(bad), bad).not.toBe(true);
+  });
+
+  it("checks Kubernetes versions by format, and against EKS's list when known", () => {
+    expect(checkKubernetesVersion("1.35")).toBe(true);
+    expect(checkKubernetesVersion("1.35.2")).not.toBe(true);
+    expect(checkKubernetesVersion("v1.35")).not.toBe(true);
+    expect(checkKubernetesVersion("1.29", ["1.35", "1.34"])).toBe("EKS supports 1.35, 1.34");
+  });
+
+  it("checks Identity Center ARNs and identity-store ids by format, refusing the example's placeholders", () => {
+    expect(checkIdcInstanceArn("arn:aws:sso:::instance/ssoins-7223a1b2c3d4e5f6")).toBe(true);
+    expect(checkIdcInstanceArn("arn:aws:sso:::instance/ssoins-XXXXXXXXXXXXXXXX")).toContain("placeholder");
+    expect(checkIdcInstanceArn("arn:aws:iam::123456789012:role/x")).not.toBe(true);
+    expect(checkIdentityId("906744a8-1234-5678-9abc-def012345678")).toBe(true);
+    expect(checkIdentityId("9067448e70-906744a8-1234-5678-9abc-def012345678")).toBe(true);
+    expect(checkIdentityId("your-sso-user-id")).not.toBe(true);
+  });
+
+  it("refuses text that would break out of an HCL string or interpolate", () => {
+    expect(checkSafeText("plain")).toBe(true);
+    expect(checkSafeText('a"b')).toContain("quotes");
+    expect(checkSafeText("a\\b")).toContain("backslashes");
+    expect(checkSafeText("a\nb")).toContain("single line");
+    expect(checkSafeText("${var.x}")).toContain("${");
+    expect(checkSafeText("%{ if }")).toContain("%{");
+    expect(checkSafeText("a\u0007b")).toContain("control");
+  });
+
+  it("accepts URLs ArgoCD can clone and branch names git accepts", () => {
+    expect(checkRepoUrl("https://github.com/me/aiplat.git")).toBe(true);
+    expect(checkRepoUrl("git@github.com:me/aiplat.git")).toBe(true);
+    expect(checkRepoUrl("/tmp/origin.git")).not.toBe(true);
+    expect(checkRepoUrl("file:///tmp/origin.git")).not.toBe(true);
+    expect(checkRevision("feature/gpu-nodes")).toBe(true);
+    for (const bad of ["a..b", "has space", "ends/", "x.lock", "-flag", "a:b", "a@{1}"]) {
+      expect(checkRevision(bad), bad).not.toBe(true);
+    }
+  });
+
+  it("parses capability lists and keeps the Pod Identity rule of the cluster stage", () => {
+    expect(parseCapabilityList("all")).toEqual(allCapabilities(true));
+    expect(parseCapabilityList("all,-ack,-kro")).toMatchObject({ ack: false, kro: false, gitops: true });
+    expect(parseCapabilityList("none,gitops")).toEqual({ ...allCapabilities(false), gitops: true });
+    expect(parseCapabilityList("gpu")).toContain('unknown capability "gpu"');
+    expect(checkCapabilities({ ...allCapabilities(true), identity: false })).toContain("Pod Identity");
+    expect(checkCapabilities({ ...allCapabilities(false), gitops: true })).toBe(true);
+  });
+});
