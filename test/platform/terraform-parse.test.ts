@@ -2,15 +2,37 @@ import { spawnSync } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
+import { parseStageGate } from "../../src/core/terraform/index.js";
 import { repoRoot } from "../support/paths.js";
 import { makeTempDir } from "../support/temp.js";
 import { terraformTestEnv } from "../support/terraform-env.js";
 import { hasTerraform, skipNote } from "../support/tools.js";
 import { hasUpperBound, isExactVersion } from "./support/terraform-constraints.js";
-import { listFiles, loadStage, loadStages, parseHcl, type StageConfig } from "./support/terraform-load.js";
+import {
+  asRecord,
+  listFiles,
+  loadStage,
+  loadStages,
+  parseHcl,
+  type StageConfig,
+} from "./support/terraform-load.js";
 import { findDuplicateDeclarations, findUndeclaredReferences } from "./support/terraform-references.js";
 
 const terraformRoot = join(repoRoot, "terraform");
+
+/** Resources of a stage that would be created even with its gate switched off. */
+function ungatedResources(stage: StageConfig): string[] {
+  const out: string[] = [];
+  for (const { name: file, json } of stage.files) {
+    for (const [type, byName] of Object.entries(asRecord(json.resource))) {
+      for (const [name, bodies] of Object.entries(asRecord(byName))) {
+        const body = asRecord((bodies as unknown[])[0]);
+        if (!("count" in body) && !("for_each" in body)) out.push(`${file}: ${type}.${name}`);
+      }
+    }
+  }
+  return out;
+}
 
 function runFmtCheck(dir: string): { status: number | null; output: string } {
   const result = spawnSync("terraform", ["fmt", "-check", "-recursive", "-no-color", dir], {
@@ -124,6 +146,25 @@ describe("stage structure", () => {
       ),
     );
     expect(problems).toEqual([]);
+  });
+
+  test("in an optional (gated) stage every resource is count- or for_each-gated, so the stage creates nothing when off", () => {
+    const gated = stages.filter((s) => parseStageGate(readFileSync(join(s.dir, "backend.tf"), "utf8")));
+    expect(gated.map((s) => s.stage)).toHaveLength(2);
+    expect(gated.flatMap((s) => ungatedResources(s).map((r) => `${s.stage}/${r}`))).toEqual([]);
+  });
+
+  test("the gating check names a resource without count", async () => {
+    const dir = makeTempDir();
+    const stage = "40.observability/40.aws-native-observability";
+    cpSync(join(terraformRoot, stage), join(dir, stage), { recursive: true });
+    writeFileSync(
+      join(dir, stage, "extra.tf"),
+      'resource "aws_cloudwatch_log_group" "always" {\n  name = "x"\n}\n',
+    );
+    expect(ungatedResources(await loadStage(dir, stage))).toEqual([
+      "extra.tf: aws_cloudwatch_log_group.always",
+    ]);
   });
 
   test("the reference check fails on a stage that redeclares a local and refers to a missing resource", async () => {
