@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { discoverStages } from "../../../src/core/terraform/index.js";
@@ -10,7 +11,10 @@ export type HclJson = Record<string, unknown>;
 type ParseFn = (fileName: string, text: string) => Promise<HclJson>;
 let parser: Promise<ParseFn> | undefined;
 const memo = new Map<string, Promise<HclJson>>();
-const diskCache = join(tmpdir(), "aiplat-hcl2json-cache-v1");
+// Keyed by the parser's version too: another hcl2json may render the same file differently.
+const parserVersion = (createRequire(import.meta.url)("@cdktf/hcl2json/package.json") as { version: string })
+  .version;
+const diskCache = join(tmpdir(), `aiplat-hcl2json-cache-${parserVersion}`);
 
 /**
  * Parses HCL (.tf or .tfvars) to JSON. @cdktf/hcl2json loads lazily (~150 ms) and then takes
