@@ -1,6 +1,11 @@
 import type { CommandModule } from "../program.js";
+import { deployModelCommand } from "./deploy-model.js";
 import { doctorCommand } from "./doctor.js";
 import { initCommand } from "./init.js";
+import { modelsCommand } from "./models.js";
+import { planCommand } from "./plan.js";
+import { undeployModelCommand } from "./undeploy-model.js";
+import { upCommand } from "./up.js";
 
 /** Every registered command. Register only commands that work. */
-export const commandModules: readonly CommandModule[] = [doctorCommand, initCommand];
+export const commandModules: readonly CommandModule[] = [doctorCommand, initCommand, upCommand, planCommand, deployModelCommand, undeployModelCommand, modelsCommand];

@@ -1,0 +1,298 @@
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { createTerraform, type Terraform, type TerraformProgress } from "../../adapters/terraform.js";
+import { formatElapsed } from "../../core/clock.js";
+import { type AiplatError, InterruptedError, isAiplatError } from "../../core/errors.js";
+import {
+  hasUnfinishedRun,
+  recordStage,
+  resumeCommand,
+  resumePoint,
+  selectStages,
+  type UpJournal,
+} from "../../core/stages/journal.js";
+import {
+  formatPlanSummary,
+  type PlanSummary,
+  planHasChanges,
+  summarizePlan,
+} from "../../core/stages/plan-summary.js";
+import { resolveStageName, type StagePlanEntry, stateKey } from "../../core/stages/stages.js";
+import type { TaskHandle } from "../../ui/io-host.js";
+import type { CommandContext } from "../context.js";
+import { type AwsBackend, guardCredentials, prepareAwsBackend } from "./aws-backend.js";
+import { clusterCachePath, pickClusterOutputs, writeClusterCache } from "./cluster-cache.js";
+import { loadJournal, saveJournal } from "./journal-store.js";
+import { loadEnvironmentStages, tfvarsRegion } from "./stage-files.js";
+
+export interface StageRunOptions {
+  mode: "up" | "plan";
+  from?: string | undefined;
+  only?: readonly string[] | undefined;
+}
+
+export interface StageOutcome {
+  stage: string;
+  result: "applied" | "no-changes" | "planned" | "skipped" | "not-selected";
+  summary?: PlanSummary | undefined;
+  reason?: string | undefined;
+  elapsedMs?: number | undefined;
+}
+
+export interface StagesReport {
+  environment: string;
+  stages: StageOutcome[];
+  logDir: string;
+  resumedFrom?: string | undefined;
+  stateBucket?: string | undefined;
+}
+
+/** `aiplat up` and `aiplat plan`: every stage in order, resumable, Ctrl-C safe. */
+export async function runStages(ctx: CommandContext, options: StageRunOptions): Promise<StagesReport> {
+  const root = ctx.root();
+  const env = ctx.env;
+  const state = ctx.state();
+  const loaded = await loadEnvironmentStages(root, env);
+  const all = loaded.entries.map((e) => e.path);
+  const from = options.from ? resolveStageName(options.from, all, "--from") : undefined;
+  const only = options.only?.map((o) => resolveStageName(o, all, "--only"));
+  const selected = new Set(selectStages(all, { from, only }));
+  const resume = resumeCommand(env, from, from !== undefined);
+  const logDir = state.logDir(env);
+  const journalPath = state.journalPath(env, "up");
+  let journal = await loadJournal(journalPath, env);
+  const report: StagesReport = { environment: env, stages: [], logDir };
+
+  if (options.mode === "up" && !from && !only && hasUnfinishedRun(journal)) {
+    report.resumedFrom = resumePoint(journal, all);
+    const record = report.resumedFrom ? journal.stages[report.resumedFrom] : undefined;
+    ctx.io.info(
+      `Resuming: the last run stopped at ${report.resumedFrom} (${record?.status ?? "unknown"}). Earlier stages are re-checked and applied again only if they changed.`,
+    );
+  }
+
+  const needsAws = loaded.entries.some((e) => e.enabled && selected.has(e.path) && e.backend === "s3");
+  let backend: AwsBackend | undefined;
+  if (needsAws) {
+    const prepared = await prepareAwsBackend(ctx, tfvarsRegion(loaded.tfvars), options.mode);
+    backend = prepared;
+    report.stateBucket = prepared.bucket;
+    if (prepared.created)
+      ctx.io.success(
+        `Created the Terraform state bucket ${prepared.bucket} (versioned, encrypted, private).`,
+      );
+  }
+
+  const save = async (next: UpJournal) => {
+    journal = next;
+    if (options.mode === "up") await saveJournal(journalPath, journal);
+  };
+
+  for (const entry of loaded.entries) {
+    if (!selected.has(entry.path)) {
+      report.stages.push({ stage: entry.path, result: "not-selected" });
+      continue;
+    }
+    if (!entry.enabled) {
+      report.stages.push({ stage: entry.path, result: "skipped", reason: entry.skipReason });
+      await save(recordStage(journal, entry.path, "skipped", new Date(ctx.clock.now())));
+      continue;
+    }
+    if (ctx.signal.aborted) throw interrupted(`Stopped before stage ${entry.path}.`, resume, logDir);
+    if (backend && entry.backend === "s3" && options.mode === "up") {
+      await guardCredentials(ctx, backend, entry.path, resume);
+    }
+    const started = ctx.clock.now();
+    const tf = createTerraform({
+      runner: ctx.adapters.process,
+      stageDir: join(loaded.terraformDir, entry.path),
+      stage: entry.path,
+      logDir,
+      redactor: ctx.redactor,
+      signal: ctx.signal,
+      env: { ...ctx.processEnv },
+    });
+    const planFile = join(state.path, "plans", env, `${entry.path.replaceAll("/", "_")}.tfplan`);
+    mkdirSync(join(state.path, "plans", env), { recursive: true });
+    try {
+      if (options.mode === "up")
+        await save(recordStage(journal, entry.path, "running", new Date(ctx.clock.now())));
+      const summary = await planStage(ctx, tf, entry, backend, planFile, loaded.varFiles);
+      if (options.mode === "plan") {
+        report.stages.push({
+          stage: entry.path,
+          result: "planned",
+          summary,
+          elapsedMs: elapsed(ctx, started),
+        });
+        continue;
+      }
+      if (!planHasChanges(summary)) {
+        await save(recordStage(journal, entry.path, "done", new Date(ctx.clock.now()), { summary }));
+        await cacheClusterOutputs(ctx, tf, entry, loaded.tfvars);
+        report.stages.push({
+          stage: entry.path,
+          result: "no-changes",
+          summary,
+          elapsedMs: elapsed(ctx, started),
+        });
+        continue;
+      }
+      await confirmApply(ctx, entry.path, summary, resume);
+      await runTask(ctx, `${entry.path}: apply (${formatPlanSummary(summary)})`, (task) =>
+        tf.apply(planFile, progressReporter(ctx, task, `${entry.path}: apply`)),
+      );
+      await save(recordStage(journal, entry.path, "done", new Date(ctx.clock.now()), { summary }));
+      await cacheClusterOutputs(ctx, tf, entry, loaded.tfvars);
+      report.stages.push({ stage: entry.path, result: "applied", summary, elapsedMs: elapsed(ctx, started) });
+    } catch (error) {
+      throw await recordFailure(error, entry.path);
+    } finally {
+      rmSync(planFile, { force: true });
+    }
+  }
+  return report;
+
+  async function recordFailure(error: unknown, stage: string): Promise<unknown> {
+    const aborted = error instanceof InterruptedError || ctx.signal.aborted;
+    if (options.mode === "up") {
+      const message = error instanceof Error ? ctx.redactor.redact(error.message) : String(error);
+      await save(
+        recordStage(journal, stage, aborted ? "interrupted" : "failed", new Date(ctx.clock.now()), {
+          error: message,
+        }),
+      );
+    }
+    if (aborted) {
+      const what = error instanceof InterruptedError ? error.message : `Stage ${stage} was interrupted.`;
+      return interrupted(what, options.mode === "up" ? resume : `aiplat plan --env ${env}`, logDir);
+    }
+    if (isAiplatError(error) && error.code === "terraform-failed") {
+      const log = (error.details?.log as string | undefined) ?? logDir;
+      return new (error.constructor as new (m: string, o: object) => AiplatError)(error.message, {
+        code: error.code,
+        details: error.details,
+        cause: error,
+        hint: `Full log: ${log}\nFix the cause, then resume with \`${options.mode === "up" ? resume : `aiplat plan --env ${env}`}\`.`,
+      });
+    }
+    return error;
+  }
+}
+
+async function planStage(
+  ctx: CommandContext,
+  tf: Terraform,
+  entry: StagePlanEntry,
+  backend: AwsBackend | undefined,
+  planFile: string,
+  varFiles: readonly string[],
+): Promise<PlanSummary> {
+  let summary: PlanSummary | undefined;
+  await runTask(ctx, `${entry.path}: plan`, async (task) => {
+    task.output("terraform init");
+    await tf.init(
+      entry.backend === "s3" && backend
+        ? { bucket: backend.bucket, key: stateKey(entry.path), region: backend.region, use_lockfile: "true" }
+        : undefined,
+    );
+    task.output(`terraform workspace select ${ctx.env}`);
+    await tf.selectWorkspace(ctx.env);
+    await tf.plan(planFile, varFiles, progressReporter(ctx, task, `${entry.path}: plan`));
+    summary = summarizePlan(await tf.show(planFile));
+    task.setTitle(`${entry.path}: plan — ${formatPlanSummary(summary)}`);
+  });
+  if (!summary) throw new Error("plan produced no summary");
+  return summary;
+}
+
+async function confirmApply(ctx: CommandContext, stage: string, summary: PlanSummary, resume: string) {
+  if (ctx.globals.yes) return;
+  const lines = summary.resources.slice(0, 15).map((r) => `  ${r.action.padEnd(7)} ${r.address}`);
+  if (summary.resources.length > 15) lines.push(`  … and ${summary.resources.length - 15} more`);
+  ctx.io.info([`Plan for ${stage}: ${formatPlanSummary(summary)}`, ...lines].join("\n"));
+  const ok = await ctx.io.prompt.confirm({ flag: "--yes", message: `Apply ${stage}?`, default: true });
+  if (!ok) {
+    throw new InterruptedError(`Stopped before applying ${stage}: the plan was not confirmed.`, {
+      code: "not-confirmed",
+      hint: `Nothing was changed in ${stage}. Resume with \`${resume}\`.`,
+    });
+  }
+}
+
+/** One listr task with the elapsed time in its title, refreshed every second. */
+async function runTask(
+  ctx: CommandContext,
+  title: string,
+  run: (task: TaskHandle) => Promise<void>,
+): Promise<void> {
+  await ctx.io.runTasks([
+    {
+      title,
+      run: async (task) => {
+        const started = ctx.clock.now();
+        let current = title;
+        const wrapped: TaskHandle = {
+          setTitle: (t) => {
+            current = t;
+            task.setTitle(`${t} (${formatElapsed(ctx.clock.now() - started)})`);
+          },
+          output: (line) => task.output(line),
+          skip: (reason) => task.skip(reason),
+        };
+        const timer = setInterval(() => wrapped.setTitle(current), 1000);
+        timer.unref();
+        try {
+          await run(wrapped);
+        } finally {
+          clearInterval(timer);
+          wrapped.setTitle(current);
+        }
+      },
+    },
+  ]);
+}
+
+/** Shows the resource terraform is working on, from its `-json` stream. */
+function progressReporter(ctx: CommandContext, task: TaskHandle, base: string) {
+  return (p: TerraformProgress) => {
+    if (!p.address) return;
+    const verb: Record<string, string> = {
+      apply_start: p.action === "delete" ? "destroying" : p.action === "update" ? "updating" : "creating",
+      apply_progress: "still working on",
+      apply_complete: "done",
+      apply_errored: "failed",
+      refresh_start: "refreshing",
+      provision_start: "provisioning",
+      planned_change: "planned",
+    };
+    if (p.type === "apply_start" || p.type === "apply_progress" || p.type === "provision_start") {
+      task.setTitle(`${base} — ${verb[p.type]} ${p.address}`);
+    }
+    task.output(`${verb[p.type] ?? p.type} ${p.address}`);
+    ctx.io.debug(p.message);
+  };
+}
+
+async function cacheClusterOutputs(
+  ctx: CommandContext,
+  tf: Terraform,
+  entry: StagePlanEntry,
+  tfvars: Record<string, unknown>,
+): Promise<void> {
+  if (!/(^|\/)\d*\.?cluster$/.test(entry.path)) return;
+  const outputs = await tf.output();
+  const picked = pickClusterOutputs(outputs, tfvarsRegion(tfvars));
+  if (picked) await writeClusterCache(clusterCachePath(ctx.state().path, ctx.env), picked);
+}
+
+function elapsed(ctx: CommandContext, started: number): number {
+  return ctx.clock.now() - started;
+}
+
+function interrupted(message: string, resume: string, logDir: string): InterruptedError {
+  return new InterruptedError(message, {
+    code: "interrupted",
+    hint: `Terraform saved its state and released its lock. Resume with \`${resume}\` (logs: ${logDir}).`,
+  });
+}
