@@ -1,30 +1,40 @@
-import { statSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ListInstancesCommand } from "@aws-sdk/client-sso-admin";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseTfvarsText } from "../../src/adapters/tfvars.js";
 import {
   FULL_FLAGS,
+  GROUP_ID,
   INSTANCE_ARN,
+  JANE,
   JANE_ID,
+  JOHN_ID,
   makeInitRepo,
   mockDirectory,
+  OTHER_JANE_ID,
   readIf,
   resetAws,
   runInit,
+  sso,
   tfvarsFile,
 } from "../fixtures/init/harness.js";
 
 afterEach(() => resetAws());
+
+const without = (flag: string) => {
+  const i = FULL_FLAGS.indexOf(flag);
+  return [...FULL_FLAGS.slice(0, i), ...FULL_FLAGS.slice(i + 2)];
+};
 
 describe("aiplat init without a terminal", () => {
   it("writes the tfvars from flags alone, records the environment and names the next command", async () => {
     const repo = makeInitRepo();
     mockDirectory();
     const run = await runInit(repo, FULL_FLAGS);
-    expect(run.stderr).toBe("");
-    expect(run.exitCode).toBe(0);
+    expect(run.exitCode, run.stderr).toBe(0);
     const text = readIf(tfvarsFile(repo))!;
-    expect(text.startsWith("# Environment \"dev\", written by `aiplat init`")).toBe(true);
+    expect(text.startsWith('# Environment "dev", written by `aiplat init`')).toBe(true);
     const data = await parseTfvarsText("dev.tfvars", text);
     expect(data.region).toBe("eu-west-1");
     expect(data.vpc_cidr).toBe("10.8.0.0/16");
@@ -37,6 +47,184 @@ describe("aiplat init without a terminal", () => {
       },
     });
     expect(readIf(join(repo.dir, ".aiplat", "active-env"))).toBe("dev\n");
+    expect(readIf(join(repo.dir, "argocd", "workloads.yaml"))).toContain("repoURL: https://github.com/me/aiplat.git");
     expect(run.stdout).toContain("Next: aiplat up");
+    // ids given as flags need no Identity Center call at all.
+    expect(sso.calls()).toHaveLength(0);
+  });
+
+  it("names every missing flag in one exit-2 error and writes nothing", async () => {
+    const repo = makeInitRepo();
+    mockDirectory();
+    const run = await runInit(repo, ["--env", "dev", "--region", "eu-west-1"]);
+    expect(run.exitCode).toBe(2);
+    for (const flag of ["--prefix", "--vpc-cidr", "--kubernetes-version", "--capabilities", "--idc-region", "--idc-instance-arn", "--argocd-admin"]) {
+      expect(run.stderr).toContain(flag);
+    }
+    expect(run.stderr).not.toContain("--region,");
+    expect(readIf(tfvarsFile(repo))).toBeUndefined();
+    expect(repo.git("status", "--porcelain")).toBe("");
+  });
+
+  it("--json lists the missing flags in the error document", async () => {
+    const repo = makeInitRepo();
+    const run = await runInit(repo, ["--json", ...without("--vpc-cidr")]);
+    expect(run.exitCode).toBe(2);
+    const doc = run.json() as { ok: boolean; error: { details: { missing: string[] } } };
+    expect(doc.ok).toBe(false);
+    expect(doc.error.details.missing).toEqual(["--vpc-cidr"]);
+  });
+
+  it("takes every answer from an answers file, with flags winning over it", async () => {
+    const repo = makeInitRepo();
+    mockDirectory();
+    const file = join(repo.dir, "..", "answers.yaml");
+    writeFileSync(
+      file,
+      [
+        "env: staging",
+        "region: eu-west-1",
+        "prefix: from-file",
+        "vpc-cidr: 172.20.0.0/16",
+        'kubernetes-version: "1.33"',
+        "capabilities: [all, -ack]",
+        `idc-instance-arn: ${INSTANCE_ARN}`,
+        "idc-region: us-east-1",
+        "argocd-admin: jdoe",
+        "argocd-viewer: [group:Platform Admins, jsmith]",
+        "revision: release",
+      ].join("\n"),
+    );
+    const run = await runInit(repo, ["--answers", file, "--prefix", "from-flag", "--json"]);
+    expect(run.exitCode, run.stdout).toBe(0);
+    const doc = run.json() as Record<string, any>;
+    expect(doc.environment).toBe("staging");
+    expect(doc.answers).toMatchObject({ prefix: "from-flag", vpcCidr: "172.20.0.0/16", kubernetesVersion: "1.33", revision: "release" });
+    expect(doc.answers.capabilities.ack).toBe(false);
+    expect(doc.answers.argocdRbac.ADMIN).toEqual([
+      { id: JANE_ID, type: "SSO_USER", name: "jdoe", displayName: "Jane Doe", email: "jane@example.com" },
+    ]);
+    expect(doc.answers.argocdRbac.VIEWER.map((v: { id: string }) => v.id)).toEqual([GROUP_ID, JOHN_ID]);
+    expect(doc.files.tfvars).toBe("terraform/00.global/vars/staging.tfvars");
+    expect(doc.changed).toContain("terraform/00.global/vars/staging.tfvars");
+    expect(doc.next).toBe("aiplat up");
+    expect(readIf(join(repo.dir, "argocd", "litellm.yaml"))).toContain("targetRevision: release");
+    expect(readIf(join(repo.dir, ".aiplat", "active-env"))).toBe("staging\n");
+  });
+
+  it("refuses an unknown key in the answers file (exit 2)", async () => {
+    const repo = makeInitRepo();
+    const file = join(repo.dir, "..", "answers.yaml");
+    writeFileSync(file, "regoin: eu-west-1\n");
+    const run = await runInit(repo, ["--answers", file]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('unknown key "regoin"');
+  });
+
+  it("is idempotent: the same flags again change no byte and no mtime", async () => {
+    const repo = makeInitRepo();
+    mockDirectory();
+    expect((await runInit(repo, FULL_FLAGS)).exitCode).toBe(0);
+    repo.git("add", "-A");
+    repo.git("commit", "-q", "-m", "configured");
+    const stamp = statSync(tfvarsFile(repo)).mtimeMs;
+    const again = await runInit(repo, ["--json", ...FULL_FLAGS]);
+    expect(again.exitCode).toBe(0);
+    expect((again.json() as { changed: string[] }).changed).toEqual([]);
+    expect(repo.git("status", "--porcelain")).toBe("");
+    expect(statSync(tfvarsFile(repo)).mtimeMs).toBe(stamp);
+    // Without any flag the recorded environment and its file answer everything.
+    const bare = await runInit(repo, ["--json"]);
+    expect(bare.exitCode, bare.stdout).toBe(0);
+    expect((bare.json() as { changed: string[] }).changed).toEqual([]);
+  });
+
+  it("keeps hand edits to values init does not ask about", async () => {
+    const repo = makeInitRepo();
+    mockDirectory();
+    await runInit(repo, FULL_FLAGS);
+    const edited = readIf(tfvarsFile(repo))!
+      .replace("eks_auto_mode       = false", "eks_auto_mode       = true")
+      .replace('project = "acme-ai"', 'project = "acme-ai"\n  owner   = "ml-team"');
+    writeFileSync(tfvarsFile(repo), edited);
+    const run = await runInit(repo, [...without("--region"), "--region", "us-west-2"]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const data = await parseTfvarsText("x", readIf(tfvarsFile(repo))!);
+    expect(data).toMatchObject({ region: "us-west-2", tags: { owner: "ml-team" }, cluster_config: { eks_auto_mode: true } });
+  });
+
+  it("with --yes takes the defaults and the one Identity Center instance there is", async () => {
+    const repo = makeInitRepo();
+    mockDirectory();
+    const run = await runInit(repo, ["--yes", "--json", "--argocd-admin", "jane@example.com"], { env: { AWS_REGION: "ap-south-1" } });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const doc = run.json() as Record<string, any>;
+    expect(doc.answers).toMatchObject({
+      env: "dev",
+      region: "ap-south-1",
+      idcRegion: "ap-south-1",
+      prefix: "ai-platform",
+      vpcCidr: "10.4.0.0/16",
+      kubernetesVersion: "1.35",
+      idcInstanceArn: INSTANCE_ARN,
+    });
+    expect(doc.answers.argocdRbac.ADMIN[0].id).toBe(JANE_ID);
+  });
+
+  it("refuses a name that matches two users, listing both, and writes nothing", async () => {
+    const repo = makeInitRepo();
+    mockDirectory({ users: [JANE, { ...JANE, id: OTHER_JANE_ID, userName: "jdoe2", email: "jd@corp.example" }] });
+    const run = await runInit(repo, [...without("--argocd-admin"), "--argocd-admin", "Jane Doe"]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('--argocd-admin "Jane Doe": matches 2 users');
+    expect(run.stderr).toContain("jd@corp.example");
+    expect(readIf(tfvarsFile(repo))).toBeUndefined();
+  });
+
+  it("cannot resolve a name when Identity Center denies access, and says to pass the id", async () => {
+    const repo = makeInitRepo();
+    mockDirectory();
+    sso.on(ListInstancesCommand).rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
+    const run = await runInit(repo, [...without("--argocd-admin"), "--argocd-admin", "jdoe"]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/--argocd-admin "jdoe": cannot look a name up \(access denied.*pass the user id instead/);
+  });
+
+  it("converts an SSH origin to https for ArgoCD and says so", async () => {
+    const repo = makeInitRepo({ remote: "git@github.com:me/aiplat.git" });
+    const run = await runInit(repo, FULL_FLAGS);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(readIf(join(repo.dir, "argocd", "workloads.yaml"))).toContain("repoURL: https://github.com/me/aiplat.git");
+    expect(run.stdout).toContain("origin git@github.com:me/aiplat.git is written as https://github.com/me/aiplat.git");
+  });
+
+  it("refuses a clone without an origin remote (exit 3) unless --repo-url is given", async () => {
+    const repo = makeInitRepo({ remote: null });
+    const run = await runInit(repo, FULL_FLAGS);
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain('has no git remote "origin"');
+    expect(run.stderr).toContain("--repo-url");
+    expect(readIf(tfvarsFile(repo))).toBeUndefined();
+    const given = await runInit(repo, [...FULL_FLAGS, "--repo-url", "git@gitlab.com:me/aiplat.git", "--revision", "main"]);
+    expect(given.exitCode, given.stderr).toBe(0);
+    // An explicit URL is written as given: SSH stays SSH (a repository secret in ArgoCD is then needed).
+    expect(readIf(join(repo.dir, "argocd", "workloads.yaml"))).toContain("repoURL: git@gitlab.com:me/aiplat.git");
+  });
+
+  it("writes Docker Hub credentials from --docker-hub-username and DOCKER_HUB_TOKEN to the 0600 secret file only", async () => {
+    const repo = makeInitRepo();
+    const token = "dckr_pat_fromTheEnvironment";
+    const run = await runInit(repo, [...FULL_FLAGS, "--docker-hub-username", "dockerme", "--debug"], {
+      env: { DOCKER_HUB_TOKEN: token },
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const secret = join(repo.dir, "terraform/00.global/vars/dev.secret.tfvars");
+    expect(statSync(secret).mode & 0o777).toBe(0o600);
+    expect(readIf(secret)).toContain(token);
+    expect(readIf(tfvarsFile(repo))).not.toContain(token);
+    expect(run.stdout + run.stderr).not.toContain(token);
+    const missing = await runInit(makeInitRepo(), [...FULL_FLAGS, "--docker-hub-username", "dockerme"]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain("DOCKER_HUB_TOKEN");
   });
 });
