@@ -1,0 +1,33 @@
+import type { CommandContext } from "../context.js";
+import { DEFAULT_TIMEOUT, type DeployOptions, runDeploy } from "../deploy/deploy-flow.js";
+import type { CommandModule } from "../program.js";
+
+export const deployModelCommand: CommandModule = {
+  register(program, action) {
+    program
+      .command("deploy-model")
+      .description(
+        "declare a model endpoint (platform/workloads/<name>.yaml), commit exactly that file and push it; --wait follows it until it answers",
+      )
+      .argument("<name>", "endpoint name; a catalog short name (e.g. gemma-4b) needs no --model")
+      .option("--model <hf-id>", "HuggingFace model id (org/name) for a model outside the catalog")
+      .option("--gpus <n>", "GPUs per worker (1, 2, 4 or 8; default: the smallest that fits)")
+      .option("--min-replicas <n>", "minimum replicas (1-16)")
+      .option("--max-replicas <n>", "maximum replicas (1-16)")
+      .option("--max-model-len <n>", "context window in tokens (default: the catalog's)")
+      .option("--worker-memory <quantity>", "memory per GPU worker, e.g. 24Gi")
+      .option("--worker-cpu <quantity>", "CPU per GPU worker, e.g. 4")
+      .option("--image <image>", "Ray LLM image (a Ray 2.53.x image)")
+      .option("--dry-run", "print the InferenceEndpoint and what KRO makes of it; write nothing", false)
+      .option("--no-push", "commit only")
+      .option("--wait", "follow the rollout layer by layer until the model answers through LiteLLM", false)
+      .option("--timeout <duration>", `how long --wait follows (e.g. 90s, 15m, 1h30m)`, DEFAULT_TIMEOUT)
+      .option("--force", "deploy although the model does not fit, or replace a different declaration", false)
+      .action(action(runDeployModel));
+  },
+};
+
+async function runDeployModel(ctx: CommandContext, options: DeployOptions, args: string[]): Promise<void> {
+  const outcome = await runDeploy(ctx, args[0] ?? "", options);
+  ctx.io.result(outcome.data, outcome.human);
+}

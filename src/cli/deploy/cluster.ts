@@ -1,0 +1,118 @@
+/**
+ * Reaching the cluster for deploy-model, undeploy-model and models: optional for a plain deploy
+ * (warnings only), required for --wait. The LiteLLM master key is read from the cluster and
+ * registered with the redactor before anything else can print it.
+ */
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeObjects } from "../../adapters/kube/objects.js";
+import type { PortForwardHandle } from "../../adapters/kube/port-forward.js";
+import type { LitellmClient } from "../../adapters/llm/litellm.js";
+import { ExternalError, PrerequisiteError } from "../../core/errors.js";
+import type { CommandContext } from "../context.js";
+
+export const PROBE_TIMEOUT_MS = 8_000;
+export const LITELLM_NAMESPACE = "ai-platform";
+export const LITELLM_SERVICE = "litellm";
+export const LITELLM_PORT = 4000;
+
+export interface Cluster {
+  config: KubeConfig;
+  objects: KubeObjects;
+  description: string;
+}
+
+export type ClusterAccess = { cluster: Cluster } | { cluster: undefined; reason: string };
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ExternalError(`${what} did not answer within ${ms / 1000}s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The cluster if one is configured and answers; otherwise why not (never throws for "absent"). */
+export async function tryConnect(ctx: CommandContext): Promise<ClusterAccess> {
+  let target: Awaited<ReturnType<CommandContext["adapters"]["kube"]["connect"]>>;
+  try {
+    target = await ctx.adapters.kube.connect();
+  } catch (error) {
+    return { cluster: undefined, reason: (error as Error).message };
+  }
+  if (!target) return { cluster: undefined, reason: "cluster not configured (pass --kubeconfig/--context)" };
+  const { createKubeObjects } = await import("../../adapters/kube/objects.js");
+  const objects = createKubeObjects(target.config);
+  try {
+    await withTimeout(objects.get("v1", "Namespace", "inference"), PROBE_TIMEOUT_MS, "The cluster");
+  } catch (error) {
+    return {
+      cluster: undefined,
+      reason: `cluster unreachable through ${target.description}: ${(error as Error).message}`,
+    };
+  }
+  return { cluster: { config: target.config, objects, description: target.description } };
+}
+
+export async function requireCluster(ctx: CommandContext, forWhat: string): Promise<Cluster> {
+  const access = await tryConnect(ctx);
+  if (access.cluster) return access.cluster;
+  throw new PrerequisiteError(`${forWhat} needs the cluster: ${access.reason}.`, {
+    code: "cluster-unreachable",
+    hint: "Check access with `aiplat doctor` (or pass --kubeconfig/--context).",
+  });
+}
+
+export async function hasHfToken(cluster: Cluster): Promise<boolean> {
+  const secret = await cluster.objects.get<{
+    data?: Record<string, string>;
+    stringData?: Record<string, string>;
+  }>("v1", "Secret", "hf-token", "inference");
+  return Boolean(secret?.data?.token ?? secret?.stringData?.token);
+}
+
+/** ai-platform/litellm-secrets{master-key}, registered with the redactor at once. */
+export async function readMasterKey(ctx: CommandContext, cluster: Cluster): Promise<string> {
+  const secret = await cluster.objects.get<{ data?: Record<string, string> }>(
+    "v1",
+    "Secret",
+    "litellm-secrets",
+    LITELLM_NAMESPACE,
+  );
+  const encoded = secret?.data?.["master-key"];
+  if (!encoded) {
+    throw new PrerequisiteError(`The secret ${LITELLM_NAMESPACE}/litellm-secrets has no master-key.`, {
+      code: "litellm-key-missing",
+      hint: "It is created by the 30.cluster Terraform stage: run `aiplat up --from 30.eks/30.cluster`.",
+    });
+  }
+  const key = Buffer.from(encoded, "base64").toString("utf8");
+  ctx.redactor.add(key);
+  return key;
+}
+
+export interface LitellmAccess {
+  client: LitellmClient;
+  close(): Promise<void>;
+}
+
+/** A LiteLLM client through a port-forward to litellm:4000 (nothing listens on the user's side). */
+export async function openLitellm(ctx: CommandContext, cluster: Cluster): Promise<LitellmAccess> {
+  const masterKey = await readMasterKey(ctx, cluster);
+  const [{ startPortForward }, { createLitellmClient }] = await Promise.all([
+    import("../../adapters/kube/port-forward.js"),
+    import("../../adapters/llm/litellm.js"),
+  ]);
+  const forward: PortForwardHandle = await startPortForward(
+    cluster.config,
+    cluster.objects,
+    { namespace: LITELLM_NAMESPACE, service: LITELLM_SERVICE, port: LITELLM_PORT },
+    { onError: (error) => ctx.io.debug(`port-forward: ${error.message}`) },
+  );
+  ctx.io.debug(
+    `LiteLLM reached through ${forward.url} (port-forward to ${LITELLM_NAMESPACE}/${LITELLM_SERVICE})`,
+  );
+  return {
+    client: createLitellmClient({ baseUrl: forward.url, masterKey, clock: ctx.clock, timeoutMs: 15_000 }),
+    close: () => forward.close(),
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Writes platform/workloads/<name>.yaml and commits it alone. An identical declaration is left
+ * alone (nothing to commit); a different one is refused unless --force, then updated in place so
+ * the file's comments survive.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { parse } from "yaml";
+import type { Git } from "../../adapters/git.js";
+import type { EndpointSpec } from "../../core/endpoint/endpoint-spec.js";
+import { renderEndpointManifest } from "../../core/endpoint/render-manifest.js";
+import { UsageError } from "../../core/errors.js";
+import { workloadPath } from "./platform-files.js";
+
+export type DeclareStatus = "created" | "updated" | "unchanged";
+
+export interface ExistingWorkload {
+  path: string;
+  text: string;
+  spec: Record<string, unknown> | undefined;
+}
+
+export function readExistingWorkload(root: string, name: string): ExistingWorkload | undefined {
+  const path = workloadPath(name);
+  const full = join(root, path);
+  if (!existsSync(full)) return undefined;
+  const text = readFileSync(full, "utf8");
+  let spec: Record<string, unknown> | undefined;
+  try {
+    spec = (parse(text) as { spec?: Record<string, unknown> } | null)?.spec;
+  } catch {
+    spec = undefined;
+  }
+  return { path, text, spec };
+}
+
+/** The new manifest's spec equals the file's spec (defaults the file leaves out included). */
+export function sameDeclaration(existing: ExistingWorkload, manifestText: string): boolean {
+  const wanted = (parse(manifestText) as { spec?: Record<string, unknown> }).spec;
+  return existing.spec !== undefined && isDeepStrictEqual(existing.spec, wanted);
+}
+
+export interface DeclareResult {
+  status: DeclareStatus;
+  path: string;
+  /** The commit that declares it (undefined when unchanged and nothing was committed). */
+  commit: string | undefined;
+}
+
+export async function declareWorkload(
+  git: Git,
+  root: string,
+  spec: EndpointSpec,
+  manifestText: string,
+  options: { force: boolean; message: string },
+): Promise<DeclareResult> {
+  const existing = readExistingWorkload(root, spec.name);
+  const path = workloadPath(spec.name);
+  if (existing && sameDeclaration(existing, manifestText)) {
+    // Declared already; commit it only if it was left uncommitted (e.g. an interrupted run).
+    if (!(await git.isDirty(path))) return { status: "unchanged", path, commit: undefined };
+    return { status: "unchanged", path, commit: await git.commitPaths([path], options.message) };
+  }
+  if (existing && !options.force) {
+    throw new UsageError(`${path} already declares a different endpoint named ${spec.name}.`, {
+      code: "endpoint-exists",
+      hint: `Pick another name, or replace its values with \`aiplat deploy-model ${spec.name} … --force\` (the file is updated in place).`,
+      details: { path },
+    });
+  }
+  const text = existing ? renderEndpointManifest(existing.text, spec) : manifestText;
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), text);
+  const commit = await git.commitPaths([path], options.message);
+  return { status: existing ? "updated" : "created", path, commit };
+}

@@ -1,0 +1,215 @@
+/**
+ * deploy-model from resolved inputs to a pushed commit: resolve the model, validate every value,
+ * check the fit, render and validate the InferenceEndpoint, then (unless --dry-run) write and
+ * commit exactly its file, push, and optionally follow the rollout.
+ */
+import type { CatalogModel } from "../../core/catalog/catalog.js";
+import { parseDuration } from "../../core/clock.js";
+import { describeUnknownModel, resolveModel } from "../../core/endpoint/resolve-model.js";
+import { type PlannedEndpoint, planEndpoint } from "../../core/endpoint/resolve-spec.js";
+import { type RawDeployInputs, validateDeployInputs } from "../../core/endpoint/validate-inputs.js";
+import { UsageError } from "../../core/errors.js";
+import type { CommandContext } from "../context.js";
+import { type Cluster, hasHfToken, requireCluster, tryConnect } from "./cluster.js";
+import { declareWorkload } from "./declare-workload.js";
+import { checkFit, fitJson, fitLines } from "./fit-report.js";
+import { type FollowResult, followDeploy } from "./follow-deploy.js";
+import { ensureRepository, pushCommit, resolvePushTarget } from "./git-publish.js";
+import { readCatalog, readRgd, readTemplate } from "./platform-files.js";
+import { formatPreview, type Preview, previewEndpoint } from "./render-preview.js";
+
+export interface DeployOptions extends Omit<RawDeployInputs, "name" | "image"> {
+  image?: string | undefined;
+  dryRun?: boolean;
+  push?: boolean;
+  wait?: boolean;
+  force?: boolean;
+  timeout?: string | undefined;
+}
+
+export const DEFAULT_TIMEOUT = "30m";
+const GATED_ORGS = new Set(["google", "meta-llama", "mistralai"]);
+
+async function chooseFromCatalog(
+  ctx: CommandContext,
+  name: string,
+  catalog: readonly CatalogModel[],
+  suggestions: string[],
+) {
+  const { message, hint } = describeUnknownModel(name, suggestions);
+  if (!ctx.io.interactive)
+    throw new UsageError(message, { code: "unknown-model", hint, details: { suggestions } });
+  ctx.io.warn(message);
+  const ordered = [...catalog].sort(
+    (a, b) => Number(!suggestions.includes(a.name)) - Number(!suggestions.includes(b.name)),
+  );
+  return ctx.io.prompt.select<CatalogModel>({
+    flag: "--model",
+    message: "Deploy which catalog model?",
+    choices: ordered.map((m) => ({ name: `${m.name}  ${m.model}`, value: m, description: m.description })),
+  });
+}
+
+export interface DeployPlan {
+  planned: PlannedEndpoint;
+  preview: Preview;
+  timeoutMs: number;
+}
+
+/** Everything that can be decided without writing: exit 2 on any bad value, before any I/O. */
+export async function planDeploy(
+  ctx: CommandContext,
+  name: string,
+  options: DeployOptions,
+): Promise<DeployPlan> {
+  const root = ctx.root();
+  const raw: RawDeployInputs = {
+    name,
+    model: options.model,
+    gpus: options.gpus,
+    minReplicas: options.minReplicas,
+    maxReplicas: options.maxReplicas,
+    maxModelLen: options.maxModelLen,
+    workerMemory: options.workerMemory,
+    workerCpu: options.workerCpu,
+    image: options.image,
+  };
+  const timeoutMs = parseDuration(options.timeout ?? DEFAULT_TIMEOUT);
+  if (timeoutMs === undefined || timeoutMs <= 0) {
+    throw new UsageError(
+      `--timeout ${JSON.stringify(options.timeout)} is not a duration such as 90s, 15m or 1h30m.`,
+      {
+        code: "invalid-input",
+      },
+    );
+  }
+  if (options.wait && options.push === false) {
+    throw new UsageError(
+      "--wait follows what ArgoCD syncs from the remote, so it cannot be combined with --no-push.",
+      {
+        code: "invalid-input",
+        hint: `Drop --no-push, or push later and run \`aiplat deploy-model ${name} --wait\`.`,
+      },
+    );
+  }
+  validateDeployInputs(raw);
+  const catalog = readCatalog(root);
+  let resolution = resolveModel(catalog, name, options.model);
+  if (resolution.kind === "unknown") {
+    const chosen = await chooseFromCatalog(ctx, name, catalog, resolution.suggestions);
+    resolution = { kind: "catalog", model: chosen.model, entry: chosen };
+  }
+  const inputs = validateDeployInputs(raw, { contextLimit: resolution.entry?.contextLimit });
+  const planned = planEndpoint({ model: resolution.model, entry: resolution.entry }, inputs);
+  if (!resolution.entry) planned.gated = GATED_ORGS.has(resolution.model.split("/")[0]?.toLowerCase() ?? "");
+  for (const line of fitLines(planned)) ctx.io.info(line);
+  checkFit(planned, Boolean(options.force), (m) => ctx.io.warn(m));
+  const preview = previewEndpoint(readTemplate(root), readRgd(root), planned.spec);
+  return { planned, preview, timeoutMs };
+}
+
+export interface DeployOutcome {
+  data: Record<string, unknown>;
+  human: string;
+}
+
+export async function runDeploy(
+  ctx: CommandContext,
+  name: string,
+  options: DeployOptions,
+): Promise<DeployOutcome> {
+  const { planned, preview, timeoutMs } = await planDeploy(ctx, name, options);
+  const { spec } = planned;
+  const base = { name: spec.name, model: spec.model, spec, fit: fitJson(planned, spec) };
+  if (options.dryRun) {
+    return {
+      data: {
+        ...base,
+        dryRun: true,
+        endpoint: preview.endpoint,
+        resources: preview.rendered.resources.map((r) => r.object),
+      },
+      human: formatPreview(preview),
+    };
+  }
+
+  const root = ctx.root();
+  const git = ctx.adapters.git(root);
+  await ensureRepository(git);
+  // --wait needs the cluster: say so before committing anything.
+  let cluster: Cluster | undefined;
+  if (options.wait) cluster = await requireCluster(ctx, "--wait");
+  else if (planned.gated) cluster = (await tryConnect(ctx)).cluster;
+  if (cluster && planned.gated && !(await hasHfToken(cluster))) {
+    ctx.io.warn(
+      `${spec.model} is gated on HuggingFace and inference/hf-token is missing: the download will fail. Add it with \`aiplat secret hf-token\`.`,
+    );
+  }
+
+  const target = await resolvePushTarget(git);
+  const pushedTo = `${target.remote}/${target.branch}`;
+  const message = `deploy ${spec.name} (${spec.model})`;
+  const declared = await declareWorkload(git, root, spec, preview.manifestText, {
+    force: Boolean(options.force),
+    message,
+  });
+  const resume = `aiplat deploy-model ${spec.name} --wait`;
+  let pushed = false;
+  if (declared.commit && options.push !== false) {
+    await pushCommit(git, target, declared.commit, resume);
+    pushed = true;
+  }
+  const commit =
+    declared.commit ?? (await lastCommitOf(ctx, root, declared.path)) ?? (await git.headCommit());
+  const lines: string[] = [];
+  if (declared.status === "unchanged" && !declared.commit) {
+    lines.push(`${spec.name} is already declared in ${declared.path} with these values: nothing to commit.`);
+  } else {
+    lines.push(
+      `${declared.status === "updated" ? "Updated" : "Declared"} ${spec.name} (${spec.model}) in ${declared.path}.`,
+    );
+    lines.push(
+      `  commit ${commit.slice(0, 7)} "${message}" ${pushed ? `pushed to ${pushedTo}` : "not pushed (--no-push): push it with `git push`"}`,
+    );
+  }
+  let followed: FollowResult | undefined;
+  if (options.wait && cluster) {
+    for (const line of lines.splice(0)) ctx.io.info(line);
+    followed = await followDeploy(ctx, cluster, {
+      name: spec.name,
+      namespace: spec.namespace,
+      commit,
+      pushedTo,
+      spec: preview.endpoint.spec as Record<string, unknown>,
+      timeoutMs,
+    });
+    const ttft = followed.timeToFirstTokenMs;
+    lines.push(
+      `${spec.name} answers through LiteLLM${ttft === undefined ? "" : ` (time to first token ${Math.round(ttft)} ms)`}.`,
+    );
+    lines.push(`  Next: aiplat chat ${spec.name}`);
+  } else if (pushed || declared.status === "unchanged") {
+    lines.push(`  ArgoCD syncs it within minutes. Follow it: ${resume}`);
+  }
+  return {
+    data: {
+      ...base,
+      file: declared.path,
+      status: declared.status,
+      commit,
+      pushed,
+      pushedTo: pushed ? pushedTo : undefined,
+      rollout: followed?.steps,
+      timeToFirstTokenMs: followed?.timeToFirstTokenMs,
+    },
+    human: lines.join("\n"),
+  };
+}
+
+async function lastCommitOf(ctx: CommandContext, root: string, path: string): Promise<string | undefined> {
+  const result = await ctx.adapters.process.run("git", ["log", "-1", "--format=%H", "--", path], {
+    cwd: root,
+  });
+  const sha = result.stdout.trim();
+  return result.exitCode === 0 && sha !== "" ? sha : undefined;
+}

@@ -1,0 +1,262 @@
+/**
+ * `deploy-model --wait`: follows one endpoint through every layer until LiteLLM answers for it.
+ * Cluster layers come from watches; LiteLLM needs HTTP, polled with backoff only once the
+ * RayService is Ready. Ctrl-C stops following and undoes nothing.
+ */
+import { formatElapsed } from "../../core/clock.js";
+import { ExternalError, InterruptedError } from "../../core/errors.js";
+import {
+  computeDeploySteps,
+  type DeployObservation,
+  timedConditions,
+  trackFirstSeen,
+} from "../../core/rollout/deploy-steps.js";
+import type { ArgoApplication, FirstToken, LitellmView, Obj, RolloutStep } from "../../core/rollout/types.js";
+import { conditionOf } from "../../core/rollout/types.js";
+import type { CommandContext } from "../context.js";
+import { type Cluster, type LitellmAccess, openLitellm } from "./cluster.js";
+import { createNotifier, startWatches, type WatchSpec } from "./cluster-watch.js";
+import { allRecords, type StepRecord, stepTasks } from "./step-tasks.js";
+
+export const ENDPOINT_API = "kro.run/v1alpha1";
+export const ARGOCD_NAMESPACE = "argocd";
+export const WORKLOADS_APP = "workloads";
+const FIRST_PROMPT = "Say hello in five words.";
+
+export interface FollowDeployParams {
+  name: string;
+  namespace: string;
+  commit: string;
+  pushedTo: string;
+  spec: Record<string, unknown>;
+  timeoutMs: number;
+  limits?: { imagePullMs: number; capacityMs: number };
+}
+
+export function workerSelector(name: string): string {
+  return `app.kubernetes.io/instance=${name},ray.io/node-type=worker`;
+}
+
+export function deployWatchSpecs(name: string, namespace: string): WatchSpec[] {
+  const byName = (n: string) => `metadata.name=${n}`;
+  return [
+    {
+      key: "app",
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Application",
+      opts: { namespace: ARGOCD_NAMESPACE, fieldSelector: byName(WORKLOADS_APP) },
+    },
+    {
+      key: "endpoint",
+      apiVersion: ENDPOINT_API,
+      kind: "InferenceEndpoint",
+      opts: { namespace, fieldSelector: byName(name) },
+    },
+    {
+      key: "rayservice",
+      apiVersion: "ray.io/v1",
+      kind: "RayService",
+      opts: { namespace, fieldSelector: byName(name) },
+    },
+    { key: "pods", apiVersion: "v1", kind: "Pod", opts: { namespace, labelSelector: workerSelector(name) } },
+    // Events can only be narrowed by name server-side; the state machine matches them to the pod.
+    { key: "events", apiVersion: "v1", kind: "Event", opts: { namespace } },
+    { key: "nodeclaims", apiVersion: "karpenter.sh/v1", kind: "NodeClaim", opts: {} },
+    { key: "nodes", apiVersion: "v1", kind: "Node", opts: {} },
+    {
+      key: "job",
+      apiVersion: "batch/v1",
+      kind: "Job",
+      opts: { namespace, fieldSelector: byName(`${name}-litellm-register`) },
+    },
+  ];
+}
+
+const LOOK_AT: Record<string, (name: string, ns: string) => string> = {
+  synced: () =>
+    `kubectl -n ${ARGOCD_NAMESPACE} get application ${WORKLOADS_APP} -o yaml (status.sync, status.operationState)`,
+  accepted: (n, ns) => `kubectl -n ${ns} describe inferenceendpoint ${n}`,
+  rayservice: (n, ns) => `kubectl -n ${ns} describe inferenceendpoint ${n} (KRO's conditions)`,
+  scheduled: (n, ns) => `kubectl -n ${ns} describe pods -l ${workerSelector(n)}`,
+  node: () => "kubectl get nodeclaims -l karpenter.sh/nodepool=gpu-inference -o wide",
+  image: (n, ns) => `kubectl -n ${ns} describe pods -l ${workerSelector(n)}`,
+  loaded: (n, ns) => `kubectl -n ${ns} logs -l ${workerSelector(n)} --tail 100, or \`aiplat open ray:${n}\``,
+  ready: (n, ns) => `kubectl -n ${ns} describe rayservice ${n}`,
+  registered: (n, ns) => `kubectl -n ${ns} logs job/${n}-litellm-register`,
+  answered: (n) => `aiplat smoke ${n}`,
+};
+
+export interface FollowResult {
+  steps: StepRecord[];
+  timeToFirstTokenMs: number | undefined;
+}
+
+export async function followDeploy(
+  ctx: CommandContext,
+  cluster: Cluster,
+  p: FollowDeployParams,
+): Promise<FollowResult> {
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort();
+  ctx.signal.addEventListener("abort", onOuterAbort, { once: true });
+  const notifier = createNotifier();
+  const { live, done } = startWatches(
+    cluster.objects,
+    deployWatchSpecs(p.name, p.namespace),
+    ctx.clock,
+    stop.signal,
+    () => notifier.notify(),
+    (m) => ctx.io.debug(m),
+  );
+  let litellm: LitellmView | undefined;
+  let firstToken: FirstToken | undefined;
+  let firstSeen: Record<string, number> = {};
+
+  const observe = (): DeployObservation => {
+    const apps = live.get<ArgoApplication>("app");
+    const base = {
+      name: p.name,
+      commit: p.commit,
+      pushedTo: p.pushedTo,
+      spec: p.spec,
+      application: apps === undefined ? undefined : (apps[0] ?? null),
+      endpoint: live.get<Obj>("endpoint")?.[0],
+      rayService: live.get<Obj>("rayservice")?.[0],
+      workerPods: live.get<Obj>("pods") ?? [],
+      events: live.get<Obj>("events") ?? [],
+      nodeClaims: live.get<Obj>("nodeclaims") ?? [],
+      nodes: live.get<Obj>("nodes") ?? [],
+      registrationJob: live.get<Obj>("job")?.[0],
+      litellm,
+      firstToken,
+      now: ctx.clock.now(),
+      limits: p.limits ?? { imagePullMs: 5 * 60_000, capacityMs: 3 * 60_000 },
+    };
+    firstSeen = trackFirstSeen(firstSeen, timedConditions(base), base.now);
+    return { ...base, firstSeen } as DeployObservation;
+  };
+  const board = { steps: () => computeDeploySteps(observe()), subscribe: notifier.subscribe };
+
+  const llm = followLitellm(ctx, cluster, p.name, stop.signal, () => observe(), notifier.subscribe, {
+    onModels: (view) => {
+      litellm = view;
+      notifier.notify();
+    },
+    onFirstToken: (result) => {
+      firstToken = result;
+      notifier.notify();
+    },
+  });
+
+  const records = new Map<string, StepRecord>();
+  const resume = `aiplat deploy-model ${p.name} --wait`;
+  const started = ctx.clock.now();
+  try {
+    await ctx.io.runTasks(
+      stepTasks(board, {
+        now: () => ctx.clock.now(),
+        signal: ctx.signal,
+        deadline: started + p.timeoutMs,
+        records,
+        onFailure: (step) =>
+          new ExternalError(`${p.name}: ${step.title} failed — ${step.reason ?? "see the cluster"}`, {
+            code: "rollout-failed",
+            hint: `Look at: ${LOOK_AT[step.id]?.(p.name, p.namespace) ?? "the cluster"}. Fix the cause (e.g. \`aiplat deploy-model ${p.name} … --force\` with other values), or remove it: \`aiplat undeploy-model ${p.name}\`.`,
+            details: { step: step.id },
+          }),
+        onTimeout: (step: RolloutStep) =>
+          new ExternalError(
+            `Timed out after ${formatElapsed(p.timeoutMs)} at "${step.title}": ${step.reason ?? "no progress"}.`,
+            {
+              code: "rollout-timeout",
+              hint: `Look at: ${LOOK_AT[step.id]?.(p.name, p.namespace) ?? "the cluster"}. Nothing was undone; keep following with \`${resume} --timeout 30m\`.`,
+              details: { step: step.id },
+            },
+          ),
+        onInterrupt: (step) =>
+          new InterruptedError(`Stopped following ${p.name} at "${step.title}"; nothing was undone.`, {
+            hint: `Resume watching with \`${resume}\`.`,
+            details: { step: step.id },
+          }),
+      }),
+    );
+    return { steps: allRecords(board, records), timeToFirstTokenMs: firstToken?.ms };
+  } finally {
+    stop.abort();
+    ctx.signal.removeEventListener("abort", onOuterAbort);
+    await Promise.allSettled([done, llm]);
+  }
+}
+
+/** Resolves on the next observed change (or when following stops). */
+function nextChange(subscribe: (listener: () => void) => () => void, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const finish = () => {
+      unsubscribe();
+      signal.removeEventListener("abort", finish);
+      resolve();
+    };
+    const unsubscribe = subscribe(finish);
+    signal.addEventListener("abort", finish, { once: true });
+  });
+}
+
+interface LitellmCallbacks {
+  onModels(view: LitellmView): void;
+  onFirstToken(result: FirstToken): void;
+}
+
+/**
+ * LiteLLM has no watch: once the RayService is Ready, ask /v1/models with backoff (1 s doubling to
+ * 10 s) until the endpoint is listed, then send one streamed completion (retried the same way).
+ */
+async function followLitellm(
+  ctx: CommandContext,
+  cluster: Cluster,
+  name: string,
+  signal: AbortSignal,
+  observe: () => DeployObservation,
+  subscribe: (listener: () => void) => () => void,
+  callbacks: LitellmCallbacks,
+): Promise<void> {
+  let access: LitellmAccess | undefined;
+  let delay = 1000;
+  const backoff = async () => {
+    await ctx.clock.sleep(delay, signal);
+    delay = Math.min(10_000, delay * 2);
+  };
+  try {
+    while (!signal.aborted) {
+      if (conditionOf(observe().rayService, "Ready")?.status !== "True") {
+        await nextChange(subscribe, signal);
+        continue;
+      }
+      try {
+        access ??= await openLitellm(ctx, cluster);
+        const models = await access.client.listModels(signal);
+        callbacks.onModels({ models });
+        if (models.includes(name)) break;
+      } catch (error) {
+        if (signal.aborted) return;
+        callbacks.onModels({ error: (error as Error).message });
+      }
+      await backoff();
+    }
+    delay = 1000;
+    while (!signal.aborted && access) {
+      try {
+        const result = await access.client.firstCompletion(name, FIRST_PROMPT, signal);
+        callbacks.onFirstToken({ ms: result.timeToFirstTokenMs });
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        callbacks.onFirstToken({ error: `${(error as Error).message} (retrying)` });
+      }
+      await backoff();
+    }
+  } catch {
+    // Aborted while sleeping: following stopped.
+  } finally {
+    await access?.close();
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * undeploy-model: `git rm` the workload file, commit only it, push; deregister the model from
+ * LiteLLM (the platform does not); with --wait follow until the GPU nodes are released. Every step
+ * is safe to repeat, so running the command again resumes after any failure.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { parseDuration } from "../../core/clock.js";
+import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
+import { checkEndpointName, findUnsafeText } from "../../core/endpoint/validate-inputs.js";
+import { UsageError } from "../../core/errors.js";
+import type { CommandContext } from "../context.js";
+import { type Cluster, openLitellm, requireCluster, tryConnect } from "./cluster.js";
+import { ENDPOINT_API } from "./follow-deploy.js";
+import { followUndeploy, workerNodes } from "./follow-undeploy.js";
+import { ensureRepository, pushCommit, resolvePushTarget } from "./git-publish.js";
+import { workloadPath } from "./platform-files.js";
+
+export interface UndeployOptions {
+  push?: boolean;
+  wait?: boolean;
+  timeout?: string | undefined;
+}
+
+async function deregister(ctx: CommandContext, cluster: Cluster, name: string): Promise<number | string> {
+  let access: Awaited<ReturnType<typeof openLitellm>> | undefined;
+  try {
+    access = await openLitellm(ctx, cluster);
+    const { deregisterModel } = await import("../../adapters/llm/litellm.js");
+    return await deregisterModel(access.client, name, ctx.signal);
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await access?.close();
+  }
+}
+
+export async function runUndeploy(
+  ctx: CommandContext,
+  name: string,
+  options: UndeployOptions,
+): Promise<{ data: Record<string, unknown>; human: string }> {
+  const problem = findUnsafeText(name) ?? checkEndpointName(name);
+  if (problem) throw new UsageError(`Invalid input: ${problem}.`, { code: "invalid-input" });
+  const timeoutMs = parseDuration(options.timeout ?? "30m");
+  if (timeoutMs === undefined || timeoutMs <= 0) {
+    throw new UsageError(
+      `--timeout ${JSON.stringify(options.timeout)} is not a duration such as 90s or 15m.`,
+      {
+        code: "invalid-input",
+      },
+    );
+  }
+  if (options.wait && options.push === false) {
+    throw new UsageError(
+      "--wait follows what ArgoCD syncs from the remote, so it cannot be combined with --no-push.",
+      {
+        code: "invalid-input",
+      },
+    );
+  }
+  const root = ctx.root();
+  const git = ctx.adapters.git(root);
+  await ensureRepository(git);
+  const path = workloadPath(name);
+  const declared = existsSync(join(root, path));
+  const cluster: Cluster | undefined = options.wait
+    ? await requireCluster(ctx, "--wait")
+    : (await tryConnect(ctx)).cluster;
+  const inCluster = cluster
+    ? (await cluster.objects.get(ENDPOINT_API, "InferenceEndpoint", name, ENDPOINT_NAMESPACE)) !== undefined
+    : false;
+  if (!declared && !inCluster) {
+    throw new UsageError(
+      `No endpoint named ${name}: ${path} does not exist${cluster ? " and the cluster has none" : ""}.`,
+      {
+        code: "unknown-endpoint",
+        hint: "List the endpoints with `aiplat models`.",
+      },
+    );
+  }
+  const trackedNodes = cluster ? await workerNodes(cluster, name, ENDPOINT_NAMESPACE) : [];
+  const target = await resolvePushTarget(git);
+  const pushedTo = `${target.remote}/${target.branch}`;
+  const lines: string[] = [];
+  let commit: string | undefined;
+  let pushed = false;
+  if (declared) {
+    commit = await git.removeAndCommit([path], `undeploy ${name}`);
+    lines.push(`Removed ${path} in commit ${commit.slice(0, 7)} "undeploy ${name}".`);
+    if (options.push !== false) {
+      await pushCommit(git, target, commit, `aiplat undeploy-model ${name}${options.wait ? " --wait" : ""}`);
+      pushed = true;
+      lines.push(`  pushed to ${pushedTo}: ArgoCD prunes the endpoint on its next sync.`);
+    } else {
+      lines.push("  not pushed (--no-push): push it with `git push`.");
+    }
+  } else {
+    lines.push(`${path} is already gone from git; the cluster still has ${name} until ArgoCD prunes it.`);
+  }
+  let deregistered: number | string = "cluster unreachable";
+  if (cluster) deregistered = await deregister(ctx, cluster, name);
+  if (typeof deregistered === "number") {
+    lines.push(
+      deregistered > 0 ? `  deregistered ${name} from LiteLLM.` : `  ${name} was not registered in LiteLLM.`,
+    );
+  } else {
+    ctx.io.warn(
+      `Could not deregister ${name} from LiteLLM (${deregistered}); run \`aiplat undeploy-model ${name}\` again once the cluster answers.`,
+    );
+  }
+  let rollout: unknown;
+  if (options.wait && cluster) {
+    for (const line of lines.splice(0)) ctx.io.info(line);
+    rollout = await followUndeploy(ctx, cluster, {
+      name,
+      namespace: ENDPOINT_NAMESPACE,
+      commit: commit ?? (await git.headCommit()),
+      pushedTo,
+      trackedNodes,
+      timeoutMs,
+    });
+    // The registration Job may have re-registered it while it still ran: make sure it is gone.
+    const again = await deregister(ctx, cluster, name);
+    if (typeof again === "number" && again > 0) deregistered = again;
+    lines.push(
+      `${name} is gone${trackedNodes.length > 0 ? `; GPU node(s) ${trackedNodes.join(", ")} released` : ""}.`,
+    );
+  }
+  return {
+    data: {
+      name,
+      file: path,
+      commit,
+      pushed,
+      pushedTo: pushed ? pushedTo : undefined,
+      deregistered: typeof deregistered === "number" ? deregistered : undefined,
+      deregisterError: typeof deregistered === "string" ? deregistered : undefined,
+      releasedNodes: options.wait ? trackedNodes : undefined,
+      rollout,
+    },
+    human: lines.join("\n"),
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Kubernetes quantities as the InferenceEndpoint accepts them (the RGD's patterns): memory
+ * `^[0-9]+([.][0-9]+)?([kMGTPE]i?)?$`, CPU `^[0-9]+([.][0-9]+)?m?$`.
+ * https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
+ */
+export const MEMORY_PATTERN = /^[0-9]+([.][0-9]+)?([kMGTPE]i?)?$/;
+export const CPU_PATTERN = /^[0-9]+([.][0-9]+)?m?$/;
+
+const DECIMAL: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+const BINARY: Record<string, number> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/** Bytes of a memory quantity, NaN when it does not match MEMORY_PATTERN. */
+export function parseMemoryBytes(text: string): number {
+  if (!MEMORY_PATTERN.test(text)) return Number.NaN;
+  const match = /^([0-9.]+)([A-Za-z]*)$/.exec(text);
+  const value = Number(match?.[1]);
+  const suffix = match?.[2] ?? "";
+  if (suffix === "") return value;
+  return value * (BINARY[suffix] ?? DECIMAL[suffix] ?? Number.NaN);
+}
+
+export function parseMemoryGiB(text: string): number {
+  return parseMemoryBytes(text) / 2 ** 30;
+}
+
+/** Cores of a CPU quantity ("4" → 4, "500m" → 0.5), NaN when it does not match CPU_PATTERN. */
+export function parseCpu(text: string): number {
+  if (!CPU_PATTERN.test(text)) return Number.NaN;
+  return text.endsWith("m") ? Number(text.slice(0, -1)) / 1000 : Number(text);
+}

@@ -1,0 +1,302 @@
+/**
+ * The layered rollout of one InferenceEndpoint as a list of steps, computed from what the follower
+ * last observed. Pure: the same observation always gives the same steps. Each step is judged on its
+ * own evidence (a later layer can be done while an earlier one still reports), then the first step
+ * not done is "active" and the rest "pending" — unless a terminal failure was seen anywhere, which
+ * marks that step "failed" so the follower stops at once instead of waiting for its timeout.
+ */
+import {
+  capacityError,
+  claimInstanceType,
+  describeClaims,
+  GPU_NODEPOOL,
+  gpuNodeClaims,
+  INSTANCE_TYPE_LABEL,
+  imagePullState,
+  isScheduled,
+  launchedCondition,
+  pickWorkerPod,
+  unscheduledReason,
+} from "./observe-pods.js";
+import {
+  type ArgoApplication,
+  conditionOf,
+  type FirstToken,
+  type KubeEvent,
+  type LitellmView,
+  type Obj,
+  type Pod,
+  type RolloutStep,
+  type StepState,
+} from "./types.js";
+
+export interface DeployObservation {
+  name: string;
+  commit: string;
+  /** "origin/main" */
+  pushedTo: string;
+  /** The spec this deploy declared: an in-cluster endpoint with this spec counts as synced. */
+  spec: Record<string, unknown>;
+  /** undefined: not observed yet; null: the Application does not exist. */
+  application: ArgoApplication | null | undefined;
+  endpoint: Obj | undefined;
+  rayService: Obj | undefined;
+  workerPods: Pod[];
+  events: KubeEvent[];
+  nodeClaims: Obj[];
+  nodes: Obj[];
+  /** The registration Job KRO creates (<name>-litellm-register). */
+  registrationJob: Obj | undefined;
+  litellm: LitellmView | undefined;
+  firstToken: FirstToken | undefined;
+  now: number;
+  /** When each named condition was first seen by the follower ("image-pull", "capacity"). */
+  firstSeen: Record<string, number>;
+  limits: { imagePullMs: number; capacityMs: number };
+}
+
+export const DEPLOY_STEP_IDS = [
+  "pushed",
+  "synced",
+  "accepted",
+  "rayservice",
+  "scheduled",
+  "node",
+  "image",
+  "loaded",
+  "ready",
+  "registered",
+  "answered",
+] as const;
+export type DeployStepId = (typeof DEPLOY_STEP_IDS)[number];
+
+interface Judgement {
+  done: boolean;
+  reason?: string | undefined;
+  failed?: boolean;
+}
+
+const APP = "llm";
+
+function specMatches(endpoint: Obj | undefined, spec: Record<string, unknown>): boolean {
+  if (!endpoint?.spec) return false;
+  return Object.entries(spec).every(([k, v]) => endpoint.spec?.[k] === v);
+}
+
+function judgeSynced(o: DeployObservation): Judgement {
+  const app = o.application;
+  const short = o.commit.slice(0, 7);
+  if (app === undefined) return { done: false, reason: "reading the ArgoCD Application workloads" };
+  if (app === null) {
+    return {
+      done: false,
+      reason: "the ArgoCD Application workloads does not exist yet (run `aiplat bootstrap`)",
+    };
+  }
+  const sync = app.status?.sync;
+  // A newer commit that still declares this spec is as good as this commit.
+  if (sync?.revision === o.commit || (sync?.status === "Synced" && specMatches(o.endpoint, o.spec))) {
+    return { done: true, reason: `revision ${sync?.revision?.slice(0, 7) ?? short}` };
+  }
+  const op = app.status?.operationState;
+  const opRevision = op?.syncResult?.revision ?? op?.operation?.sync?.revision;
+  if ((op?.phase === "Failed" || op?.phase === "Error") && opRevision === o.commit) {
+    return { done: false, failed: true, reason: `ArgoCD could not sync ${short}: ${op.message ?? op.phase}` };
+  }
+  const at = sync?.revision ? ` at ${sync.revision.slice(0, 7)}` : "";
+  const message = op?.message && op.phase !== "Succeeded" ? ` — ${op.message}` : "";
+  return { done: false, reason: `${sync?.status ?? "Unknown"}${at}, waiting for ${short}${message}` };
+}
+
+function judgeAccepted(o: DeployObservation): Judgement {
+  if (!o.endpoint) return { done: false, reason: `InferenceEndpoint ${o.name} not in the cluster yet` };
+  const state = (o.endpoint.status as { state?: string } | undefined)?.state;
+  if (!state) return { done: false, reason: "waiting for KRO to process it (no status yet)" };
+  return { done: true, reason: `state ${state}` };
+}
+
+function judgeRayService(o: DeployObservation): Judgement {
+  if (o.rayService) return { done: true, reason: `RayService ${o.rayService.metadata?.name}` };
+  return { done: false, reason: "KRO has not created the RayService yet" };
+}
+
+function judgeScheduled(o: DeployObservation, pod: Pod | undefined): Judgement {
+  if (!pod) return { done: false, reason: "no Ray worker pod yet (KubeRay creates it with the RayCluster)" };
+  if (isScheduled(pod)) return { done: true, reason: `pod ${pod.metadata?.name} on ${pod.spec?.nodeName}` };
+  const claims = describeClaims(gpuNodeClaims(o.nodeClaims));
+  return { done: false, reason: [unscheduledReason(pod, o.events), claims].filter(Boolean).join(" — ") };
+}
+
+function judgeNode(o: DeployObservation, pod: Pod | undefined): Judgement {
+  const nodeName = pod?.spec?.nodeName;
+  const node = nodeName ? o.nodes.find((n) => n.metadata?.name === nodeName) : undefined;
+  if (node || nodeName) {
+    const type = node?.metadata?.labels?.[INSTANCE_TYPE_LABEL];
+    return { done: true, reason: type ? `${type} (${nodeName})` : `${nodeName}` };
+  }
+  const claims = gpuNodeClaims(o.nodeClaims);
+  const errors = claims.map(capacityError).filter((e): e is string => e !== undefined);
+  const alternative = claims.some(
+    (c) => capacityError(c) === undefined && launchedCondition(c)?.status !== "False",
+  );
+  if (errors.length > 0 && !alternative) {
+    const since = o.firstSeen.capacity ?? o.now;
+    const reason = `no GPU capacity: ${errors[errors.length - 1]}`;
+    if (o.now - since >= o.limits.capacityMs) {
+      return { done: false, failed: true, reason: `${reason} (no other instance type launched)` };
+    }
+    return { done: false, reason: `${reason} — Karpenter may try another instance type` };
+  }
+  const launching = claims.find((c) => capacityError(c) === undefined);
+  if (launching) {
+    const type = claimInstanceType(launching);
+    return {
+      done: false,
+      reason: `Karpenter is launching ${type ?? "a GPU node"} (NodeClaim ${launching.metadata?.name})`,
+    };
+  }
+  return { done: false, reason: `waiting for Karpenter (NodePool ${GPU_NODEPOOL}) to create a NodeClaim` };
+}
+
+function judgeImage(o: DeployObservation, pod: Pod | undefined): Judgement {
+  if (!pod || !isScheduled(pod)) return { done: false, reason: "waiting for the worker pod to be scheduled" };
+  const pull = imagePullState(pod);
+  if (pull.state === "pulled") return { done: true };
+  if (pull.state === "failing") {
+    const since = o.firstSeen["image-pull"] ?? o.now;
+    if (o.now - since >= o.limits.imagePullMs) return { done: false, failed: true, reason: pull.message };
+    return { done: false, reason: `${pull.message} (retrying)` };
+  }
+  return {
+    done: false,
+    reason: `${pull.message ?? "pulling"} (the Ray LLM image is large: minutes are normal)`,
+  };
+}
+
+function appStatus(rayService: Obj | undefined): { status?: string; message?: string } | undefined {
+  const apps = (
+    rayService?.status as
+      | {
+          activeServiceStatus?: {
+            applicationStatuses?: Record<string, { status?: string; message?: string }>;
+          };
+        }
+      | undefined
+  )?.activeServiceStatus?.applicationStatuses;
+  if (!apps) return undefined;
+  return apps[APP] ?? Object.values(apps)[0];
+}
+
+function judgeLoaded(o: DeployObservation): Judgement {
+  const app = appStatus(o.rayService);
+  if (!app?.status) return { done: false, reason: "Ray Serve application not started yet" };
+  if (app.status === "RUNNING") return { done: true, reason: "RUNNING" };
+  if (app.status === "DEPLOY_FAILED") {
+    return { done: false, failed: true, reason: `DEPLOY_FAILED: ${app.message ?? "see the Ray dashboard"}` };
+  }
+  return {
+    done: false,
+    reason: `${app.status}${app.message ? `: ${app.message}` : " (downloading and loading the weights)"}`,
+  };
+}
+
+function judgeReady(o: DeployObservation): Judgement {
+  const ready = conditionOf(o.rayService, "Ready");
+  if (ready?.status === "True") return { done: true };
+  return { done: false, reason: ready?.message ?? ready?.reason ?? "RayService not Ready yet" };
+}
+
+function judgeRegistered(o: DeployObservation): Judgement {
+  if (o.litellm?.models?.includes(o.name)) return { done: true };
+  const job = o.registrationJob?.status as
+    | { active?: number; failed?: number; succeeded?: number }
+    | undefined;
+  const jobText = o.registrationJob
+    ? `registration Job: ${job?.succeeded ? "succeeded" : job?.failed ? `${job.failed} failed attempt(s)` : "running"}`
+    : "registration Job not created yet";
+  if (o.litellm?.error) return { done: false, reason: `${jobText}; LiteLLM: ${o.litellm.error}` };
+  return { done: false, reason: `${jobText}; not in LiteLLM /v1/models yet` };
+}
+
+function judgeAnswered(o: DeployObservation): Judgement {
+  if (o.firstToken?.ms !== undefined)
+    return { done: true, reason: `time to first token ${Math.round(o.firstToken.ms)} ms` };
+  return { done: false, reason: o.firstToken?.error ?? "sending a chat completion through LiteLLM" };
+}
+
+export const DEPLOY_STEP_TITLES: Record<DeployStepId, string> = {
+  pushed: "Pushed",
+  synced: "ArgoCD workloads synced",
+  accepted: "InferenceEndpoint accepted",
+  rayservice: "RayService created",
+  scheduled: "Worker pod scheduled",
+  node: "GPU node launched",
+  image: "Image pulled",
+  loaded: "Model loaded",
+  ready: "Ready",
+  registered: "Registered in LiteLLM",
+  answered: "First completion answered",
+};
+
+export function computeDeploySteps(o: DeployObservation): RolloutStep[] {
+  const pod = pickWorkerPod(o.workerPods);
+  const judged: Record<DeployStepId, Judgement> = {
+    pushed: { done: true, reason: `${o.commit.slice(0, 7)} to ${o.pushedTo}` },
+    synced: judgeSynced(o),
+    accepted: judgeAccepted(o),
+    rayservice: judgeRayService(o),
+    scheduled: judgeScheduled(o, pod),
+    node: judgeNode(o, pod),
+    image: judgeImage(o, pod),
+    loaded: judgeLoaded(o),
+    ready: judgeReady(o),
+    registered: judgeRegistered(o),
+    answered: judgeAnswered(o),
+  };
+  return orderSteps(DEPLOY_STEP_IDS, judged, DEPLOY_STEP_TITLES);
+}
+
+/** First not-done step is active, later ones pending; any failed judgement is reported failed. */
+export function orderSteps<K extends string>(
+  ids: readonly K[],
+  judged: Record<K, Judgement>,
+  titles: Record<K, string>,
+): RolloutStep[] {
+  let activeSeen = false;
+  return ids.map((id) => {
+    const j = judged[id];
+    let state: StepState;
+    if (j.failed) state = "failed";
+    else if (j.done) state = "done";
+    else if (!activeSeen) state = "active";
+    else state = "pending";
+    if (state === "active" || state === "failed") activeSeen = true;
+    return { id, title: titles[id], state, reason: j.reason };
+  });
+}
+
+/** The first failed step: a terminal error, so following stops now. */
+export function terminalFailure(steps: readonly RolloutStep[]): RolloutStep | undefined {
+  return steps.find((s) => s.state === "failed");
+}
+
+/** Keys of conditions whose duration matters, for the follower's first-seen bookkeeping. */
+export function timedConditions(o: Omit<DeployObservation, "firstSeen">): string[] {
+  const keys: string[] = [];
+  const pod = pickWorkerPod(o.workerPods);
+  if (pod && imagePullState(pod).state === "failing") keys.push("image-pull");
+  const claims = gpuNodeClaims(o.nodeClaims);
+  if (claims.some((c) => capacityError(c) !== undefined)) keys.push("capacity");
+  return keys;
+}
+
+/** Updates first-seen times: keeps those still present, adds new ones, drops cleared ones. */
+export function trackFirstSeen(
+  prev: Record<string, number>,
+  present: readonly string[],
+  now: number,
+): Record<string, number> {
+  const next: Record<string, number> = {};
+  for (const key of present) next[key] = prev[key] ?? now;
+  return next;
+}

@@ -1,0 +1,110 @@
+/**
+ * Reading worker pods, their events, NodeClaims and Nodes: which pod to report on, why it is not
+ * scheduled, which node it got, and whether Karpenter hit a capacity error.
+ */
+import { type Condition, conditionOf, type KubeEvent, type Obj, type Pod } from "./types.js";
+
+export const INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type";
+export const NODEPOOL_LABEL = "karpenter.sh/nodepool";
+export const GPU_NODEPOOL = "gpu-inference";
+const IMAGE_PULL_FAILURES = new Set([
+  "ErrImagePull",
+  "ImagePullBackOff",
+  "InvalidImageName",
+  "ErrImageNeverPull",
+]);
+/** Words Karpenter/EC2 use when no capacity is left for an offering. */
+const CAPACITY_ERROR =
+  /InsufficientInstanceCapacity|InsufficientCapacity|insufficient capacity|no capacity|UnfulfillableCapacity|MaxSpotInstanceCountExceeded/i;
+
+function eventTime(e: KubeEvent): number {
+  const t = e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp;
+  return t ? Date.parse(t) || 0 : 0;
+}
+
+/** The worker pod to report on: a scheduled one if any, else the oldest. */
+export function pickWorkerPod(pods: readonly Pod[]): Pod | undefined {
+  const live = pods.filter((p) => !p.metadata?.deletionTimestamp);
+  return live.find((p) => p.spec?.nodeName) ?? live[0];
+}
+
+export function isScheduled(pod: Pod | undefined): boolean {
+  if (!pod) return false;
+  return Boolean(pod.spec?.nodeName) || conditionOf(pod, "PodScheduled")?.status === "True";
+}
+
+/** The newest event of a reason about this pod (matched by uid, else by name). */
+export function latestEvent(events: readonly KubeEvent[], pod: Pod, reason: string): KubeEvent | undefined {
+  const uid = pod.metadata?.uid;
+  const name = pod.metadata?.name;
+  return events
+    .filter(
+      (e) =>
+        e.reason === reason &&
+        (e.involvedObject?.kind ?? "Pod") === "Pod" &&
+        (uid && e.involvedObject?.uid ? e.involvedObject.uid === uid : e.involvedObject?.name === name),
+    )
+    .sort((a, b) => eventTime(b) - eventTime(a))[0];
+}
+
+export function unscheduledReason(pod: Pod, events: readonly KubeEvent[]): string {
+  const failed = latestEvent(events, pod, "FailedScheduling");
+  if (failed?.message) return `FailedScheduling: ${failed.message}`;
+  const cond = conditionOf(pod, "PodScheduled");
+  if (cond?.message) return `${cond.reason ?? "Unschedulable"}: ${cond.message}`;
+  return `pod ${pod.metadata?.name} is Pending`;
+}
+
+export function gpuNodeClaims(nodeClaims: readonly Obj[]): Obj[] {
+  return nodeClaims.filter((c) => (c.metadata?.labels?.[NODEPOOL_LABEL] ?? GPU_NODEPOOL) === GPU_NODEPOOL);
+}
+
+export function launchedCondition(claim: Obj): Condition | undefined {
+  return conditionOf(claim, "Launched");
+}
+
+export function capacityError(claim: Obj): string | undefined {
+  const launched = launchedCondition(claim);
+  if (launched?.status !== "False") return undefined;
+  const text = `${launched.reason ?? ""} ${launched.message ?? ""}`;
+  return CAPACITY_ERROR.test(text) ? (launched.message ?? launched.reason) : undefined;
+}
+
+export function claimInstanceType(claim: Obj): string | undefined {
+  return (
+    claim.metadata?.labels?.[INSTANCE_TYPE_LABEL] ??
+    ((claim.status as { instanceType?: string } | undefined)?.instanceType || undefined)
+  );
+}
+
+/** "NodeClaim gpu-inference-x7k2p launching g5.xlarge" for the not-yet-scheduled reason. */
+export function describeClaims(claims: readonly Obj[]): string | undefined {
+  const parts = claims.map((c) => {
+    const type = claimInstanceType(c);
+    const error = capacityError(c);
+    const launched = launchedCondition(c)?.status === "True";
+    const state = error ? `capacity error: ${error}` : launched ? "launched" : "launching";
+    return `NodeClaim ${c.metadata?.name}${type ? ` (${type})` : ""} ${state}`;
+  });
+  return parts.length > 0 ? parts.join("; ") : undefined;
+}
+
+export interface ImagePull {
+  state: "pulled" | "pulling" | "failing";
+  message?: string | undefined;
+}
+
+export function imagePullState(pod: Pod): ImagePull {
+  const statuses = pod.status?.containerStatuses ?? [];
+  if (statuses.length > 0 && statuses.every((c) => c.state?.running || c.state?.terminated)) {
+    return { state: "pulled" };
+  }
+  for (const c of statuses) {
+    const waiting = c.state?.waiting;
+    if (waiting?.reason && IMAGE_PULL_FAILURES.has(waiting.reason)) {
+      return { state: "failing", message: `${waiting.reason}: ${waiting.message ?? c.image ?? ""}`.trim() };
+    }
+  }
+  const waiting = statuses.find((c) => c.state?.waiting)?.state?.waiting;
+  return { state: "pulling", message: waiting?.reason ?? "ContainerCreating" };
+}
