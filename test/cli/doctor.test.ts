@@ -131,12 +131,12 @@ describe("aiplat doctor", () => {
     const run = await doctor({ terraform: "missing", remote: false });
     expect(run.exitCode).toBe(4);
     expect(run.stdout).toMatch(/fail\s+Terraform\s+not found on PATH/);
-    expect(run.stdout).toContain("fix: Install Terraform 1.10.0 or newer.");
+    expect(run.stdout).toContain("fix: Install Terraform 1.11.0 or newer.");
     expect(run.stdout).toContain("fix: git remote add origin");
     expect(run.stderr).toContain("checks failed: terraform, git");
   });
 
-  it("fails on a Terraform older than 1.10", async () => {
+  it("fails on a Terraform older than the stages require", async () => {
     const run = await doctor({ terraform: "old", tfvars: FILLED }, ["--json"]);
     expect(check(run, "terraform")).toMatchObject({
       status: "fail",

@@ -23,11 +23,15 @@ describe("doctor checks (pure)", () => {
     expect(checkNode("20.18.1")).toMatchObject({ status: "fail", fix: expect.stringContaining("20.19") });
   });
 
-  it("needs Terraform 1.10 or newer for S3-native locking", () => {
+  it("needs the Terraform the stages require (1.11: S3-native locking, write-only secrets)", () => {
     expect(checkTerraform("1.11.4").status).toBe("ok");
+    expect(checkTerraform("1.10.5")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("1.11"),
+    });
     expect(checkTerraform("1.9.8")).toMatchObject({
       status: "fail",
-      detail: expect.stringContaining("1.10"),
+      detail: expect.stringContaining("1.11"),
     });
     expect(checkTerraform(undefined)).toMatchObject({ status: "fail", detail: "not found on PATH" });
   });

@@ -42,8 +42,12 @@ export function compareVersions(a: string, b: string): number {
 }
 
 export const MIN_NODE = "20.19.0";
-/** S3-native state locking (`use_lockfile`) arrived in Terraform 1.10. */
-export const MIN_TERRAFORM = "1.10.0";
+/**
+ * S3-native state locking (`use_lockfile`) arrived in Terraform 1.10; the stages also use
+ * write-only arguments (Docker Hub token kept out of state), which need 1.11, and declare
+ * `required_version = ">= 1.11"`. doctor asks for what the stages need.
+ */
+export const MIN_TERRAFORM = "1.11.0";
 /** Below this, a long `aiplat up` or `destroy` may outlive the credentials. */
 export const CREDENTIAL_WARN_MINUTES = 60;
 
@@ -72,7 +76,7 @@ export function checkTerraform(version: string | undefined): CheckResult {
     : fail(
         "terraform",
         "Terraform",
-        `v${version} is older than ${MIN_TERRAFORM} (S3-native state locking needs ≥ 1.10)`,
+        `v${version} is older than ${MIN_TERRAFORM} (the stages need ≥ 1.11: S3-native locking and write-only secrets)`,
         `Install Terraform ${MIN_TERRAFORM} or newer.`,
       );
 }
