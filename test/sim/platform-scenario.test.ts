@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type SimulatedCluster, startSimulatedCluster } from "../support/sim/index.js";
+import {
+  app,
+  applyApplications,
+  commitEndpoint,
+  endpoint,
+  gpuNodes,
+  loadApplications,
+  makePlatformRepo,
+  readyCondition,
+} from "./support/platform.js";
+
+let sim: SimulatedCluster | undefined;
+afterEach(async () => {
+  await sim?.stop();
+  sim = undefined;
+});
+
+describe("the platform's own argocd/ and platform/ content on the simulated cluster", () => {
+  it("syncs, serves a model on a GPU node, self-heals, releases the node and leaves no instances", async () => {
+    const repo = makePlatformRepo();
+    sim = await startSimulatedCluster({ seed: 7 });
+    applyApplications(sim, loadApplications(repo));
+    await sim.settle();
+
+    const apps = ["gpu-operator", "kuberay-operator", "langfuse", "litellm", "open-webui", "workloads"];
+    for (const name of apps) {
+      const status = app(sim, name).status as { sync?: { status?: string }; health?: { status?: string } };
+      expect({ name, sync: status.sync?.status, health: status.health?.status }).toEqual({
+        name,
+        sync: "Synced",
+        health: "Healthy",
+      });
+    }
+    expect(gpuNodes(sim)).toHaveLength(0);
+
+    commitEndpoint(repo, "gemma-4b");
+    await sim.settle();
+    const ep = endpoint(sim, "gemma-4b");
+    expect((ep?.status as { state?: string } | undefined)?.state).toBe("ACTIVE");
+    expect(readyCondition(ep)).toBe("True");
+    expect(gpuNodes(sim)).toHaveLength(1);
+    expect(sim.ledger.instances().some((i) => i.createdBy === "karpenter" && i.type?.startsWith("g"))).toBe(
+      true,
+    );
+
+    const res = await fetch(`${sim.litellm.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${sim.litellm.masterKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gemma-4b", messages: [{ role: "user", content: "Hello there" }] }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]?.message.content).toContain("Hello there");
+
+    // selfHeal: ArgoCD brings back an endpoint that is still in git.
+    const firstUid = ep?.metadata?.uid;
+    sim.kube.store.delete({
+      apiVersion: "kro.run/v1alpha1",
+      kind: "InferenceEndpoint",
+      name: "gemma-4b",
+      namespace: "inference",
+    });
+    await sim.settle();
+    const healed = endpoint(sim, "gemma-4b");
+    expect(healed).toBeDefined();
+    expect(healed?.metadata?.uid).not.toBe(firstUid);
+
+    // With automated sync off, deleting it sticks and the GPU node goes.
+    sim.argocd.setAutomated("workloads", false);
+    await sim.settle();
+    sim.kube.store.delete({
+      apiVersion: "kro.run/v1alpha1",
+      kind: "InferenceEndpoint",
+      name: "gemma-4b",
+      namespace: "inference",
+    });
+    await sim.settle();
+    expect(endpoint(sim, "gemma-4b")).toBeUndefined();
+    expect(gpuNodes(sim)).toHaveLength(0);
+    expect(sim.ledger.instances().filter((i) => i.createdBy === "karpenter")).toEqual([]);
+
+    for (const stage of [
+      "30.eks/35.addons",
+      "30.eks/30.cluster",
+      "20.iam-roles-for-eks",
+      "10.networking",
+    ] as const) {
+      sim.terraform.destroy(stage);
+    }
+    expect(sim.ledger.instances()).toEqual([]);
+    expect(sim.failures).toEqual([]);
+  });
+});

@@ -1,0 +1,395 @@
+import { parseDurationMinutes, type SimClock } from "../runtime/clock.js";
+import { type Activity, Controller } from "../runtime/controller.js";
+import {
+  isDeleting,
+  type KubeObject,
+  keyOf,
+  patchStatus,
+  removeFinalizer,
+  type Store,
+  splitKey,
+  tryDelete,
+  tryGet,
+  tryList,
+  watchKind,
+} from "../runtime/kube.js";
+import {
+  type AppSpec,
+  computeDesired,
+  type DesiredState,
+  isSubset,
+  resourceSyncOptions,
+  TRACKING,
+} from "./desired.js";
+import { assessHealth, type HealthStatus, worse } from "./health.js";
+
+/**
+ * The ArgoCD application controller for Applications in the `argocd` namespace: compares the
+ * desired state at the branch's current commit with the live objects (status.sync, status.health,
+ * status.resources), and — with automated sync — applies it wave by wave (server-side apply),
+ * waiting for each wave to be healthy, retrying with the Application's backoff when a kind does
+ * not exist yet, pruning what left git (prune), re-applying drift and re-creating deleted objects
+ * (selfHeal, after `selfHealMinutes`). Without automated sync nothing is applied. Deleting an
+ * Application with `resources-finalizer.argocd.argoproj.io` deletes what it manages first
+ * (Delete=false objects stay).
+ */
+const MANAGER = "argocd-controller";
+const FINALIZERS = [
+  "resources-finalizer.argocd.argoproj.io",
+  "resources-finalizer.argocd.argoproj.io/foreground",
+  "resources-finalizer.argocd.argoproj.io/background",
+];
+
+export interface ArgoCdOptions {
+  pollMinutes: number;
+  selfHealMinutes: number;
+  /** A bare repository standing in for repoURLs that are not local paths. */
+  fallbackRepo?: string;
+}
+
+interface Operation {
+  revision: string;
+  wave: number;
+  retries: number;
+  startedAt: string;
+}
+
+export class ArgoCdController {
+  private readonly controller: Controller;
+  private readonly operations = new Map<string, Operation>();
+  private readonly lastSynced = new Map<string, string>();
+  private readonly watched = new Set<string>();
+  private readonly healPending = new Set<string>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: SimClock,
+    activity: Activity,
+    private readonly options: ArgoCdOptions,
+  ) {
+    this.controller = new Controller("argocd", clock, activity, (key) => this.reconcile(key));
+    this.controller.onStop(
+      watchKind(store, "argoproj.io/v1alpha1", "Application", (_t, app) =>
+        this.controller.enqueue(keyOf(app)),
+      ),
+    );
+    this.controller.onStop(clock.every(options.pollMinutes, () => this.refreshAll()));
+  }
+
+  refreshAll(): void {
+    for (const app of tryList(this.store, "argoproj.io/v1alpha1", "Application"))
+      this.controller.enqueue(keyOf(app));
+  }
+
+  /** Turns automated sync of one Application on or off, the way `argocd app set --sync-policy` does. */
+  setAutomated(namespace: string, name: string, on: boolean): void {
+    const ref = { apiVersion: "argoproj.io/v1alpha1", kind: "Application", name, namespace };
+    this.store.patch(
+      ref,
+      { spec: { syncPolicy: { automated: on ? { prune: true, selfHeal: true } : null } } },
+      "merge",
+      {
+        fieldManager: "argocd-server",
+      },
+    );
+  }
+
+  stop(): void {
+    this.controller.stop();
+  }
+
+  private watchManaged(apiVersion: string, kind: string): void {
+    const key = `${apiVersion}|${kind}`;
+    if (this.watched.has(key)) return;
+    try {
+      this.controller.onStop(
+        watchKind(this.store, apiVersion, kind, (_t, obj) => {
+          const id = obj.metadata?.annotations?.[TRACKING];
+          if (id) this.controller.enqueue(`argocd/${id.split(":")[0]}`);
+        }),
+      );
+      this.watched.add(key);
+    } catch {
+      // Kind not served yet: watched once it is applied successfully.
+    }
+  }
+
+  private async reconcile(key: string): Promise<void> {
+    const { namespace, name } = splitKey(key);
+    const app = tryGet(this.store, {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Application",
+      name,
+      namespace,
+    });
+    if (!app) {
+      this.operations.delete(key);
+      return;
+    }
+    if (isDeleting(app)) {
+      this.cascadeDelete(app);
+      return;
+    }
+    const spec = (app.spec ?? {}) as AppSpec;
+    let desired: DesiredState;
+    try {
+      desired = await computeDesired(this.store, name, spec, this.options.fallbackRepo);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      patchStatus(
+        this.store,
+        app,
+        {
+          sync: { status: "Unknown" },
+          health: { status: "Unknown" },
+          conditions: [{ type: "ComparisonError", message, lastTransitionTime: now() }],
+        },
+        MANAGER,
+      );
+      return;
+    }
+    for (const d of desired.objects)
+      if (!d.missingKind) this.watchManaged(d.object.apiVersion ?? "", d.object.kind ?? "");
+    const automated = spec.syncPolicy?.automated;
+    const auto = automated !== undefined && automated !== null && automated.enabled !== false;
+    let compared = this.compare(name, desired);
+    const op = this.operations.get(key);
+    if (auto && !op && compared.outOfSync) {
+      const newRevision = this.lastSynced.get(key) !== desired.revision;
+      if (newRevision)
+        this.operations.set(key, {
+          revision: desired.revision,
+          wave: Number.NEGATIVE_INFINITY,
+          retries: 0,
+          startedAt: now(),
+        });
+      else if (automated?.selfHeal && !this.healPending.has(key)) {
+        // selfHeal waits a moment before re-syncing (ArgoCD's selfHealTimeout).
+        this.healPending.add(key);
+        this.clock.after(this.options.selfHealMinutes, () => {
+          this.healPending.delete(key);
+          if (!this.operations.has(key))
+            this.operations.set(key, {
+              revision: desired.revision,
+              wave: Number.NEGATIVE_INFINITY,
+              retries: 0,
+              startedAt: now(),
+            });
+          this.controller.enqueue(key);
+        });
+      }
+    }
+    const running = this.operations.get(key);
+    let operationState: Record<string, unknown> | undefined;
+    if (running) {
+      operationState = this.runOperation(key, app, spec, desired, running, auto && automated?.prune === true);
+      compared = this.compare(name, desired);
+    }
+    patchStatus(
+      this.store,
+      app,
+      {
+        sync: {
+          status: compared.outOfSync ? "OutOfSync" : "Synced",
+          revision: desired.revision,
+          comparedTo: {
+            source: spec.source ?? null,
+            sources: spec.sources ?? null,
+            destination: spec.destination,
+          },
+        },
+        health: { status: compared.health, ...(compared.message ? { message: compared.message } : {}) },
+        resources: compared.resources,
+        conditions: null,
+        ...(operationState ? { operationState } : {}),
+      },
+      MANAGER,
+    );
+  }
+
+  private compare(app: string, desired: DesiredState) {
+    let health: HealthStatus = "Healthy";
+    let message: string | undefined;
+    let outOfSync = false;
+    const resources: Record<string, unknown>[] = [];
+    const desiredKeys = new Set(desired.objects.map((d) => d.key));
+    for (const d of desired.objects) {
+      const live = d.missingKind ? undefined : tryGet(this.store, refFor(d.object));
+      const synced = live !== undefined && isSubset(d.object, live);
+      if (!synced) outOfSync = true;
+      const h = assessHealth(live);
+      if (worse(health, h.status) !== health) {
+        health = h.status;
+        message =
+          h.message ??
+          (h.status === "Missing" ? `${d.object.kind} ${d.object.metadata?.name} is missing` : undefined);
+      }
+      resources.push(resourceEntry(d.object, synced ? "Synced" : "OutOfSync", h));
+    }
+    for (const live of this.trackedLive(app)) {
+      if (desiredKeys.has(keyFromTracking(live))) continue;
+      outOfSync = true;
+      resources.push({ ...resourceEntry(live, "OutOfSync", assessHealth(live)), requiresPruning: true });
+    }
+    return { outOfSync, health, message, resources };
+  }
+
+  /** Live objects carrying this app's tracking annotation, of every kind the app ever applied. */
+  private trackedLive(app: string): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const key of this.watched) {
+      const [apiVersion = "", kind = ""] = key.split("|");
+      for (const obj of tryList(this.store, apiVersion, kind)) {
+        if (obj.metadata?.annotations?.[TRACKING]?.startsWith(`${app}:`)) out.push(obj);
+      }
+    }
+    return out;
+  }
+
+  private runOperation(
+    key: string,
+    app: KubeObject,
+    spec: AppSpec,
+    desired: DesiredState,
+    op: Operation,
+    prune: boolean,
+  ): Record<string, unknown> {
+    const waves = [...new Set(desired.objects.map((d) => d.wave))].sort((a, b) => a - b);
+    const base = {
+      operation: { sync: { revision: op.revision } },
+      startedAt: op.startedAt,
+      retryCount: op.retries,
+    };
+    for (const wave of waves) {
+      if (wave < op.wave) continue;
+      op.wave = wave;
+      const items = desired.objects.filter((d) => d.wave === wave);
+      for (const item of items) {
+        try {
+          this.store.apply(item.object, { fieldManager: MANAGER, force: true });
+          this.watchManaged(item.object.apiVersion ?? "", item.object.kind ?? "");
+        } catch (error) {
+          return this.failOperation(
+            key,
+            spec,
+            op,
+            base,
+            `${item.object.kind} ${item.object.metadata?.name}: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+      }
+      const unhealthy = items.find((i) => {
+        const h = assessHealth(tryGet(this.store, refFor(i.object))).status;
+        return h !== "Healthy";
+      });
+      if (unhealthy) {
+        // ArgoCD starts the next wave only when this one is healthy; live changes re-enqueue us.
+        this.controller.enqueueAfter(key, 0.1, true);
+        return {
+          ...base,
+          phase: "Running",
+          message: `waiting for healthy state of ${unhealthy.object.kind}/${unhealthy.object.metadata?.name} (wave ${wave})`,
+        };
+      }
+    }
+    if (prune) {
+      const wanted = new Set(desired.objects.map((d) => d.key));
+      for (const live of this.trackedLive(app.metadata?.name ?? "")) {
+        if (wanted.has(keyFromTracking(live)) || resourceSyncOptions(live).includes("Prune=false")) continue;
+        tryDelete(this.store, refFor(live), "Foreground");
+      }
+    }
+    this.operations.delete(key);
+    this.lastSynced.set(key, op.revision);
+    return {
+      ...base,
+      phase: "Succeeded",
+      message: "successfully synced (all tasks run)",
+      finishedAt: now(),
+      syncResult: { revision: op.revision },
+    };
+  }
+
+  private failOperation(
+    key: string,
+    spec: AppSpec,
+    op: Operation,
+    base: Record<string, unknown>,
+    message: string,
+  ): Record<string, unknown> {
+    const retry = spec.syncPolicy?.retry;
+    const limit = retry?.limit ?? 0;
+    if (op.retries < limit || limit < 0) {
+      const backoff = retry?.backoff ?? {};
+      const first = parseDurationMinutes(backoff.duration, 5 / 60);
+      const wait = Math.min(
+        first * (backoff.factor ?? 2) ** op.retries,
+        parseDurationMinutes(backoff.maxDuration, 3),
+      );
+      op.retries++;
+      this.controller.enqueueAfter(key, wait);
+      return {
+        ...base,
+        phase: "Running",
+        retryCount: op.retries,
+        message: `${message} (retried ${op.retries} times).`,
+      };
+    }
+    this.operations.delete(key);
+    this.lastSynced.set(key, op.revision);
+    return {
+      ...base,
+      phase: "Failed",
+      message: `one or more objects failed to apply, reason: ${message}`,
+      finishedAt: now(),
+    };
+  }
+
+  private cascadeDelete(app: KubeObject): void {
+    const finalizer = (app.metadata?.finalizers ?? []).find((f) => FINALIZERS.includes(f));
+    if (!finalizer) return;
+    const name = app.metadata?.name ?? "";
+    const remaining = this.trackedLive(name).filter((o) => !resourceSyncOptions(o).includes("Delete=false"));
+    for (const obj of remaining) if (!isDeleting(obj)) tryDelete(this.store, refFor(obj), "Foreground");
+    if (this.trackedLive(name).some((o) => !resourceSyncOptions(o).includes("Delete=false"))) {
+      this.controller.enqueueAfter(keyOf(app), 0.1);
+      return;
+    }
+    removeFinalizer(this.store, app, finalizer, MANAGER);
+  }
+}
+
+function refFor(obj: KubeObject) {
+  return {
+    apiVersion: obj.apiVersion ?? "",
+    kind: obj.kind ?? "",
+    name: obj.metadata?.name ?? "",
+    namespace: obj.metadata?.namespace,
+  };
+}
+
+function keyFromTracking(obj: KubeObject): string {
+  const id = obj.metadata?.annotations?.[TRACKING] ?? "";
+  const [, groupKind = "", nsName = ""] = id.split(":");
+  return `${groupKind}:${nsName}`;
+}
+
+function resourceEntry(
+  obj: KubeObject,
+  status: string,
+  health: { status: string; message?: string },
+): Record<string, unknown> {
+  const apiVersion = obj.apiVersion ?? "";
+  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+  return {
+    group,
+    version,
+    kind: obj.kind,
+    namespace: obj.metadata?.namespace,
+    name: obj.metadata?.name,
+    status,
+    health: { status: health.status, ...(health.message ? { message: health.message } : {}) },
+  };
+}
+
+const now = (): string => `${new Date().toISOString().slice(0, 19)}Z`;

@@ -1,0 +1,272 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { repoRoot } from "../../paths.js";
+import type { KubeObject, Store } from "../runtime/kube.js";
+import { tryDelete, tryGet } from "../runtime/kube.js";
+import { findInstanceType, nodeResources } from "./instance-types.js";
+import type { CloudLedger, CloudResource } from "./ledger.js";
+
+/**
+ * A simulated `terraform apply`/`destroy` of the platform's stages, recording what each stage
+ * creates in the cloud ledger and in the cluster, so the destroy path can be checked against a
+ * bill: 10.networking (VPC, subnets, NAT gateway), 20.iam-roles-for-eks, 30.eks/30.cluster (EKS
+ * cluster, the ArgoCD/KRO/ACK capabilities, the system managed node group, namespaces and
+ * secrets, Karpenter with its NodePools from terraform/30.eks/30.cluster/karpenter/), and
+ * 30.eks/35.addons (the AWS Load Balancer Controller). As in AWS, destroying the network fails with
+ * DependencyViolation while ENIs (Karpenter's instances, load balancers) are still in the VPC.
+ */
+export const STAGES = [
+  "10.networking",
+  "20.iam-roles-for-eks",
+  "30.eks/30.cluster",
+  "30.eks/35.addons",
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface TerraformHooks {
+  clusterUp(): void;
+  clusterDown(): void;
+  addonsUp(): void;
+  addonsDown(): void;
+}
+
+export interface TerraformOptions {
+  clusterName: string;
+  masterKey: string;
+  createSecrets: boolean;
+  random: { hex(n: number): string };
+}
+
+const SYSTEM_TYPE = "m7i.large";
+
+/** A Terraform templatefile() placeholder, `${name}`. */
+const TF_VAR = (name: string): string => `$${"{"}${name}}`;
+
+export class SimulatedTerraform {
+  private readonly created = new Map<Stage, CloudResource[]>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly ledger: CloudLedger,
+    private readonly options: TerraformOptions,
+    private readonly hooks: TerraformHooks,
+  ) {}
+
+  applied(): Stage[] {
+    return STAGES.filter((s) => this.created.has(s));
+  }
+
+  apply(stage: Stage): void {
+    if (this.created.has(stage)) return;
+    const tags = { "aiplat:cluster": this.options.clusterName, "aiplat:stage": stage };
+    const add = (
+      r: Omit<CloudResource, "id" | "launchedAtMinute" | "createdBy" | "tags"> & {
+        tags?: Record<string, string>;
+      },
+    ) => this.ledger.create({ ...r, tags: { ...tags, ...(r.tags ?? {}) }, createdBy: `terraform:${stage}` });
+    const made: CloudResource[] = [];
+    if (stage === "10.networking") {
+      const vpc = add({ kind: "vpc", name: `${this.options.clusterName}-vpc`, hourlyPrice: 0 });
+      made.push(vpc);
+      for (let i = 0; i < 6; i++) made.push(add({ kind: "subnet", hourlyPrice: 0, attachedTo: vpc.id }));
+      made.push(add({ kind: "nat-gateway", hourlyPrice: 0.045, attachedTo: vpc.id }));
+      made.push(add({ kind: "security-group", name: "cluster", hourlyPrice: 0, attachedTo: vpc.id }));
+    } else if (stage === "20.iam-roles-for-eks") {
+      for (const role of ["EKSClusterAdmin", "EKSAdmin", "EKSEdit", "EKSView"])
+        made.push(add({ kind: "iam-role", name: role, hourlyPrice: 0 }));
+    } else if (stage === "30.eks/30.cluster") {
+      made.push(add({ kind: "eks-cluster", name: this.options.clusterName, hourlyPrice: 0.1 }));
+      // Capability prices are UNCONFIRMED; a small hourly charge keeps them visible on the bill.
+      for (const cap of ["argocd", "kro", "ack"])
+        made.push(add({ kind: "eks-capability", name: cap, type: cap.toUpperCase(), hourlyPrice: 0.03 }));
+      made.push(...this.createSystemNodes(add));
+      this.createClusterObjects();
+      this.hooks.clusterUp();
+    } else if (stage === "30.eks/35.addons") {
+      this.hooks.addonsUp();
+    }
+    this.created.set(stage, made);
+  }
+
+  destroy(stage: Stage): void {
+    const made = this.created.get(stage);
+    if (!made) return;
+    if (stage === "10.networking") {
+      const vpc = made.find((r) => r.kind === "vpc");
+      const blocking = this.ledger
+        .running()
+        .filter((r) => (r.kind === "eni" || r.kind === "load-balancer") && !made.includes(r));
+      if (vpc && blocking.length > 0) {
+        throw new Error(
+          `deleting EC2 VPC (${vpc.id}): operation error EC2: DeleteVpc, api error DependencyViolation: The vpc '${vpc.id}' has dependencies and cannot be deleted. (${blocking.length} network interfaces or load balancers remain)`,
+        );
+      }
+    }
+    if (stage === "30.eks/35.addons") this.hooks.addonsDown();
+    if (stage === "30.eks/30.cluster") this.hooks.clusterDown();
+    for (const r of [...made].reverse()) this.ledger.delete(r.id);
+    this.created.delete(stage);
+  }
+
+  private createSystemNodes(
+    add: (
+      r: Omit<CloudResource, "id" | "launchedAtMinute" | "createdBy" | "tags"> & {
+        tags?: Record<string, string>;
+      },
+    ) => CloudResource,
+  ): CloudResource[] {
+    const type = findInstanceType(SYSTEM_TYPE)!;
+    const made: CloudResource[] = [];
+    for (let i = 0; i < 2; i++) {
+      const instance = add({
+        kind: "instance",
+        type: type.name,
+        hourlyPrice: type.hourlyPrice,
+        tags: { "eks:nodegroup-name": "system" },
+      });
+      made.push(instance);
+      made.push(
+        add({
+          kind: "eni",
+          hourlyPrice: 0,
+          attachedTo: instance.id,
+          tags: { "delete-on-termination": "true" },
+        }),
+      );
+      made.push(
+        add({
+          kind: "volume",
+          type: "gp3",
+          hourlyPrice: 0.0055,
+          attachedTo: instance.id,
+          tags: { "delete-on-termination": "true" },
+        }),
+      );
+      const name = `ip-10-0-1-${10 + i}.ec2.internal`;
+      const { capacity, allocatable } = nodeResources(type);
+      const node = this.store.create(
+        {
+          apiVersion: "v1",
+          kind: "Node",
+          metadata: {
+            name,
+            labels: {
+              "eks.amazonaws.com/nodegroup": "system",
+              "workload-type": "system",
+              "karpenter.sh/controller": "true",
+              "node.kubernetes.io/instance-type": type.name,
+              "kubernetes.io/hostname": name,
+              "kubernetes.io/os": "linux",
+              "kubernetes.io/arch": "amd64",
+            },
+          },
+          spec: { providerID: `aws:///us-east-1a/${instance.id}` },
+        },
+        { fieldManager: "eks" },
+      );
+      this.store.patch(
+        { apiVersion: "v1", kind: "Node", name: node.metadata?.name ?? "" },
+        {
+          status: {
+            capacity,
+            allocatable,
+            conditions: [{ type: "Ready", status: "True", reason: "KubeletReady" }],
+          },
+        },
+        "merge",
+        { subresource: "status", fieldManager: "kubelet" },
+      );
+    }
+    return made;
+  }
+
+  private ensure(obj: KubeObject): void {
+    const ref = {
+      apiVersion: obj.apiVersion ?? "",
+      kind: obj.kind ?? "",
+      name: obj.metadata?.name ?? "",
+      namespace: obj.metadata?.namespace,
+    };
+    if (!tryGet(this.store, ref)) this.store.create(obj, { fieldManager: "terraform" });
+  }
+
+  private createClusterObjects(): void {
+    for (const ns of ["argocd", "ai-platform", "inference"])
+      this.ensure({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+    const b64 = (s: string) => Buffer.from(s).toString("base64");
+    if (this.options.createSecrets) {
+      const key = b64(this.options.masterKey);
+      this.ensure({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "litellm-secrets", namespace: "ai-platform" },
+        data: { "master-key": key },
+      });
+      this.ensure({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "litellm-api-key", namespace: "inference" },
+        data: { "master-key": key },
+      });
+      const hex = () => b64(this.options.random.hex(64));
+      this.ensure({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "langfuse-secrets", namespace: "ai-platform" },
+        data: {
+          salt: hex(),
+          "nextauth-secret": hex(),
+          "encryption-key": hex(),
+          password: hex(),
+          "clickhouse-password": hex(),
+          "redis-password": hex(),
+        },
+      });
+    }
+    this.ensure({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: {
+        name: "local-cluster",
+        namespace: "argocd",
+        labels: { "argocd.argoproj.io/secret-type": "cluster" },
+      },
+      data: {
+        name: b64("local-cluster"),
+        server: b64(`arn:aws:eks:us-east-1:123456789012:cluster/${this.options.clusterName}`),
+      },
+    });
+    for (const obj of this.karpenterObjects()) this.ensure(obj);
+  }
+
+  /** The EC2NodeClasses and NodePools Terraform applies, from the platform's own templates. */
+  private karpenterObjects(): KubeObject[] {
+    const dir = join(repoRoot, "terraform", "30.eks", "30.cluster", "karpenter");
+    const files = [
+      "ec2nodeclass-default.yaml.tftpl",
+      "ec2nodeclass-gpu-inference.yaml.tftpl",
+      "nodepool-default.yaml.tftpl",
+      "nodepool-gpu-inference.yaml.tftpl",
+    ];
+    const out: KubeObject[] = [];
+    for (const file of files) {
+      const path = join(dir, file);
+      if (!existsSync(path)) continue;
+      const text = readFileSync(path, "utf8")
+        .replaceAll(TF_VAR("cluster_name"), this.options.clusterName)
+        .replaceAll(TF_VAR("node_role_name"), `${this.options.clusterName}-karpenter-node`);
+      for (const doc of parseAllDocuments(text)) {
+        const obj = doc.toJS() as KubeObject | null;
+        if (obj?.kind) out.push(obj);
+      }
+    }
+    return out;
+  }
+
+  /** Removes the cluster's Karpenter pools (used when the cluster stage goes). */
+  deleteNodePools(): void {
+    for (const name of ["default", "gpu-inference"])
+      tryDelete(this.store, { apiVersion: "karpenter.sh/v1", kind: "NodePool", name });
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Every delay of the simulated controllers, in simulated minutes (scaled by timeScale). Defaults
+ * follow what users see on EKS: a GPU node joins in ~1.5 minutes, the ~15 GB ray-llm image takes
+ * minutes to pull, a 4B model loads in a few minutes, load balancers take ~2 minutes.
+ */
+export interface Delays {
+  imagePullMinutes: number;
+  largeImagePullMinutes: number;
+  podReadyMinutes: number;
+  modelLoadMinutes: number;
+  jobMinutes: number;
+  nodeLaunchMinutes: number;
+  nodeRegisterMinutes: number;
+  nodeTerminateMinutes: number;
+  capacityUnavailableMinutes: number;
+  loadBalancerProvisionMinutes: number;
+  loadBalancerDeleteMinutes: number;
+  argocdPollMinutes: number;
+  selfHealMinutes: number;
+}
+
+export const DEFAULT_DELAYS: Delays = {
+  imagePullMinutes: 0.1,
+  largeImagePullMinutes: 4,
+  podReadyMinutes: 0.1,
+  modelLoadMinutes: 3,
+  jobMinutes: 0.2,
+  nodeLaunchMinutes: 1,
+  nodeRegisterMinutes: 0.5,
+  nodeTerminateMinutes: 0.5,
+  capacityUnavailableMinutes: 3,
+  loadBalancerProvisionMinutes: 2,
+  loadBalancerDeleteMinutes: 1,
+  argocdPollMinutes: 3,
+  selfHealMinutes: 0.1,
+};
+
+export function resolveDelays(partial: Partial<Delays> = {}): Delays {
+  return { ...DEFAULT_DELAYS, ...partial };
+}

@@ -1,0 +1,247 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FaultSettings } from "../kube/index.js";
+import { type KubeServer, startKubeServer } from "../kube/index.js";
+import { ArgoCdController } from "./argocd/controller.js";
+import type { CloudResource } from "./cloud/ledger.js";
+import { CloudLedger } from "./cloud/ledger.js";
+import { SimulatedTerraform, STAGES, type Stage } from "./cloud/terraform.js";
+import { installCrds } from "./crds.js";
+import { type Delays, resolveDelays } from "./delays.js";
+import { KarpenterController } from "./karpenter/controller.js";
+import { KroController } from "./kro/controller.js";
+import { Kubelet } from "./kube/kubelet.js";
+import { WorkloadControllers } from "./kube/workloads.js";
+import { KubeRayController } from "./kuberay/controller.js";
+import { LoadBalancerController } from "./lb/controller.js";
+import { createBackendCheck, createRegistrationRunner } from "./litellm/registration.js";
+import { LiteLlmServer, type RegisteredModel } from "./litellm/server.js";
+import { SimClock } from "./runtime/clock.js";
+import { createActivity } from "./runtime/controller.js";
+import { labelsOf } from "./runtime/kube.js";
+import { createRandom } from "./runtime/random.js";
+
+export type { CloudResource } from "./cloud/ledger.js";
+export { STAGES, type Stage } from "./cloud/terraform.js";
+export type { Delays } from "./delays.js";
+
+/**
+ * A simulated EKS cluster for tests and manual trials: the test API server plus the controllers
+ * that would run on the real cluster (ArgoCD, KRO, KubeRay, Karpenter, the AWS Load Balancer
+ * Controller, kube-controller-manager/scheduler/kubelet), a LiteLLM stand-in, and a cloud ledger.
+ * Behaviour spec and sources: test/support/sim/README.md.
+ */
+export interface SimulatedClusterOptions {
+  /** Bare git repository used for every Application repoURL that is not a local path. */
+  gitRemote?: string;
+  /** Real milliseconds per simulated minute (default 20). */
+  timeScale?: number;
+  /** Seed for names, ids and answers (default 1). */
+  seed?: number;
+  /** Test API server faults (latency, 429/500 share, watch cuts…). */
+  faults?: Partial<FaultSettings>;
+  /** Simulated-minute delays of the controllers. */
+  delays?: Partial<Delays>;
+  clusterName?: string;
+  masterKey?: string;
+  /** Create ai-platform/litellm-secrets and inference/litellm-api-key as Terraform does (default true). */
+  createSecrets?: boolean;
+  /** Stages applied at start (default all four); [] starts with an empty account and no cluster objects. */
+  applyStages?: Stage[];
+  port?: number;
+  token?: string;
+}
+
+export interface SimulatedCluster {
+  kube: KubeServer;
+  kubeconfigPath: string;
+  litellm: {
+    url: string;
+    masterKey: string;
+    failNext(count?: number, status?: number, message?: string): void;
+    slow(ms: number): void;
+    dropMidStream(): void;
+    registered(): RegisteredModel[];
+  };
+  ledger: {
+    instances(): CloudResource[];
+    loadBalancers(): CloudResource[];
+    enis(): CloudResource[];
+    volumes(): CloudResource[];
+    running(): CloudResource[];
+    history(): CloudResource[];
+    hourlyCost(): number;
+    accruedCost(): number;
+  };
+  argocd: { setAutomated(app: string, on: boolean): void; refresh(): void };
+  karpenter: { stop(): void; injectCapacityError(instanceType: string): () => void };
+  kuberay: {
+    injectImagePullError(endpoint: string, message?: string): () => void;
+    injectModelLoadError(endpoint: string, message: string): () => void;
+  };
+  terraform: { apply(stage: Stage): void; destroy(stage: Stage): void; applied(): Stage[] };
+  /** Reconcile failures that kept failing (should stay empty). */
+  failures: { controller: string; key: string; message: string }[];
+  /** Waits until every controller is idle and no simulated delay is pending. */
+  settle(options?: { timeoutMs?: number }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startSimulatedCluster(
+  options: SimulatedClusterOptions = {},
+): Promise<SimulatedCluster> {
+  const clock = new SimClock(options.timeScale ?? 20);
+  const random = createRandom(options.seed ?? 1);
+  const delays = resolveDelays(options.delays);
+  const activity = createActivity();
+  clock.onError = (error) =>
+    activity.failures.push({
+      controller: "timer",
+      key: "",
+      message: error instanceof Error ? error.message : String(error),
+    });
+  const clusterName = options.clusterName ?? "aiplat-dev";
+  const masterKey = options.masterKey ?? `sk-sim-${random.hex(24)}`;
+  const kube = await startKubeServer({ port: options.port, token: options.token, faults: options.faults });
+  const store = kube.store;
+  const dir = mkdtempSync(join(tmpdir(), "aiplat-sim-"));
+  const kubeconfigPath = join(dir, "kubeconfig");
+  kube.kubeconfig(kubeconfigPath);
+  installCrds(store);
+  const ledger = new CloudLedger(clock, random);
+
+  const litellm = new LiteLlmServer({ masterKey, random, backend: createBackendCheck(store) });
+  await litellm.start();
+  const litellmPort = Number(new URL(litellm.url).port);
+
+  const workloads = new WorkloadControllers(store, clock, activity, random, {
+    jobMinutes: delays.jobMinutes,
+  });
+  workloads.addJobRunner(createRegistrationRunner(store, litellm));
+  const kubelet = new Kubelet(store, clock, activity, random, {
+    imagePullMinutes: delays.imagePullMinutes,
+    largeImagePullMinutes: delays.largeImagePullMinutes,
+    isLargeImage: (image) => /ray-llm|vllm/.test(image),
+    readyMinutes: delays.podReadyMinutes,
+  });
+  kubelet.addHooks({
+    onRunning: (pod) => {
+      if (labelsOf(pod)["app.kubernetes.io/name"] === "litellm") {
+        kube.setPortForwardTarget(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", 4000, {
+          host: "127.0.0.1",
+          port: litellmPort,
+        });
+      }
+    },
+  });
+  const kro = new KroController(store, clock, activity);
+  const kuberay = new KubeRayController(store, clock, activity, random, {
+    modelLoadMinutes: delays.modelLoadMinutes,
+  });
+  const argocd = new ArgoCdController(store, clock, activity, {
+    pollMinutes: delays.argocdPollMinutes,
+    selfHealMinutes: delays.selfHealMinutes,
+    fallbackRepo: options.gitRemote,
+  });
+  let karpenter: KarpenterController | undefined;
+  let lb: LoadBalancerController | undefined;
+  const terraform = new SimulatedTerraform(
+    store,
+    ledger,
+    { clusterName, masterKey, createSecrets: options.createSecrets ?? true, random },
+    {
+      clusterUp: () => {
+        karpenter = new KarpenterController(store, clock, activity, random, ledger, {
+          clusterName,
+          launchMinutes: delays.nodeLaunchMinutes,
+          registerMinutes: delays.nodeRegisterMinutes,
+          terminateMinutes: delays.nodeTerminateMinutes,
+          unavailableMinutes: delays.capacityUnavailableMinutes,
+        });
+      },
+      clusterDown: () => {
+        for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet]) c?.stop();
+      },
+      addonsUp: () => {
+        lb = new LoadBalancerController(store, clock, activity, ledger, {
+          clusterName,
+          provisionMinutes: delays.loadBalancerProvisionMinutes,
+          deleteMinutes: delays.loadBalancerDeleteMinutes,
+        });
+      },
+      addonsDown: () => lb?.stop(),
+    },
+  );
+  for (const stage of options.applyStages ?? STAGES) terraform.apply(stage);
+
+  const settle = async ({ timeoutMs = 30_000 } = {}): Promise<void> => {
+    argocd.refreshAll();
+    const deadline = Date.now() + timeoutMs;
+    let quiet = 0;
+    while (quiet < 3) {
+      await new Promise((r) => setTimeout(r, 2));
+      if (activity.busy() || clock.pendingForeground() > 0) quiet = 0;
+      else quiet++;
+      if (Date.now() > deadline)
+        throw new Error(`the simulated cluster did not settle within ${timeoutMs} ms`);
+    }
+  };
+
+  return {
+    kube,
+    kubeconfigPath,
+    litellm: {
+      url: litellm.url,
+      masterKey,
+      failNext: (count, status, message) => litellm.failNext(count, status, message),
+      slow: (ms) => litellm.slow(ms),
+      dropMidStream: () => litellm.dropMidStream(),
+      registered: () => litellm.registered(),
+    },
+    ledger: {
+      instances: () => ledger.instances(),
+      loadBalancers: () => ledger.loadBalancers(),
+      enis: () => ledger.enis(),
+      volumes: () => ledger.volumes(),
+      running: () => ledger.running(),
+      history: () => ledger.history(),
+      hourlyCost: () => ledger.hourlyCost(),
+      accruedCost: () => ledger.accruedCost(),
+    },
+    argocd: {
+      setAutomated: (app, on) => argocd.setAutomated("argocd", app, on),
+      refresh: () => argocd.refreshAll(),
+    },
+    karpenter: {
+      stop: () => karpenter?.stop(),
+      injectCapacityError: (instanceType) =>
+        karpenter?.injectCapacityError(instanceType) ?? (() => undefined),
+    },
+    kuberay: {
+      injectImagePullError: (
+        endpoint,
+        message = `rpc error: code = NotFound desc = failed to pull and unpack image: not found`,
+      ) =>
+        kubelet.injectImagePullError(
+          (pod) => (labelsOf(pod)["ray.io/cluster"] ?? "").startsWith(`${endpoint}-raycluster-`),
+          message,
+        ),
+      injectModelLoadError: (endpoint, message) => kuberay.injectModelLoadError(endpoint, message),
+    },
+    terraform: {
+      apply: (stage) => terraform.apply(stage),
+      destroy: (stage) => terraform.destroy(stage),
+      applied: () => terraform.applied(),
+    },
+    failures: activity.failures,
+    settle,
+    stop: async () => {
+      for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet]) c?.stop();
+      clock.stop();
+      await litellm.stop();
+      await kube.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,493 @@
+import { findInstanceType, type InstanceType, nodeResources } from "../cloud/instance-types.js";
+import type { CloudLedger } from "../cloud/ledger.js";
+import type { Resources } from "../kube/scheduling.js";
+import { parseDurationMinutes, type SimClock } from "../runtime/clock.js";
+import { type Activity, Controller } from "../runtime/controller.js";
+import {
+  addFinalizer,
+  conditionOf,
+  isConditionTrue,
+  isDeleting,
+  type KubeObject,
+  labelsOf,
+  ownerReference,
+  patchStatus,
+  recordEvent,
+  removeFinalizer,
+  type Store,
+  tryDelete,
+  tryGet,
+  tryList,
+  watchKind,
+  withCondition,
+} from "../runtime/kube.js";
+import type { Random } from "../runtime/random.js";
+import {
+  allowedTypes,
+  capacityType,
+  podMatchesPool,
+  podRequests,
+  poolTemplate,
+  typeFits,
+  withinLimits,
+} from "./selection.js";
+
+/**
+ * Karpenter v1 (aws/karpenter-provider-aws 1.x): Pods the scheduler marked Unschedulable make a
+ * NodeClaim of the cheapest instance type the matching NodePool allows; after `launchMinutes` the
+ * instance runs (condition Launched, billed in the ledger), after `registerMinutes` its Node joins
+ * (Registered, Initialized) with the pool's labels and taints. An injected capacity error shows
+ * on the NodeClaim (Launched=False, reason InsufficientCapacityError, an Event of that name), which
+ * is then deleted and retried with the next cheapest type. Nodes that stay empty for the pool's
+ * `consolidateAfter` are terminated; deleting a NodePool terminates its NodeClaims. Termination is
+ * guarded by the `karpenter.sh/termination` finalizer: once the controller is stopped, nothing
+ * is terminated any more and the instances keep billing.
+ */
+const MANAGER = "karpenter";
+const FINALIZER = "karpenter.sh/termination";
+const API = "karpenter.sh/v1";
+
+export interface KarpenterOptions {
+  clusterName: string;
+  launchMinutes: number;
+  registerMinutes: number;
+  terminateMinutes: number;
+  /** How long an instance type stays unavailable after a capacity error (Karpenter: 3 minutes). */
+  unavailableMinutes: number;
+}
+
+interface Nomination {
+  claim: string;
+  requests: Resources;
+}
+
+export class KarpenterController {
+  private readonly controller: Controller;
+  private readonly nominated = new Map<string, Nomination>();
+  private readonly capacityErrors = new Set<string>();
+  private readonly unavailable = new Map<string, number>();
+  private readonly emptySince = new Map<string, number>();
+  private readonly launching = new Set<string>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: SimClock,
+    activity: Activity,
+    private readonly random: Random,
+    private readonly ledger: CloudLedger,
+    private readonly options: KarpenterOptions,
+  ) {
+    this.controller = new Controller("karpenter", clock, activity, (key) => this.reconcile(key));
+    this.controller.onStop(
+      watchKind(store, "v1", "Pod", (type, pod) => {
+        if (type === "DELETED") this.nominated.delete(pod.metadata?.uid ?? "");
+        if (conditionOf(pod, "PodScheduled")?.reason === "Unschedulable")
+          this.controller.enqueue("provision");
+        this.controller.enqueue("consolidate");
+      }),
+    );
+    this.controller.onStop(
+      watchKind(store, API, "NodeClaim", (_t, c) => this.controller.enqueue(`claim|${c.metadata?.name}`)),
+    );
+    this.controller.onStop(watchKind(store, API, "NodePool", () => this.controller.enqueue("pools")));
+    this.controller.onStop(watchKind(store, "v1", "Node", () => this.controller.enqueue("consolidate")));
+  }
+
+  /** Launches of this instance type (or of every type) fail with InsufficientInstanceCapacity. */
+  injectCapacityError(instanceType: string): () => void {
+    this.capacityErrors.add(instanceType);
+    return () => this.capacityErrors.delete(instanceType);
+  }
+
+  get stopped(): boolean {
+    return this.controller.isStopped;
+  }
+
+  stop(): void {
+    this.controller.stop();
+  }
+
+  private reconcile(key: string): void {
+    if (key === "provision") this.provision();
+    else if (key === "consolidate") this.consolidate();
+    else if (key === "pools") this.reconcilePools();
+    else if (key.startsWith("claim|")) this.reconcileClaim(key.slice(6));
+  }
+
+  private claims(): KubeObject[] {
+    return tryList(this.store, API, "NodeClaim");
+  }
+
+  private provision(): void {
+    const claims = new Map(this.claims().map((c) => [c.metadata?.name ?? "", c]));
+    const pending = tryList(this.store, "v1", "Pod").filter(
+      (p) =>
+        !isDeleting(p) &&
+        conditionOf(p, "PodScheduled")?.reason === "Unschedulable" &&
+        !(p.spec as { nodeName?: string }).nodeName,
+    );
+    for (const pod of pending) {
+      const uid = pod.metadata?.uid ?? "";
+      const nomination = this.nominated.get(uid);
+      const claim = nomination ? claims.get(nomination.claim) : undefined;
+      if (claim && !isDeleting(claim) && conditionOf(claim, "Launched")?.status !== "False") continue;
+      this.nominated.delete(uid);
+      const created = this.createClaimFor(pod);
+      if (created) {
+        claims.set(created.metadata?.name ?? "", created);
+        this.nominated.set(uid, { claim: created.metadata?.name ?? "", requests: podRequests(pod) });
+      } else {
+        // Karpenter re-evaluates pending pods in batches; offerings come back after a while.
+        this.controller.enqueueAfter("provision", 1, true);
+      }
+    }
+  }
+
+  private poolUsage(pool: string): Resources {
+    const used: Resources = { cpu: 0, memory: 0, gpu: 0 };
+    for (const c of this.claims()) {
+      if (labelsOf(c)["karpenter.sh/nodepool"] !== pool) continue;
+      const type = findInstanceType(labelsOf(c)["node.kubernetes.io/instance-type"] ?? "");
+      if (!type) continue;
+      used.cpu += type.vcpu;
+      used.memory += type.memoryGiB * 1024 ** 3;
+      used.gpu += type.gpus;
+    }
+    return used;
+  }
+
+  private createClaimFor(pod: KubeObject): KubeObject | undefined {
+    const pools = tryList(this.store, API, "NodePool").filter((p) => !isDeleting(p));
+    const want = podRequests(pod);
+    const reasons: string[] = [];
+    const now = this.clock.elapsedMinutes();
+    for (const pool of pools) {
+      const template = poolTemplate(pool);
+      const match = podMatchesPool(pod, template);
+      if (!match.ok) {
+        reasons.push(`incompatible with nodepool "${pool.metadata?.name}", ${match.reason}`);
+        continue;
+      }
+      const usage = this.poolUsage(pool.metadata?.name ?? "");
+      const candidates = allowedTypes(template)
+        .filter((t) => typeFits(t, want))
+        .filter((t) => (this.unavailable.get(t.name) ?? -1) < now)
+        .sort((a, b) => a.hourlyPrice - b.hourlyPrice);
+      const withinLimit = candidates.filter((t) => withinLimits(pool, usage, t));
+      const type = withinLimit[0];
+      if (!type) {
+        reasons.push(
+          candidates.length > 0
+            ? `nodepool "${pool.metadata?.name}" has reached its limits`
+            : `no instance type of nodepool "${pool.metadata?.name}" satisfied the resources and requirements (all offerings unavailable or too small)`,
+        );
+        continue;
+      }
+      return this.createClaim(pool, template, type);
+    }
+    recordEvent(
+      this.store,
+      pod,
+      "Warning",
+      "FailedScheduling",
+      `Failed to schedule pod, ${reasons.join("; ") || "no nodepools found"}`,
+      MANAGER,
+    );
+    return undefined;
+  }
+
+  private createClaim(
+    pool: KubeObject,
+    template: ReturnType<typeof poolTemplate>,
+    type: InstanceType,
+  ): KubeObject {
+    const poolName = pool.metadata?.name ?? "";
+    const claim = this.store.create(
+      {
+        apiVersion: API,
+        kind: "NodeClaim",
+        metadata: {
+          name: `${poolName}-${this.random.suffix()}`,
+          labels: {
+            ...template.labels,
+            "node.kubernetes.io/instance-type": type.name,
+            "karpenter.sh/capacity-type": capacityType(template),
+            "karpenter.k8s.aws/instance-family": type.family,
+          },
+          finalizers: [FINALIZER],
+          ownerReferences: [ownerReference(pool, false)],
+        },
+        spec: {
+          nodeClassRef: template.nodeClassRef,
+          requirements: template.requirements,
+          taints: template.taints,
+          expireAfter: (pool.spec as { template?: { spec?: { expireAfter?: string } } }).template?.spec
+            ?.expireAfter,
+        },
+      },
+      { fieldManager: MANAGER },
+    );
+    recordEvent(this.store, claim, "Normal", "Launching", `Launching NodeClaim: ${type.name}`, MANAGER);
+    return claim;
+  }
+
+  private reconcileClaim(name: string): void {
+    const claim = tryGet(this.store, { apiVersion: API, kind: "NodeClaim", name });
+    if (!claim) return;
+    if (isDeleting(claim)) {
+      this.terminate(claim);
+      return;
+    }
+    addFinalizer(this.store, claim, FINALIZER, MANAGER);
+    if (!conditionOf(claim, "Launched") && !this.launching.has(name)) {
+      this.launching.add(name);
+      this.clock.after(this.options.launchMinutes, () => this.launch(name));
+    }
+  }
+
+  private launch(name: string): void {
+    this.launching.delete(name);
+    if (this.controller.isStopped) return;
+    const claim = tryGet(this.store, { apiVersion: API, kind: "NodeClaim", name });
+    if (!claim || isDeleting(claim)) return;
+    const typeName = labelsOf(claim)["node.kubernetes.io/instance-type"] ?? "";
+    const type = findInstanceType(typeName);
+    if (!type) return;
+    const zone = "us-east-1a";
+    if (this.capacityErrors.has(typeName) || this.capacityErrors.has("all")) {
+      const message = `creating instance, insufficient capacity, with fleet error(s), InsufficientInstanceCapacity: We currently do not have sufficient ${typeName} capacity in the Availability Zone you requested (${zone}).`;
+      patchStatus(
+        this.store,
+        claim,
+        {
+          conditions: withCondition(undefined, {
+            type: "Launched",
+            status: "False",
+            reason: "InsufficientCapacityError",
+            message,
+          }),
+        },
+        MANAGER,
+      );
+      recordEvent(
+        this.store,
+        claim,
+        "Warning",
+        "InsufficientCapacityError",
+        `NodeClaim ${name} event: ${message}`,
+        MANAGER,
+      );
+      this.unavailable.set(typeName, this.clock.elapsedMinutes() + this.options.unavailableMinutes);
+      // Karpenter deletes the failed NodeClaim and provisions again with another offering; the
+      // failed claim stays visible for a simulated minute so that waiting tools can report it.
+      this.clock.after(1, () => {
+        tryDelete(this.store, { apiVersion: API, kind: "NodeClaim", name });
+        this.controller.enqueue("provision");
+      });
+      return;
+    }
+    const pool = labelsOf(claim)["karpenter.sh/nodepool"] ?? "";
+    const tags = {
+      "aiplat:cluster": this.options.clusterName,
+      "karpenter.sh/nodepool": pool,
+      "karpenter.sh/nodeclaim": name,
+      [`kubernetes.io/cluster/${this.options.clusterName}`]: "owned",
+    };
+    const instance = this.ledger.create({
+      kind: "instance",
+      type: typeName,
+      hourlyPrice: type.hourlyPrice,
+      tags,
+      createdBy: "karpenter",
+      name,
+    });
+    const attached = { ...tags, "delete-on-termination": "true" };
+    this.ledger.create({
+      kind: "eni",
+      hourlyPrice: 0,
+      tags: attached,
+      createdBy: "karpenter",
+      attachedTo: instance.id,
+    });
+    this.ledger.create({
+      kind: "volume",
+      type: "gp3",
+      hourlyPrice: round((0.08 * (type.gpus > 0 ? 300 : 100)) / 730),
+      tags: attached,
+      createdBy: "karpenter",
+      attachedTo: instance.id,
+    });
+    const { capacity, allocatable } = nodeResources(type);
+    const conditions = withCondition(undefined, { type: "Launched", status: "True" });
+    patchStatus(
+      this.store,
+      claim,
+      {
+        providerID: `aws:///${zone}/${instance.id}`,
+        imageID: "ami-0al2023nvidia",
+        capacity,
+        allocatable,
+        conditions,
+      },
+      MANAGER,
+    );
+    this.clock.after(this.options.registerMinutes, () => this.register(name, type, instance.id, zone));
+  }
+
+  private register(name: string, type: InstanceType, instanceId: string, zone: string): void {
+    if (this.controller.isStopped) return;
+    const claim = tryGet(this.store, { apiVersion: API, kind: "NodeClaim", name });
+    if (!claim || isDeleting(claim)) return;
+    const nodeName = `ip-10-0-${Math.floor(this.random.next() * 250)}-${Math.floor(this.random.next() * 250) + 2}.ec2.internal`;
+    const spec = (claim.spec ?? {}) as { taints?: unknown[] };
+    const { capacity, allocatable } = nodeResources(type);
+    const node = this.store.create(
+      {
+        apiVersion: "v1",
+        kind: "Node",
+        metadata: {
+          name: nodeName,
+          labels: {
+            ...labelsOf(claim),
+            "karpenter.sh/nodeclaim": name,
+            "karpenter.sh/registered": "true",
+            "karpenter.sh/initialized": "true",
+            "kubernetes.io/hostname": nodeName,
+            "kubernetes.io/arch": "amd64",
+            "kubernetes.io/os": "linux",
+            "topology.kubernetes.io/zone": zone,
+          },
+          ownerReferences: [ownerReference(claim, false)],
+        },
+        spec: { providerID: `aws:///${zone}/${instanceId}`, taints: spec.taints ?? [] },
+      },
+      { fieldManager: MANAGER },
+    );
+    patchStatus(
+      this.store,
+      node,
+      {
+        capacity,
+        allocatable,
+        conditions: [
+          {
+            type: "Ready",
+            status: "True",
+            reason: "KubeletReady",
+            message: "kubelet is posting ready status",
+          },
+        ],
+        nodeInfo: { kubeletVersion: "v1.32.0-eks", osImage: "Amazon Linux 2023" },
+      },
+      "kubelet",
+    );
+    let conditions = withCondition((claim.status as { conditions?: unknown })?.conditions, {
+      type: "Registered",
+      status: "True",
+    });
+    conditions = withCondition(conditions, { type: "Initialized", status: "True" });
+    conditions = withCondition(conditions, { type: "Ready", status: "True" });
+    patchStatus(this.store, claim, { nodeName, conditions }, MANAGER);
+    recordEvent(
+      this.store,
+      claim,
+      "Normal",
+      "Registered",
+      `Status condition transitioned, Type: Registered, Status: True`,
+      MANAGER,
+    );
+  }
+
+  /** Drain, delete the Node, terminate the instance, then release the finalizer. */
+  private terminate(claim: KubeObject): void {
+    const name = claim.metadata?.name ?? "";
+    if (this.launching.has(`terminating:${name}`)) return;
+    const nodeName = (claim.status as { nodeName?: string } | undefined)?.nodeName;
+    if (nodeName) {
+      for (const pod of tryList(this.store, "v1", "Pod")) {
+        if ((pod.spec as { nodeName?: string }).nodeName === nodeName) {
+          tryDelete(this.store, {
+            apiVersion: "v1",
+            kind: "Pod",
+            name: pod.metadata?.name ?? "",
+            namespace: pod.metadata?.namespace,
+          });
+        }
+      }
+      tryDelete(this.store, { apiVersion: "v1", kind: "Node", name: nodeName });
+    }
+    const providerID = (claim.status as { providerID?: string } | undefined)?.providerID;
+    const instanceId = providerID?.split("/").pop();
+    this.launching.add(`terminating:${name}`);
+    this.clock.after(instanceId ? this.options.terminateMinutes : 0, () => {
+      this.launching.delete(`terminating:${name}`);
+      if (this.controller.isStopped) return;
+      if (instanceId) this.ledger.delete(instanceId);
+      removeFinalizer(this.store, claim, FINALIZER, MANAGER);
+    });
+  }
+
+  private reconcilePools(): void {
+    const pools = new Set(
+      tryList(this.store, API, "NodePool")
+        .filter((p) => !isDeleting(p))
+        .map((p) => p.metadata?.name),
+    );
+    for (const claim of this.claims()) {
+      if (!pools.has(labelsOf(claim)["karpenter.sh/nodepool"]) && !isDeleting(claim)) {
+        tryDelete(this.store, { apiVersion: API, kind: "NodeClaim", name: claim.metadata?.name ?? "" });
+      }
+    }
+    this.controller.enqueue("provision");
+  }
+
+  /** Empty nodes go after the pool's consolidateAfter (WhenEmpty and WhenEmptyOrUnderutilized). */
+  private consolidate(): void {
+    const pods = tryList(this.store, "v1", "Pod").filter((p) => !isDeleting(p));
+    const now = this.clock.elapsedMinutes();
+    for (const claim of this.claims()) {
+      const name = claim.metadata?.name ?? "";
+      const nodeName = (claim.status as { nodeName?: string } | undefined)?.nodeName;
+      if (isDeleting(claim) || !nodeName || !isConditionTrue(claim, "Initialized")) continue;
+      const busy = pods.some((p) => (p.spec as { nodeName?: string }).nodeName === nodeName && !isDaemon(p));
+      const nominatedHere = [...this.nominated.values()].some((n) => n.claim === name);
+      if (busy || nominatedHere) {
+        this.emptySince.delete(name);
+        continue;
+      }
+      const pool = tryGet(this.store, {
+        apiVersion: API,
+        kind: "NodePool",
+        name: labelsOf(claim)["karpenter.sh/nodepool"] ?? "",
+      });
+      const disruption = ((pool?.spec as { disruption?: { consolidateAfter?: string } } | undefined)
+        ?.disruption ?? {}) as {
+        consolidateAfter?: string;
+      };
+      const after = parseDurationMinutes(disruption.consolidateAfter, 0);
+      if (!Number.isFinite(after)) continue;
+      const since = this.emptySince.get(name);
+      if (since === undefined) {
+        this.emptySince.set(name, now);
+        this.controller.enqueueAfter("consolidate", after + 0.01);
+      } else if (now - since >= after) {
+        this.emptySince.delete(name);
+        recordEvent(
+          this.store,
+          claim,
+          "Normal",
+          "DisruptionTerminating",
+          "Disrupting NodeClaim: Empty",
+          MANAGER,
+        );
+        tryDelete(this.store, { apiVersion: API, kind: "NodeClaim", name });
+      }
+    }
+  }
+}
+
+function isDaemon(pod: KubeObject): boolean {
+  return (pod.metadata?.ownerReferences ?? []).some((r) => r.kind === "DaemonSet");
+}
+
+const round = (n: number): number => Math.round(n * 10000) / 10000;

@@ -1,0 +1,171 @@
+import type { CloudLedger } from "../cloud/ledger.js";
+import type { SimClock } from "../runtime/clock.js";
+import { type Activity, Controller } from "../runtime/controller.js";
+import {
+  addFinalizer,
+  hasFinalizer,
+  isDeleting,
+  type KubeObject,
+  keyOf,
+  patchStatus,
+  recordEvent,
+  removeFinalizer,
+  type Store,
+  splitKey,
+  tryGet,
+  watchKind,
+} from "../runtime/kube.js";
+
+/**
+ * The AWS Load Balancer Controller (v2.x): a Service of type LoadBalancer gets an NLB, an Ingress
+ * (class alb) an ALB — each behind a finalizer (service.k8s.aws/resources,
+ * ingress.k8s.aws/resources) and, after `provisionMinutes`, a hostname in
+ * status.loadBalancer.ingress. Deleting the object deletes the load balancer (and its ENIs) after
+ * `deleteMinutes`, then releases the finalizer. With the controller gone, the finalizer stays and
+ * the load balancer keeps billing. The EBS CSI driver's part is here too: a PersistentVolumeClaim
+ * becomes Bound to a gp3 volume that is deleted with the claim (reclaimPolicy Delete).
+ */
+const MANAGER = "aws-load-balancer-controller";
+const SERVICE_FINALIZER = "service.k8s.aws/resources";
+const INGRESS_FINALIZER = "ingress.k8s.aws/resources";
+const LB_HOURLY = 0.0225;
+
+export interface LbOptions {
+  clusterName: string;
+  provisionMinutes: number;
+  deleteMinutes: number;
+}
+
+export class LoadBalancerController {
+  private readonly controller: Controller;
+  private readonly lbs = new Map<string, string>();
+  private readonly volumes = new Map<string, string>();
+  private readonly busy = new Set<string>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: SimClock,
+    activity: Activity,
+    private readonly ledger: CloudLedger,
+    private readonly options: LbOptions,
+  ) {
+    this.controller = new Controller("aws-load-balancer-controller", clock, activity, (key) =>
+      this.reconcile(key),
+    );
+    this.controller.onStop(
+      watchKind(store, "v1", "Service", (_t, o) => this.controller.enqueue(`Service|${keyOf(o)}`)),
+    );
+    this.controller.onStop(
+      watchKind(store, "networking.k8s.io/v1", "Ingress", (_t, o) =>
+        this.controller.enqueue(`Ingress|${keyOf(o)}`),
+      ),
+    );
+    this.controller.onStop(
+      watchKind(store, "v1", "PersistentVolumeClaim", (type, o) => {
+        if (type === "DELETED") {
+          const id = this.volumes.get(o.metadata?.uid ?? "");
+          if (id) this.ledger.delete(id);
+        } else this.controller.enqueue(`PersistentVolumeClaim|${keyOf(o)}`);
+      }),
+    );
+  }
+
+  stop(): void {
+    this.controller.stop();
+  }
+
+  private reconcile(key: string): void {
+    const bar = key.indexOf("|");
+    const kind = key.slice(0, bar);
+    const { namespace, name } = splitKey(key.slice(bar + 1));
+    const apiVersion = kind === "Ingress" ? "networking.k8s.io/v1" : "v1";
+    const obj = tryGet(this.store, { apiVersion, kind, name, namespace });
+    if (!obj) return;
+    if (kind === "PersistentVolumeClaim") {
+      this.bindVolume(obj);
+      return;
+    }
+    const wantsLb =
+      kind === "Ingress" || (obj.spec as { type?: string } | undefined)?.type === "LoadBalancer";
+    const finalizer = kind === "Ingress" ? INGRESS_FINALIZER : SERVICE_FINALIZER;
+    if (isDeleting(obj)) {
+      if (hasFinalizer(obj, finalizer)) this.deprovision(obj, finalizer);
+      return;
+    }
+    if (!wantsLb) return;
+    addFinalizer(this.store, obj, finalizer, MANAGER);
+    const uid = obj.metadata?.uid ?? "";
+    if (this.lbs.has(uid) || this.busy.has(uid)) return;
+    this.busy.add(uid);
+    this.clock.after(this.options.provisionMinutes, () => {
+      this.busy.delete(uid);
+      if (this.controller.isStopped) return;
+      const live = tryGet(this.store, { apiVersion, kind, name, namespace });
+      if (!live || isDeleting(live)) return;
+      const type = kind === "Ingress" ? "application" : "network";
+      const lbName = `k8s-${(namespace ?? "").slice(0, 8)}-${name.slice(0, 8)}-${uid.slice(0, 10)}`;
+      const tags = {
+        "aiplat:cluster": this.options.clusterName,
+        "elbv2.k8s.aws/cluster": this.options.clusterName,
+        "service.k8s.aws/stack": `${namespace}/${name}`,
+      };
+      const lb = this.ledger.create({
+        kind: "load-balancer",
+        type,
+        name: lbName,
+        hourlyPrice: LB_HOURLY,
+        tags,
+        createdBy: MANAGER,
+      });
+      for (let i = 0; i < 2; i++) {
+        this.ledger.create({
+          kind: "eni",
+          hourlyPrice: 0,
+          tags: { ...tags, "delete-on-termination": "true" },
+          createdBy: MANAGER,
+          attachedTo: lb.id,
+        });
+      }
+      this.lbs.set(uid, lb.id);
+      const hostname = `${lbName}.elb.us-east-1.amazonaws.com`;
+      patchStatus(this.store, live, { loadBalancer: { ingress: [{ hostname }] } }, MANAGER);
+      recordEvent(this.store, live, "Normal", "SuccessfullyReconciled", "Successfully reconciled", MANAGER);
+    });
+  }
+
+  private deprovision(obj: KubeObject, finalizer: string): void {
+    const uid = obj.metadata?.uid ?? "";
+    if (this.busy.has(`delete:${uid}`)) return;
+    this.busy.add(`delete:${uid}`);
+    this.clock.after(this.lbs.has(uid) ? this.options.deleteMinutes : 0, () => {
+      this.busy.delete(`delete:${uid}`);
+      if (this.controller.isStopped) return;
+      const id = this.lbs.get(uid);
+      if (id) this.ledger.delete(id);
+      this.lbs.delete(uid);
+      removeFinalizer(this.store, obj, finalizer, MANAGER);
+    });
+  }
+
+  private bindVolume(pvc: KubeObject): void {
+    const uid = pvc.metadata?.uid ?? "";
+    if (isDeleting(pvc) || this.volumes.has(uid)) return;
+    const storage =
+      (pvc.spec as { resources?: { requests?: { storage?: string } } } | undefined)?.resources?.requests
+        ?.storage ?? "1Gi";
+    const gib = Number.parseInt(storage, 10) || 1;
+    const volume = this.ledger.create({
+      kind: "volume",
+      type: "gp3",
+      name: `pvc-${uid}`,
+      hourlyPrice: Math.round(((0.08 * gib) / 730) * 10000) / 10000,
+      tags: {
+        "aiplat:cluster": this.options.clusterName,
+        "kubernetes.io/created-for/pvc/name": pvc.metadata?.name ?? "",
+      },
+      createdBy: "ebs-csi-driver",
+    });
+    this.volumes.set(uid, volume.id);
+    patchStatus(this.store, pvc, { phase: "Bound", capacity: { storage } }, "ebs-csi-driver");
+  }
+}

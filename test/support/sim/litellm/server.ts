@@ -1,0 +1,260 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Random } from "../runtime/random.js";
+import { type ChatRequest, chatCompletion, completionChunks } from "./completions.js";
+
+/**
+ * A LiteLLM proxy stand-in speaking the API aiplat and the registration Jobs use: master-key auth
+ * (Authorization: Bearer), /health/liveliness and /health/readiness without a key, /model/new (not
+ * idempotent, like the real one), /model/info, /model/delete, /v1/models, and /v1/chat/completions
+ * with and without streaming (SSE chunks, usage, `data: [DONE]`). A model answers only while its
+ * backend (the RayService behind api_base) serves; otherwise the error LiteLLM gives for an
+ * unreachable backend. Tests can make it slow, fail the next requests, or drop a stream midway.
+ */
+export interface RegisteredModel {
+  model_name: string;
+  litellm_params: { model: string; api_base?: string; api_key?: string };
+  model_info: { id: string; db_model: boolean };
+}
+
+export type BackendCheck = (model: RegisteredModel) => { ok: true } | { ok: false; message: string };
+
+export interface LiteLlmOptions {
+  masterKey: string;
+  random: Random;
+  backend: BackendCheck;
+}
+
+interface Failure {
+  status: number;
+  message: string;
+}
+
+export class LiteLlmServer {
+  private server?: Server;
+  private readonly models: RegisteredModel[] = [];
+  private readonly failures: Failure[] = [];
+  private delayMs = 0;
+  private dropNext = false;
+  url = "";
+
+  constructor(private readonly options: LiteLlmOptions) {}
+
+  get masterKey(): string {
+    return this.options.masterKey;
+  }
+
+  async start(port = 0): Promise<void> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) send(res, 500, errorBody(String(error), "internal_error", 500));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(port, "127.0.0.1", resolve));
+    const { port: actual } = this.server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${actual}`;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  /** The next `count` chat requests fail with this HTTP status (default 500). */
+  failNext(count = 1, status = 500, message = "litellm.InternalServerError: simulated failure"): void {
+    for (let i = 0; i < count; i++) this.failures.push({ status, message });
+  }
+
+  /** Every response waits this long before the first byte and between stream chunks. */
+  slow(ms: number): void {
+    this.delayMs = ms;
+  }
+
+  /** The next streaming completion closes the connection after a few chunks. */
+  dropMidStream(): void {
+    this.dropNext = true;
+  }
+
+  /** Registered deployments (as /model/info lists them). */
+  registered(): RegisteredModel[] {
+    return this.models.map((m) => ({ ...m }));
+  }
+
+  /** What the registration Job does: add the model unless its name is registered already. */
+  registerIfAbsent(model_name: string, model: string, api_base: string): boolean {
+    if (this.models.some((m) => m.model_name === model_name)) return false;
+    this.add({ model_name, litellm_params: { model, api_base, api_key: "none" } });
+    return true;
+  }
+
+  private add(body: {
+    model_name: string;
+    litellm_params: RegisteredModel["litellm_params"];
+  }): RegisteredModel {
+    const r = this.options.random;
+    const id = `${r.hex(8)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(12)}`;
+    const model: RegisteredModel = {
+      model_name: body.model_name,
+      litellm_params: { ...body.litellm_params },
+      model_info: { id, db_model: true },
+    };
+    this.models.push(model);
+    return model;
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const header = req.headers.authorization ?? "";
+    const key = header.startsWith("Bearer ")
+      ? header.slice(7)
+      : (req.headers["x-litellm-api-key"] as string | undefined);
+    return key === this.options.masterKey;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const method = req.method ?? "GET";
+    if (path === "/health/liveliness" || path === "/health/liveness") return send(res, 200, "I'm alive!");
+    if (path === "/health/readiness")
+      return send(res, 200, { status: "healthy", db: "connected", litellm_version: "1.83.10" });
+    if (!this.authorized(req)) {
+      return send(
+        res,
+        401,
+        errorBody(
+          "Authentication Error, Invalid proxy server token passed. Received API Key = sk-...****",
+          "auth_error",
+          401,
+        ),
+      );
+    }
+    const body = method === "POST" ? await readJson(req) : {};
+    if (method === "POST" && path === "/model/new") return this.modelNew(res, body);
+    if (method === "GET" && (path === "/model/info" || path === "/v1/model/info")) {
+      return send(res, 200, {
+        data: this.models.map((m) => ({
+          ...m,
+          litellm_params: { model: m.litellm_params.model, api_base: m.litellm_params.api_base },
+        })),
+      });
+    }
+    if (method === "POST" && path === "/model/delete") return this.modelDelete(res, body);
+    if (method === "GET" && (path === "/v1/models" || path === "/models")) {
+      const names = [...new Set(this.models.map((m) => m.model_name))];
+      return send(res, 200, {
+        object: "list",
+        data: names.map((id) => ({ id, object: "model", created: 1677610602, owned_by: "openai" })),
+      });
+    }
+    if (method === "POST" && (path === "/v1/chat/completions" || path === "/chat/completions"))
+      return this.chat(res, body as ChatRequest);
+    return send(res, 404, { detail: "Not Found" });
+  }
+
+  private modelNew(res: ServerResponse, body: Record<string, unknown>) {
+    const params = body.litellm_params as RegisteredModel["litellm_params"] | undefined;
+    if (typeof body.model_name !== "string" || !params?.model) {
+      return send(
+        res,
+        400,
+        errorBody("model_name and litellm_params.model are required", "bad_request_error", 400),
+      );
+    }
+    const model = this.add({ model_name: body.model_name, litellm_params: params });
+    send(res, 200, {
+      model_id: model.model_info.id,
+      model_name: model.model_name,
+      litellm_params: { model: params.model, api_base: params.api_base },
+      model_info: model.model_info,
+    });
+  }
+
+  private modelDelete(res: ServerResponse, body: Record<string, unknown>) {
+    const i = this.models.findIndex((m) => m.model_info.id === body.id);
+    if (i < 0)
+      return send(
+        res,
+        400,
+        errorBody(`Model with id=${String(body.id)} not found in db`, "bad_request_error", 400),
+      );
+    this.models.splice(i, 1);
+    send(res, 200, { message: `Model: ${String(body.id)} deleted successfully` });
+  }
+
+  private async chat(res: ServerResponse, request: ChatRequest): Promise<void> {
+    await sleep(this.delayMs);
+    const failure = this.failures.shift();
+    if (failure)
+      return send(res, failure.status, errorBody(failure.message, "internal_server_error", failure.status));
+    const candidates = this.models.filter((m) => m.model_name === request.model);
+    if (candidates.length === 0) {
+      return send(
+        res,
+        400,
+        errorBody(
+          `litellm.BadRequestError: Invalid model name passed in model=${String(request.model)}. Call \`/v1/models\` to view available models for your key.`,
+          "invalid_request_error",
+          400,
+        ),
+      );
+    }
+    const model = candidates[0]!;
+    const check = this.options.backend(model);
+    if (!check.ok) {
+      return send(
+        res,
+        500,
+        errorBody(
+          `litellm.APIConnectionError: APIConnectionError: OpenAIException - ${check.message}. Received Model Group=${model.model_name}`,
+          "internal_server_error",
+          500,
+        ),
+      );
+    }
+    const served = model.litellm_params.model.replace(/^openai\//, "");
+    if (!request.stream) return send(res, 200, chatCompletion(request, served, this.options.random));
+    res.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+    });
+    const drop = this.dropNext;
+    this.dropNext = false;
+    let n = 0;
+    for (const chunk of completionChunks(request, served, this.options.random)) {
+      if (drop && n === 2) {
+        res.socket?.destroy();
+        return;
+      }
+      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      n++;
+      await sleep(this.delayMs);
+    }
+    res.end("data: [DONE]\n\n");
+  }
+}
+
+function errorBody(message: string, type: string, code: number): Record<string, unknown> {
+  return { error: { message, type, param: null, code: String(code) } };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+const sleep = (ms: number): Promise<void> =>
+  ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
