@@ -10,7 +10,9 @@ import { repoRoot } from "../support/paths.js";
 const PLACEHOLDER = "https://example.invalid/set-by-aiplat-init.git";
 
 function gitSources(text: string): Array<{ repoURL: string; targetRevision: string }> {
-  const app = parse(text) as { spec: { source?: Record<string, string>; sources?: Array<Record<string, string>> } };
+  const app = parse(text) as {
+    spec: { source?: Record<string, string>; sources?: Array<Record<string, string>> };
+  };
   const all = [...(app.spec.source ? [app.spec.source] : []), ...(app.spec.sources ?? [])];
   return all.filter((s) => !("chart" in s)) as Array<{ repoURL: string; targetRevision: string }>;
 }
@@ -24,7 +26,10 @@ describe("argocd/ repoURL rewrite", () => {
     const converted = convertRemoteUrl(remote);
     if (!converted.ok) throw new Error(converted.reason);
     const before = Object.fromEntries(
-      ["litellm.yaml", "gpu-operator.yaml"].map((n) => [n, readFileSync(join(repo.dir, "argocd", n), "utf8")]),
+      ["litellm.yaml", "gpu-operator.yaml"].map((n) => [
+        n,
+        readFileSync(join(repo.dir, "argocd", n), "utf8"),
+      ]),
     );
     const changes = await rewriteArgoRepo(repo.dir, { repoUrl: converted.url, revision: "feature/fork" });
     expect(changes.length).toBeGreaterThanOrEqual(6);
@@ -32,7 +37,11 @@ describe("argocd/ repoURL rewrite", () => {
 
     for (const [name, old] of Object.entries(before)) {
       const text = readFileSync(join(repo.dir, "argocd", name), "utf8");
-      expect(gitSources(text).every((s) => s.repoURL === "https://github.com/me/aiplat.git" && s.targetRevision === "feature/fork")).toBe(true);
+      expect(
+        gitSources(text).every(
+          (s) => s.repoURL === "https://github.com/me/aiplat.git" && s.targetRevision === "feature/fork",
+        ),
+      ).toBe(true);
       // Only the two rewritten lines differ: every comment and every other line is where it was.
       const a = old.split("\n");
       const b = text.split("\n");
@@ -42,7 +51,9 @@ describe("argocd/ repoURL rewrite", () => {
         "repoURL: https://github.com/me/aiplat.git",
         "targetRevision: feature/fork",
       ]);
-      expect(text).toContain("# This repository (aiplat init rewrites repoURL and targetRevision to the fork's own).");
+      expect(text).toContain(
+        "# This repository (aiplat init rewrites repoURL and targetRevision to the fork's own).",
+      );
     }
     // Helm chart sources keep their chart repository and pinned version.
     const gpu = readFileSync(join(repo.dir, "argocd", "gpu-operator.yaml"), "utf8");
@@ -89,8 +100,12 @@ describe("argocd/ repoURL rewrite", () => {
   });
 
   it("refuses a file that is not valid YAML with the file's name (exit 3)", () => {
-    expect(() => rewriteApplicationsText("kind: Application\nspec: [\n", { repoUrl: "x", revision: "y" }, "argocd/bad.yaml")).toThrow(
-      /argocd\/bad.yaml is not valid YAML/,
-    );
+    expect(() =>
+      rewriteApplicationsText(
+        "kind: Application\nspec: [\n",
+        { repoUrl: "x", revision: "y" },
+        "argocd/bad.yaml",
+      ),
+    ).toThrow(/argocd\/bad.yaml is not valid YAML/);
   });
 });

@@ -22,7 +22,9 @@ afterEach(() => {
 const STORE = "d-1234567890";
 const notFound = () => Object.assign(new Error("not found"), { name: "ResourceNotFoundException" });
 const denied = () =>
-  Object.assign(new Error("User is not authorized to perform: sso:ListInstances"), { name: "AccessDeniedException" });
+  Object.assign(new Error("User is not authorized to perform: sso:ListInstances"), {
+    name: "AccessDeniedException",
+  });
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 const user = (n: number, extra: Record<string, unknown> = {}) => ({
   UserId: uuid(n),
@@ -38,20 +40,41 @@ const center = () => createIdentityCenter(testAwsFactory(), "us-east-1");
 describe("Identity Center discovery", () => {
   it("lists one instance with its identity store and region", async () => {
     sso.on(ListInstancesCommand).resolves({
-      Instances: [{ InstanceArn: "arn:aws:sso:::instance/ssoins-1", IdentityStoreId: STORE, Name: "corp", Status: "ACTIVE" }],
+      Instances: [
+        {
+          InstanceArn: "arn:aws:sso:::instance/ssoins-1",
+          IdentityStoreId: STORE,
+          Name: "corp",
+          Status: "ACTIVE",
+        },
+      ],
     });
     expect(await center().listInstances()).toEqual([
-      { arn: "arn:aws:sso:::instance/ssoins-1", identityStoreId: STORE, name: "corp", status: "ACTIVE", region: "us-east-1" },
+      {
+        arn: "arn:aws:sso:::instance/ssoins-1",
+        identityStoreId: STORE,
+        name: "corp",
+        status: "ACTIVE",
+        region: "us-east-1",
+      },
     ]);
   });
 
   it("follows NextToken across several instances", async () => {
     sso
       .on(ListInstancesCommand, { NextToken: undefined })
-      .resolves({ Instances: [{ InstanceArn: "arn:aws:sso:::instance/ssoins-1", IdentityStoreId: "d-1111111111" }], NextToken: "p2" })
+      .resolves({
+        Instances: [{ InstanceArn: "arn:aws:sso:::instance/ssoins-1", IdentityStoreId: "d-1111111111" }],
+        NextToken: "p2",
+      })
       .on(ListInstancesCommand, { NextToken: "p2" })
-      .resolves({ Instances: [{ InstanceArn: "arn:aws:sso:::instance/ssoins-2", IdentityStoreId: "d-2222222222" }] });
-    expect((await center().listInstances()).map((i) => i.identityStoreId)).toEqual(["d-1111111111", "d-2222222222"]);
+      .resolves({
+        Instances: [{ InstanceArn: "arn:aws:sso:::instance/ssoins-2", IdentityStoreId: "d-2222222222" }],
+      });
+    expect((await center().listInstances()).map((i) => i.identityStoreId)).toEqual([
+      "d-1111111111",
+      "d-2222222222",
+    ]);
   });
 
   it("returns no instance when the account has none", async () => {
@@ -61,14 +84,21 @@ describe("Identity Center discovery", () => {
 
   it("turns AccessDenied into IdentityCenterUnavailable, which init answers by asking for typed ids", async () => {
     sso.on(ListInstancesCommand).rejects(denied());
-    const error = await center().listInstances().catch((e: unknown) => e);
+    const error = await center()
+      .listInstances()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IdentityCenterUnavailable);
     expect((error as IdentityCenterUnavailable).reason).toBe("access-denied");
   });
 
   it("reports other API failures as an external error (exit 5) naming the service", async () => {
-    sso.on(ListInstancesCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
-    await expect(center().listInstances()).rejects.toMatchObject({ exitCode: 5, message: /Identity Center call failed: ThrottlingException/ });
+    sso
+      .on(ListInstancesCommand)
+      .rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
+    await expect(center().listInstances()).rejects.toMatchObject({
+      exitCode: 5,
+      message: /Identity Center call failed: ThrottlingException/,
+    });
   });
 
   it("pages through 250 users, 100 at a time, to find one by display name", async () => {
@@ -84,7 +114,13 @@ describe("Identity Center discovery", () => {
     expect(ids.commandCalls(ListUsersCommand)).toHaveLength(3);
     const found = await c.findUsers(STORE, "user 237");
     expect(found).toEqual([
-      { id: uuid(237), type: "SSO_USER", name: "user237", displayName: "User 237", email: "user237@example.com" },
+      {
+        id: uuid(237),
+        type: "SSO_USER",
+        name: "user237",
+        displayName: "User 237",
+        email: "user237@example.com",
+      },
     ]);
   });
 
@@ -111,7 +147,9 @@ describe("Identity Center discovery", () => {
   });
 
   it("finds groups by display name and knows when an id does not exist", async () => {
-    ids.on(ListGroupsCommand).resolves({ Groups: [{ GroupId: uuid(9), DisplayName: "Platform Admins", IdentityStoreId: STORE }] });
+    ids
+      .on(ListGroupsCommand)
+      .resolves({ Groups: [{ GroupId: uuid(9), DisplayName: "Platform Admins", IdentityStoreId: STORE }] });
     const c = center();
     ids.on(DescribeUserCommand).rejects(notFound());
     expect(await c.describe(STORE, uuid(1), "SSO_USER")).toBeUndefined();

@@ -22,6 +22,17 @@ import {
 
 afterEach(() => resetAws());
 
+interface InitDoc {
+  environment: string;
+  answers: Record<string, unknown> & {
+    capabilities: Record<string, boolean>;
+    argocdRbac: Record<string, Array<{ id: string }>>;
+  };
+  files: { tfvars: string };
+  changed: string[];
+  next: string;
+}
+
 const without = (flag: string) => {
   const i = FULL_FLAGS.indexOf(flag);
   return [...FULL_FLAGS.slice(0, i), ...FULL_FLAGS.slice(i + 2)];
@@ -47,7 +58,9 @@ describe("aiplat init without a terminal", () => {
       },
     });
     expect(readIf(join(repo.dir, ".aiplat", "active-env"))).toBe("dev\n");
-    expect(readIf(join(repo.dir, "argocd", "workloads.yaml"))).toContain("repoURL: https://github.com/me/aiplat.git");
+    expect(readIf(join(repo.dir, "argocd", "workloads.yaml"))).toContain(
+      "repoURL: https://github.com/me/aiplat.git",
+    );
     expect(run.stdout).toContain("Next: aiplat up");
     // ids given as flags need no Identity Center call at all.
     expect(sso.calls()).toHaveLength(0);
@@ -58,7 +71,15 @@ describe("aiplat init without a terminal", () => {
     mockDirectory();
     const run = await runInit(repo, ["--env", "dev", "--region", "eu-west-1"]);
     expect(run.exitCode).toBe(2);
-    for (const flag of ["--prefix", "--vpc-cidr", "--kubernetes-version", "--capabilities", "--idc-region", "--idc-instance-arn", "--argocd-admin"]) {
+    for (const flag of [
+      "--prefix",
+      "--vpc-cidr",
+      "--kubernetes-version",
+      "--capabilities",
+      "--idc-region",
+      "--idc-instance-arn",
+      "--argocd-admin",
+    ]) {
       expect(run.stderr).toContain(flag);
     }
     expect(run.stderr).not.toContain("--region,");
@@ -97,14 +118,19 @@ describe("aiplat init without a terminal", () => {
     );
     const run = await runInit(repo, ["--answers", file, "--prefix", "from-flag", "--json"]);
     expect(run.exitCode, run.stdout).toBe(0);
-    const doc = run.json() as Record<string, any>;
+    const doc = run.json() as unknown as InitDoc;
     expect(doc.environment).toBe("staging");
-    expect(doc.answers).toMatchObject({ prefix: "from-flag", vpcCidr: "172.20.0.0/16", kubernetesVersion: "1.33", revision: "release" });
+    expect(doc.answers).toMatchObject({
+      prefix: "from-flag",
+      vpcCidr: "172.20.0.0/16",
+      kubernetesVersion: "1.33",
+      revision: "release",
+    });
     expect(doc.answers.capabilities.ack).toBe(false);
     expect(doc.answers.argocdRbac.ADMIN).toEqual([
       { id: JANE_ID, type: "SSO_USER", name: "jdoe", displayName: "Jane Doe", email: "jane@example.com" },
     ]);
-    expect(doc.answers.argocdRbac.VIEWER.map((v: { id: string }) => v.id)).toEqual([GROUP_ID, JOHN_ID]);
+    expect(doc.answers.argocdRbac.VIEWER!.map((v) => v.id)).toEqual([GROUP_ID, JOHN_ID]);
     expect(doc.files.tfvars).toBe("terraform/00.global/vars/staging.tfvars");
     expect(doc.changed).toContain("terraform/00.global/vars/staging.tfvars");
     expect(doc.next).toBe("aiplat up");
@@ -150,15 +176,21 @@ describe("aiplat init without a terminal", () => {
     const run = await runInit(repo, [...without("--region"), "--region", "us-west-2"]);
     expect(run.exitCode, run.stderr).toBe(0);
     const data = await parseTfvarsText("x", readIf(tfvarsFile(repo))!);
-    expect(data).toMatchObject({ region: "us-west-2", tags: { owner: "ml-team" }, cluster_config: { eks_auto_mode: true } });
+    expect(data).toMatchObject({
+      region: "us-west-2",
+      tags: { owner: "ml-team" },
+      cluster_config: { eks_auto_mode: true },
+    });
   });
 
   it("with --yes takes the defaults and the one Identity Center instance there is", async () => {
     const repo = makeInitRepo();
     mockDirectory();
-    const run = await runInit(repo, ["--yes", "--json", "--argocd-admin", "jane@example.com"], { env: { AWS_REGION: "ap-south-1" } });
+    const run = await runInit(repo, ["--yes", "--json", "--argocd-admin", "jane@example.com"], {
+      env: { AWS_REGION: "ap-south-1" },
+    });
     expect(run.exitCode, run.stdout).toBe(0);
-    const doc = run.json() as Record<string, any>;
+    const doc = run.json() as unknown as InitDoc;
     expect(doc.answers).toMatchObject({
       env: "dev",
       region: "ap-south-1",
@@ -168,12 +200,14 @@ describe("aiplat init without a terminal", () => {
       kubernetesVersion: "1.35",
       idcInstanceArn: INSTANCE_ARN,
     });
-    expect(doc.answers.argocdRbac.ADMIN[0].id).toBe(JANE_ID);
+    expect(doc.answers.argocdRbac.ADMIN![0]!.id).toBe(JANE_ID);
   });
 
   it("refuses a name that matches two users, listing both, and writes nothing", async () => {
     const repo = makeInitRepo();
-    mockDirectory({ users: [JANE, { ...JANE, id: OTHER_JANE_ID, userName: "jdoe2", email: "jd@corp.example" }] });
+    mockDirectory({
+      users: [JANE, { ...JANE, id: OTHER_JANE_ID, userName: "jdoe2", email: "jd@corp.example" }],
+    });
     const run = await runInit(repo, [...without("--argocd-admin"), "--argocd-admin", "Jane Doe"]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('--argocd-admin "Jane Doe": matches 2 users');
@@ -184,18 +218,26 @@ describe("aiplat init without a terminal", () => {
   it("cannot resolve a name when Identity Center denies access, and says to pass the id", async () => {
     const repo = makeInitRepo();
     mockDirectory();
-    sso.on(ListInstancesCommand).rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
+    sso
+      .on(ListInstancesCommand)
+      .rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
     const run = await runInit(repo, [...without("--argocd-admin"), "--argocd-admin", "jdoe"]);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toMatch(/--argocd-admin "jdoe": cannot look a name up \(access denied.*pass the user id instead/);
+    expect(run.stderr).toMatch(
+      /--argocd-admin "jdoe": cannot look a name up \(access denied.*pass the user id instead/,
+    );
   });
 
   it("converts an SSH origin to https for ArgoCD and says so", async () => {
     const repo = makeInitRepo({ remote: "git@github.com:me/aiplat.git" });
     const run = await runInit(repo, FULL_FLAGS);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(readIf(join(repo.dir, "argocd", "workloads.yaml"))).toContain("repoURL: https://github.com/me/aiplat.git");
-    expect(run.stdout).toContain("origin git@github.com:me/aiplat.git is written as https://github.com/me/aiplat.git");
+    expect(readIf(join(repo.dir, "argocd", "workloads.yaml"))).toContain(
+      "repoURL: https://github.com/me/aiplat.git",
+    );
+    expect(run.stdout).toContain(
+      "origin git@github.com:me/aiplat.git is written as https://github.com/me/aiplat.git",
+    );
   });
 
   it("refuses a clone without an origin remote (exit 3) unless --repo-url is given", async () => {
@@ -205,10 +247,18 @@ describe("aiplat init without a terminal", () => {
     expect(run.stderr).toContain('has no git remote "origin"');
     expect(run.stderr).toContain("--repo-url");
     expect(readIf(tfvarsFile(repo))).toBeUndefined();
-    const given = await runInit(repo, [...FULL_FLAGS, "--repo-url", "git@gitlab.com:me/aiplat.git", "--revision", "main"]);
+    const given = await runInit(repo, [
+      ...FULL_FLAGS,
+      "--repo-url",
+      "git@gitlab.com:me/aiplat.git",
+      "--revision",
+      "main",
+    ]);
     expect(given.exitCode, given.stderr).toBe(0);
     // An explicit URL is written as given: SSH stays SSH (a repository secret in ArgoCD is then needed).
-    expect(readIf(join(repo.dir, "argocd", "workloads.yaml"))).toContain("repoURL: git@gitlab.com:me/aiplat.git");
+    expect(readIf(join(repo.dir, "argocd", "workloads.yaml"))).toContain(
+      "repoURL: git@gitlab.com:me/aiplat.git",
+    );
   });
 
   it("writes Docker Hub credentials from --docker-hub-username and DOCKER_HUB_TOKEN to the 0600 secret file only", async () => {

@@ -77,7 +77,9 @@ describe("aiplat init on a terminal", () => {
     expect(run.asked[3]!.rejected[0]).toContain("RFC 1918");
     expect(run.stderr).toContain("Pod Identity");
     expect(run.stderr).toContain('--argocd-editor "nobody-here": no user of that name');
-    expect(run.stderr).toContain("Identity Center instance: corp arn:aws:sso:::instance/ssoins-7223a1b2c3d4e5f6");
+    expect(run.stderr).toContain(
+      "Identity Center instance: corp arn:aws:sso:::instance/ssoins-7223a1b2c3d4e5f6",
+    );
 
     const text = readIf(tfvarsFile(repo))!;
     const data = await parseTfvarsText("dev.tfvars", text);
@@ -114,14 +116,29 @@ describe("aiplat init on a terminal", () => {
       expect(run.stdout + run.stderr).not.toContain(secretText);
     }
     // Neither secret file can be committed by accident.
-    expect(repo.git("status", "--porcelain", "--ignored", "terraform/00.global/vars/dev.secret.tfvars")).toMatch(/^!!/);
+    expect(
+      repo.git("status", "--porcelain", "--ignored", "terraform/00.global/vars/dev.secret.tfvars"),
+    ).toMatch(/^!!/);
   });
 
   it("pre-fills every answer on a re-run; accepting them all changes nothing", async () => {
     const repo = makeInitRepo();
     mockDirectory({ versions: ["1.35", "1.34"] });
     const first = await runInit(repo, [], {
-      answers: ["", "eu-west-1", "acme-ai", "10.30.0.0/16", "1.34", keepChecked, "", "jdoe", "group:Platform Admins", "", false, ""],
+      answers: [
+        "",
+        "eu-west-1",
+        "acme-ai",
+        "10.30.0.0/16",
+        "1.34",
+        keepChecked,
+        "",
+        "jdoe",
+        "group:Platform Admins",
+        "",
+        false,
+        "",
+      ],
     });
     expect(first.exitCode, first.stderr).toBe(0);
     const before = readIf(tfvarsFile(repo));
@@ -145,7 +162,11 @@ describe("aiplat init on a terminal", () => {
   it("falls back to typed ARNs and ids when Identity Center says access denied", async () => {
     const repo = makeInitRepo();
     mockDirectory({ versions: "unreachable" });
-    sso.on(ListInstancesCommand).rejects(Object.assign(new Error("not authorized to perform sso:ListInstances"), { name: "AccessDeniedException" }));
+    sso.on(ListInstancesCommand).rejects(
+      Object.assign(new Error("not authorized to perform sso:ListInstances"), {
+        name: "AccessDeniedException",
+      }),
+    );
     const run = await runInit(repo, [], {
       answers: [
         "dev",
@@ -189,7 +210,21 @@ describe("aiplat init on a terminal", () => {
     const many = makeInitRepo();
     mockDirectory({ instances: 2 });
     const picked = await runInit(many, [], {
-      answers: ["", "", "", "", "1.35", keepChecked, "", (choices) => choices[0]!.value, "jsmith", "", "", false, ""],
+      answers: [
+        "",
+        "",
+        "",
+        "",
+        "1.35",
+        keepChecked,
+        "",
+        (choices) => choices[0]!.value,
+        "jsmith",
+        "",
+        "",
+        false,
+        "",
+      ],
     });
     expect(picked.exitCode, picked.stderr).toBe(0);
     const select = picked.asked.find((q) => q.flag === "--idc-instance-arn")!;
@@ -200,7 +235,11 @@ describe("aiplat init on a terminal", () => {
   it("asks which person is meant when a name matches two users", async () => {
     const repo = makeInitRepo();
     mockDirectory({
-      users: [JANE, { id: OTHER_JANE_ID, userName: "jdoe2", displayName: "Jane Doe", email: "jane.doe@corp.example" }, JOHN],
+      users: [
+        JANE,
+        { id: OTHER_JANE_ID, userName: "jdoe2", displayName: "Jane Doe", email: "jane.doe@corp.example" },
+        JOHN,
+      ],
     });
     const run = await runInit(repo, [], {
       answers: [

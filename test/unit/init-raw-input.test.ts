@@ -38,7 +38,9 @@ describe("answers file", () => {
   });
 
   it("lets flags win over the file", () => {
-    expect(mergeRawInit({ region: "us-east-1", argocdAdmin: [] }, { region: "eu-west-1", argocdAdmin: ["jdoe"] })).toEqual({
+    expect(
+      mergeRawInit({ region: "us-east-1", argocdAdmin: [] }, { region: "eu-west-1", argocdAdmin: ["jdoe"] }),
+    ).toEqual({
       region: "us-east-1",
       argocdAdmin: ["jdoe"],
     });
@@ -48,8 +50,15 @@ describe("answers file", () => {
 describe("identity references", () => {
   it("reads user names, groups and ids", () => {
     expect(parseIdentityRef("jdoe")).toEqual({ kind: "user", value: "jdoe", isId: false });
-    expect(parseIdentityRef("group:Platform Admins")).toEqual({ kind: "group", value: "Platform Admins", isId: false });
-    expect(parseIdentityRef("906744a8-1234-5678-9abc-def012345678")).toMatchObject({ kind: "user", isId: true });
+    expect(parseIdentityRef("group:Platform Admins")).toEqual({
+      kind: "group",
+      value: "Platform Admins",
+      isId: false,
+    });
+    expect(parseIdentityRef("906744a8-1234-5678-9abc-def012345678")).toMatchObject({
+      kind: "user",
+      isId: true,
+    });
     expect(parseIdentityRef("group:")).toBe("must not be empty");
     expect(parseIdentityRef('ja"ne')).toContain("quotes");
   });

@@ -3,7 +3,12 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseTfvarsText } from "../../src/adapters/tfvars.js";
 import { allCapabilities, defaultTfvarsAnswers, type TfvarsAnswers } from "../../src/core/init/answers.js";
-import { readTfvarsAnswers, renderSecretTfvars, renderTfvars, toTfvarsData } from "../../src/core/init/tfvars.js";
+import {
+  readTfvarsAnswers,
+  renderSecretTfvars,
+  renderTfvars,
+  toTfvarsData,
+} from "../../src/core/init/tfvars.js";
 import { repoRoot } from "../support/paths.js";
 
 const ANSWERS: TfvarsAnswers = {
@@ -26,7 +31,12 @@ const ANSWERS: TfvarsAnswers = {
   },
   ackIamPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3FullAccess"],
   eksAutoMode: true,
-  observability: { awsNativeTooling: true, awsOssTooling: false, enableManagedCollector: false, enableGrafanaWorkspace: true },
+  observability: {
+    awsNativeTooling: true,
+    awsOssTooling: false,
+    enableManagedCollector: false,
+    enableGrafanaWorkspace: true,
+  },
 };
 
 describe("the tfvars init writes", () => {
@@ -85,22 +95,25 @@ describe("the tfvars keys against the stages' variables.tf", () => {
     expect(files.length).toBeGreaterThanOrEqual(4);
   });
 
-  it.each(files.map((f) => [relative(repoRoot, f), f]))("%s declares every key and attribute init writes", async (_, file) => {
-    const { parse } = await import("@cdktf/hcl2json");
-    const hcl = (await parse(file, readFileSync(file, "utf8"))) as {
-      variable: Record<string, Array<{ type?: string }>>;
-    };
-    for (const [key, value] of Object.entries(written)) {
-      expect(hcl.variable, `variable ${key}`).toHaveProperty(key);
-      // tags is map(string): its keys are free.
-      if (key === "tags") continue;
-      const type = String(hcl.variable[key]![0]!.type ?? "");
-      for (const name of nestedKeys(value)) {
-        // hcl2json keeps a type expression as text: each attribute written must be named in it.
-        expect(type, `${key}: attribute ${name}`).toMatch(new RegExp(`\\b${name}\\s*=`));
+  it.each(files.map((f) => [relative(repoRoot, f), f]))(
+    "%s declares every key and attribute init writes",
+    async (_, file) => {
+      const { parse } = await import("@cdktf/hcl2json");
+      const hcl = (await parse(file, readFileSync(file, "utf8"))) as {
+        variable: Record<string, Array<{ type?: string }>>;
+      };
+      for (const [key, value] of Object.entries(written)) {
+        expect(hcl.variable, `variable ${key}`).toHaveProperty(key);
+        // tags is map(string): its keys are free.
+        if (key === "tags") continue;
+        const type = String(hcl.variable[key]![0]!.type ?? "");
+        for (const name of nestedKeys(value)) {
+          // hcl2json keeps a type expression as text: each attribute written must be named in it.
+          expect(type, `${key}: attribute ${name}`).toMatch(new RegExp(`\\b${name}\\s*=`));
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 function findVariableFiles(): string[] {

@@ -53,9 +53,11 @@ describe("init field validation", () => {
   it("applies the environment and prefix rules of the stages", () => {
     expect(checkEnvName("dev")).toBe(true);
     expect(checkEnvName("prod-eu-2")).toBe(true);
-    for (const bad of ["Dev", "-dev", "dev-", "1dev", "a".repeat(21), "dev_1"]) expect(checkEnvName(bad), bad).not.toBe(true);
+    for (const bad of ["Dev", "-dev", "dev-", "1dev", "a".repeat(21), "dev_1"])
+      expect(checkEnvName(bad), bad).not.toBe(true);
     expect(checkPrefix("ai-platform")).toBe(true);
-    for (const bad of ["ai", "AI-platform", "ai-platform-", "a".repeat(21), "9ai"]) expect(checkPrefix(bad), bad).not.toBe(true);
+    for (const bad of ["ai", "AI-platform", "ai-platform-", "a".repeat(21), "9ai"])
+      expect(checkPrefix(bad), bad).not.toBe(true);
   });
 
   it("checks Kubernetes versions by format, and against EKS's list when known", () => {
@@ -79,6 +81,7 @@ describe("init field validation", () => {
     expect(checkSafeText('a"b')).toContain("quotes");
     expect(checkSafeText("a\\b")).toContain("backslashes");
     expect(checkSafeText("a\nb")).toContain("single line");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal text is the bad input under test
     expect(checkSafeText("${var.x}")).toContain("${");
     expect(checkSafeText("%{ if }")).toContain("%{");
     expect(checkSafeText("a\u0007b")).toContain("control");

@@ -6,7 +6,7 @@ import { readTfvars, tfvarsPath } from "../../adapters/tfvars.js";
 import { UsageError } from "../../core/errors.js";
 import type { TfvarsAnswers } from "../../core/init/answers.js";
 import { parseAnswersFile, type RawInit } from "../../core/init/raw-input.js";
-import { readTfvarsAnswers } from "../../core/init/tfvars.js";
+import { checkTfvarsRbac, readTfvarsAnswers } from "../../core/init/tfvars.js";
 
 export interface ExistingState {
   root: string;
@@ -16,6 +16,8 @@ export interface ExistingState {
   /** Whether <env>.tfvars exists (then every answer is pre-filled from it). */
   exists: boolean;
   answers: Partial<TfvarsAnswers>;
+  /** Mappings of the existing file that are not valid (wrong role, type or id). */
+  rbacProblems: string[];
   secretTfvarsExists: boolean;
   hfTokenExists: boolean;
 }
@@ -41,6 +43,7 @@ export async function loadExisting(root: string, env: string): Promise<ExistingS
     hfTokenPath: hf,
     exists: parsed !== undefined,
     answers: parsed ? readTfvarsAnswers(parsed) : {},
+    rbacProblems: parsed ? checkTfvarsRbac(parsed) : [],
     secretTfvarsExists: existsSync(secret),
     hfTokenExists: existsSync(hf),
   };
@@ -55,6 +58,7 @@ export function emptyExisting(root: string): ExistingState {
     hfTokenPath: "",
     exists: false,
     answers: {},
+    rbacProblems: [],
     secretTfvarsExists: false,
     hfTokenExists: false,
   };

@@ -1,3 +1,4 @@
+import { relative } from "node:path";
 /**
  * The questions of `aiplat init`, in order, each answered by a flag / answers-file value, a prompt
  * (pre-filled from the existing tfvars), the default with --yes, or recorded as missing. Nothing is
@@ -140,6 +141,11 @@ export async function collectAnswers(
       const instance = found.instances?.find((i) => i.arn === arn);
       if (instance && center) lookup = { center, identityStoreId: instance.identityStoreId };
       else unavailable = found.unavailable ?? `instance ${arn} is not in ${resolvedIdcRegion}`;
+    }
+    const rbacGiven = [raw.argocdAdmin, raw.argocdEditor, raw.argocdViewer].some((l) => (l ?? []).length > 0);
+    if (!r.interactive && !rbacGiven) {
+      const where = relative(existing.root, existing.tfvarsPath);
+      for (const problem of existing.rbacProblems) r.problems.push(`${where}: ${problem}`);
     }
     const resolved = await resolveRbac(r, io, {
       given: { ADMIN: raw.argocdAdmin, EDITOR: raw.argocdEditor, VIEWER: raw.argocdViewer },

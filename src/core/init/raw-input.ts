@@ -119,7 +119,12 @@ export function parseIdentityRef(text: string): IdentityRef | string {
   const value = (match ? match[2]! : text).trim();
   const verdict = checkIdentityName(value);
   if (verdict !== true) return verdict;
-  return { kind, value, isId: isIdentityId(value) };
+  const isId = isIdentityId(value);
+  // Hex and dashes only is an id typed wrong (cut short, a letter off), not somebody's name.
+  if (!isId && /^[0-9a-fA-F]{4,}(-[0-9a-fA-F]+)+$/.test(value)) {
+    return "is not an identity-store id (a UUID such as 906744a8-1234-5678-9abc-def012345678)";
+  }
+  return { kind, value, isId };
 }
 
 export function formatIdentityRef(ref: IdentityRef): string {

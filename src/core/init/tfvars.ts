@@ -5,6 +5,7 @@
  */
 import type { ArgoRole, CapabilityName, RbacIdentity, TfvarsAnswers } from "./answers.js";
 import { ARGOCD_ROLES, CAPABILITY_NAMES, defaultTfvarsAnswers } from "./answers.js";
+import { isIdentityId } from "./validate.js";
 
 /** Values are validated (no quotes, backslashes, newlines or `${`) before they get here. */
 function str(value: string): string {
@@ -170,6 +171,34 @@ export function readTfvarsAnswers(parsed: Data): Partial<TfvarsAnswers> {
     set("rbac", rbac);
   }
   return result;
+}
+
+/**
+ * Mappings in an existing file that init would drop when reading it back: a wrong role, type or
+ * id. A re-run without a terminal reports them instead of silently losing someone's access.
+ */
+export function checkTfvarsRbac(parsed: Data): string[] {
+  const idc = obj(obj(parsed.cluster_config).capabilities_config);
+  if (!Array.isArray(idc.argocd_rbac_mappings)) return [];
+  const problems: string[] = [];
+  for (const mapping of idc.argocd_rbac_mappings.map(obj)) {
+    const role = text(mapping.role) ?? "";
+    if (!(ARGOCD_ROLES as readonly string[]).includes(role)) {
+      problems.push(`argocd_rbac_mappings role ${JSON.stringify(role)} must be ${ARGOCD_ROLES.join(", ")}`);
+    }
+    for (const identity of (Array.isArray(mapping.identities) ? mapping.identities : []).map(obj)) {
+      const id = text(identity.id) ?? "";
+      const type = text(identity.type) ?? "";
+      if (type !== "SSO_USER" && type !== "SSO_GROUP") {
+        problems.push(
+          `argocd_rbac_mappings identity type ${JSON.stringify(type)} must be SSO_USER or SSO_GROUP`,
+        );
+      }
+      if (!isIdentityId(id))
+        problems.push(`argocd_rbac_mappings id ${JSON.stringify(id)} is not an identity-store id`);
+    }
+  }
+  return problems;
 }
 
 /** The tfvars data init writes, in hcl2json's shape: what the round-trip test compares against. */
