@@ -139,9 +139,10 @@ export async function runStages(ctx: CommandContext, options: StageRunOptions): 
         continue;
       }
       await confirmApply(ctx, entry.path, summary, resume);
-      await runTask(ctx, `${entry.path}: apply (${formatPlanSummary(summary)})`, (task) =>
-        tf.apply(planFile, progressReporter(ctx, task, `${entry.path}: apply`)),
-      );
+      await runTask(ctx, `${entry.path}: apply (${formatPlanSummary(summary)})`, async (task) => {
+        await tf.apply(planFile, progressReporter(ctx, task, `${entry.path}: apply`));
+        task.setTitle(`${entry.path}: applied (${formatPlanSummary(summary)})`);
+      });
       await save(recordStage(journal, entry.path, "done", new Date(ctx.clock.now()), { summary }));
       await cacheClusterOutputs(ctx, tf, entry, loaded.tfvars);
       report.stages.push({ stage: entry.path, result: "applied", summary, elapsedMs: elapsed(ctx, started) });
@@ -253,24 +254,24 @@ async function runTask(
   ]);
 }
 
-/** Shows the resource terraform is working on, from its `-json` stream. */
+/** Shows the resource terraform is working on (title), and each start or failure (detail line). */
 function progressReporter(ctx: CommandContext, task: TaskHandle, base: string) {
   return (p: TerraformProgress) => {
-    if (!p.address) return;
-    const verb: Record<string, string> = {
-      apply_start: p.action === "delete" ? "destroying" : p.action === "update" ? "updating" : "creating",
-      apply_progress: "still working on",
-      apply_complete: "done",
-      apply_errored: "failed",
-      refresh_start: "refreshing",
-      provision_start: "provisioning",
-      planned_change: "planned",
-    };
-    if (p.type === "apply_start" || p.type === "apply_progress" || p.type === "provision_start") {
-      task.setTitle(`${base} — ${verb[p.type]} ${p.address}`);
-    }
-    task.output(`${verb[p.type] ?? p.type} ${p.address}`);
     ctx.io.debug(p.message);
+    if (!p.address) return;
+    const verbs: Record<string, string> = {
+      delete: "destroying",
+      update: "updating",
+      read: "reading",
+      replace: "replacing",
+    };
+    const verb = verbs[p.action ?? ""] ?? "creating";
+    if (p.type === "refresh_start") task.setTitle(`${base} — refreshing ${p.address}`);
+    if (p.type === "apply_start" || p.type === "apply_progress")
+      task.setTitle(`${base} — ${verb} ${p.address}`);
+    if (p.type === "provision_start") task.setTitle(`${base} — provisioning ${p.address}`);
+    if (p.type === "apply_start" && p.action !== "read") task.output(`${verb} ${p.address}`);
+    if (p.type === "apply_errored") task.output(`failed: ${p.address}`);
   };
 }
 
