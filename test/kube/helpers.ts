@@ -52,7 +52,7 @@ export async function failure(
         typeof raw === "string"
           ? (JSON.parse(raw) as Record<string, unknown>)
           : (raw as Record<string, unknown>);
-      return { code: error.code, body };
+      return { code: error.code, body: body ?? {} };
     }
     throw error;
   }
