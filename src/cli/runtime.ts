@@ -2,7 +2,6 @@ import type { Readable, Writable } from "node:stream";
 import { createAwsClientFactory } from "../adapters/aws/clients.js";
 import { readAwsProfile } from "../adapters/aws/profile.js";
 import { createGit } from "../adapters/git.js";
-import { createKubeconfigConnector } from "../adapters/kube/connect.js";
 import { createProcessRunner } from "../adapters/process.js";
 import { findRepositoryRoot, StateDir } from "../adapters/workspace.js";
 import { systemClock } from "../core/clock.js";
@@ -13,6 +12,7 @@ import { createNonInteractivePrompter } from "../ui/non-interactive-prompter.js"
 import { StreamIoHost } from "../ui/stream-io-host.js";
 import { shouldUseColour } from "../ui/style.js";
 import type { Adapters, CommandContext, GlobalOptions, MainDeps } from "./context.js";
+import { createClusterConnector } from "./up/cluster-connector.js";
 
 export interface ResolvedDeps {
   stdout: Writable;
@@ -61,20 +61,30 @@ export function createHost(resolved: ResolvedDeps, globals: Pick<GlobalOptions, 
   });
 }
 
-function createAdapters(resolved: ResolvedDeps, globals: GlobalOptions): Adapters {
+function createAdapters(
+  resolved: ResolvedDeps,
+  globals: GlobalOptions,
+  root: string | undefined,
+  env: string,
+): Adapters {
   const overrides = resolved.deps.adapters ?? {};
   const processRunner = overrides.process ?? createProcessRunner(resolved.redactor, resolved.env);
+  const aws = overrides.aws ?? createAwsClientFactory({ profile: resolved.env.AWS_PROFILE });
   return {
     process: processRunner,
     git: overrides.git ?? ((cwd: string) => createGit(processRunner, cwd)),
-    aws: overrides.aws ?? createAwsClientFactory({ profile: resolved.env.AWS_PROFILE }),
+    aws,
     awsProfile: overrides.awsProfile ?? (() => readAwsProfile(resolved.env)),
     kube:
       overrides.kube ??
-      createKubeconfigConnector({
+      createClusterConnector({
         kubeconfig: globals.kubeconfig,
         context: globals.context,
-        env: resolved.env,
+        processEnv: resolved.env,
+        aws,
+        root,
+        env,
+        redactor: resolved.redactor,
       }),
   };
 }
@@ -114,7 +124,7 @@ export async function createContext(
     clock: resolved.deps.clock ?? systemClock,
     signal,
     redactor: resolved.redactor,
-    adapters: createAdapters(resolved, globals),
+    adapters: createAdapters(resolved, globals, root, env.name),
     nodeVersion: resolved.deps.nodeVersion ?? process.versions.node,
     version,
   };

@@ -1,22 +1,14 @@
-import type { Command } from "commander";
-import type { CommandContext } from "../context.js";
 import type { CommandModule } from "../program.js";
-import { renderStagesTable } from "../up/render.js";
-import { runStages } from "../up/run-stages.js";
-
-interface UpOptions {
-  from?: string;
-  only?: string[];
-  planOnly?: boolean;
-}
+import type { UpOptions } from "../up/run-up.js";
 
 const collect = (value: string, previous: string[] = []) => [
   ...previous,
   ...value.split(",").filter(Boolean),
 ];
 
+// The handler is imported when the command runs, so `aiplat --help` loads none of it.
 export const upCommand: CommandModule = {
-  register(program: Command, action) {
+  register(program, action) {
     program
       .command("up")
       .description(
@@ -32,20 +24,8 @@ export const upCommand: CommandModule = {
         "after",
         "\nEach plan with changes is shown and confirmed before it is applied (--yes applies without asking).\nRe-running continues where the last run stopped; Ctrl-C lets terraform save its state first.",
       )
-      .action(action(runUp));
+      .action(
+        action<UpOptions>(async (ctx, options) => (await import("../up/run-up.js")).runUp(ctx, options)),
+      );
   },
 };
-
-async function runUp(ctx: CommandContext, options: UpOptions): Promise<void> {
-  const mode = options.planOnly ? "plan" : "up";
-  const report = await runStages(ctx, { mode, from: options.from, only: options.only });
-  const next =
-    mode === "plan"
-      ? `Next: \`aiplat up --env ${ctx.env}\` applies these plans.`
-      : `Next: \`aiplat bootstrap --env ${ctx.env}\` installs the ArgoCD applications.`;
-  const head = mode === "plan" ? `Plan of environment ${ctx.env}:` : `Environment ${ctx.env} is up to date:`;
-  ctx.io.result(
-    { ...report, mode },
-    [head, renderStagesTable(report, ctx.io.style), "", `Logs: ${report.logDir}`, next].join("\n"),
-  );
-}
