@@ -228,6 +228,52 @@ describe("aiplat init without a terminal", () => {
     );
   });
 
+  it("asks nothing about Identity Center when gitops is off", async () => {
+    const repo = makeInitRepo();
+    const argv = FULL_FLAGS.slice(0, FULL_FLAGS.indexOf("--capabilities"));
+    const run = await runInit(repo, [...argv, "--capabilities", "none,kube_proxy,networking,coredns"]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const data = await parseTfvarsText("x", readIf(tfvarsFile(repo))!);
+    expect(data.cluster_config).toMatchObject({
+      capabilities: { gitops: false, autoscaling: false, kube_proxy: true },
+      capabilities_config: { argocd_idc_instance_arn: "", argocd_rbac_mappings: [] },
+    });
+    expect(sso.calls()).toHaveLength(0);
+  });
+
+  it("--yes without a discoverable instance says why and names the flag", async () => {
+    const repo = makeInitRepo();
+    mockDirectory();
+    sso.on(ListInstancesCommand).resolves({ Instances: [] });
+    const run = await runInit(repo, ["--yes", "--argocd-admin", JANE_ID]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("No Identity Center instance in eu-central-1");
+    expect(run.stderr).toContain("Missing values for --idc-instance-arn");
+  });
+
+  it("documents every question as a flag in --help", async () => {
+    const run = await runInit(makeInitRepo(), ["--help"]);
+    expect(run.exitCode).toBe(0);
+    for (const flag of [
+      "--answers",
+      "--region",
+      "--prefix",
+      "--vpc-cidr",
+      "--kubernetes-version",
+      "--capabilities",
+      "--idc-instance-arn",
+      "--idc-region",
+      "--argocd-admin",
+      "--argocd-editor",
+      "--argocd-viewer",
+      "--repo-url",
+      "--revision",
+      "--docker-hub-username",
+    ]) {
+      expect(run.stdout).toContain(flag);
+    }
+  });
+
   it("converts an SSH origin to https for ArgoCD and says so", async () => {
     const repo = makeInitRepo({ remote: "git@github.com:me/aiplat.git" });
     const run = await runInit(repo, FULL_FLAGS);

@@ -40,7 +40,11 @@ describe("aiplat init on a terminal", () => {
         "", // --prefix: default
         "11.0.0.0/16", // --vpc-cidr: public range, rejected
         "10.20.0.0/16",
-        "1.34", // --kubernetes-version, offered from DescribeClusterVersions
+        (choices) => {
+          // --kubernetes-version: offered from DescribeClusterVersions, EKS's default marked.
+          expect(choices.map((c) => c.name)).toEqual(["1.35", "1.34 (EKS default)", "1.33"]);
+          return "1.34";
+        },
         ["kube_proxy", "networking", "coredns", "autoscaling", "gitops"], // no identity: refused
         ["kube_proxy", "networking", "coredns", "identity", "autoscaling", "gitops"],
         "us-east-1", // --idc-region

@@ -2,7 +2,7 @@
 import type { DirectoryEntry } from "../../adapters/aws/identity-center.js";
 import { ARGOCD_ROLES, formatCapabilityList } from "../../core/init/answers.js";
 import type { Style } from "../../ui/io-host.js";
-import { describeEntry } from "./identity-step.js";
+import { describeEntry } from "./rbac-step.js";
 import type { InitPlan } from "./wizard.js";
 import type { WriteReport } from "./write-step.js";
 

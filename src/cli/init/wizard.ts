@@ -1,37 +1,29 @@
-import { relative } from "node:path";
 /**
  * The questions of `aiplat init`, in order, each answered by a flag / answers-file value, a prompt
  * (pre-filled from the existing tfvars), the default with --yes, or recorded as missing. Nothing is
  * written here: the result is a complete, validated plan for write-step.ts.
  */
+import { relative } from "node:path";
 import {
   createIdentityCenter,
   type DirectoryEntry,
   type IdentityCenter,
 } from "../../adapters/aws/identity-center.js";
-import type { Capabilities, InitAnswers, TfvarsAnswers } from "../../core/init/answers.js";
-import {
-  allCapabilities,
-  BUILT_IN_KUBERNETES_VERSIONS,
-  CAPABILITY_NAMES,
-  DEFAULTS,
-  defaultTfvarsAnswers,
-  parseCapabilityList,
-} from "../../core/init/answers.js";
+import type { InitAnswers, TfvarsAnswers } from "../../core/init/answers.js";
+import { allCapabilities, DEFAULTS, defaultTfvarsAnswers } from "../../core/init/answers.js";
 import type { RawInit } from "../../core/init/raw-input.js";
 import {
-  checkCapabilities,
   checkEnvName,
-  checkKubernetesVersion,
   checkPrefix,
   checkRegion,
   checkSafeText,
   checkVpcCidr,
 } from "../../core/init/validate.js";
 import type { CommandContext } from "../context.js";
-import { describeEksVersions } from "./eks-versions.js";
-import { type Discovery, discoverInstances, resolveInstanceArn, resolveRbac } from "./identity-step.js";
+import { resolveCapabilities, resolveKubernetesVersion } from "./cluster-step.js";
+import { type Discovery, discoverInstances, resolveInstanceArn } from "./identity-step.js";
 import type { ExistingState } from "./load.js";
+import { resolveRbac } from "./rbac-step.js";
 import { resolveRepoTarget } from "./repo-step.js";
 import type { FieldResolver } from "./resolver.js";
 import { type DockerHubPlan, type HfTokenPlan, resolveDockerHub, resolveHfToken } from "./secrets-step.js";
@@ -193,77 +185,6 @@ export async function collectAnswers(
     hfToken,
     repoNote: repo.note,
   };
-}
-
-async function resolveKubernetesVersion(
-  ctx: CommandContext,
-  r: FieldResolver,
-  raw: RawInit,
-  pre: Partial<TfvarsAnswers>,
-  region: string | undefined,
-): Promise<string | undefined> {
-  if (raw.kubernetesVersion !== undefined || !r.interactive) {
-    return r.text({
-      flag: "--kubernetes-version",
-      message: "Kubernetes version",
-      given: raw.kubernetesVersion,
-      prefill: pre.kubernetesVersion,
-      fallback: DEFAULTS.kubernetesVersion,
-      validate: (v) => checkKubernetesVersion(v),
-    });
-  }
-  const fromApi = region ? await describeEksVersions(ctx.adapters.aws, region, ctx.signal) : undefined;
-  const versions = fromApi?.versions ?? [...BUILT_IN_KUBERNETES_VERSIONS];
-  if (!fromApi) ctx.io.info("EKS API not reachable: offering aiplat's built-in list of Kubernetes versions.");
-  const fallback = versions.includes(DEFAULTS.kubernetesVersion) ? DEFAULTS.kubernetesVersion : versions[0];
-  return r.text({
-    flag: "--kubernetes-version",
-    message: "Kubernetes version",
-    prefill: pre.kubernetesVersion,
-    fallback,
-    validate: (v) => checkKubernetesVersion(v),
-    choices: versions.map((v) => ({
-      name: v === fromApi?.defaultVersion ? `${v} (EKS default)` : v,
-      value: v,
-    })),
-  });
-}
-
-async function resolveCapabilities(
-  ctx: CommandContext,
-  r: FieldResolver,
-  raw: RawInit,
-  pre: Partial<TfvarsAnswers>,
-): Promise<Capabilities | undefined> {
-  const autoMode = pre.eksAutoMode ?? false;
-  const check = (caps: Capabilities) => (autoMode ? true : checkCapabilities(caps));
-  if (raw.capabilities !== undefined) {
-    const parsed = parseCapabilityList(raw.capabilities);
-    const verdict = typeof parsed === "string" ? parsed : check(parsed);
-    if (verdict !== true) {
-      r.reject("--capabilities", raw.capabilities, verdict);
-      return undefined;
-    }
-    return parsed as Capabilities;
-  }
-  const current = pre.capabilities ?? allCapabilities(true);
-  if (!r.interactive) {
-    if (pre.capabilities || ctx.globals.yes) return current;
-    r.markMissing("--capabilities");
-    return undefined;
-  }
-  let selected = current;
-  for (;;) {
-    const chosen = await ctx.io.prompt.checkbox({
-      flag: "--capabilities",
-      message: "Capabilities (EKS add-ons and managed capabilities) to turn on",
-      choices: CAPABILITY_NAMES.map((name) => ({ name, value: name, checked: selected[name] })),
-    });
-    selected = Object.fromEntries(CAPABILITY_NAMES.map((n) => [n, chosen.includes(n)])) as Capabilities;
-    const verdict = check(selected);
-    if (verdict === true) return selected;
-    ctx.io.warn(`${verdict}.`);
-  }
 }
 
 /** Hand-edited values init carries over (tags, policy ARNs) are checked like typed ones. */
