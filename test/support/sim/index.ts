@@ -175,7 +175,7 @@ export async function startSimulatedCluster(
   );
   for (const stage of options.applyStages ?? STAGES) terraform.apply(stage);
 
-  const settle = async ({ timeoutMs = 30_000 } = {}): Promise<void> => {
+  const settle = async ({ timeoutMs = 20_000 } = {}): Promise<void> => {
     argocd.refreshAll();
     const deadline = Date.now() + timeoutMs;
     let quiet = 0;

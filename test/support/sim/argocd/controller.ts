@@ -198,7 +198,7 @@ export class ArgoCdController {
             destination: spec.destination,
           },
         },
-        health: { status: compared.health, ...(compared.message ? { message: compared.message } : {}) },
+        health: { status: compared.health, message: compared.message ?? null },
         resources: compared.resources,
         conditions: null,
         ...(operationState ? { operationState } : {}),

@@ -87,7 +87,8 @@ function build(): InstanceType[] {
         category: "g",
         generation: Number(family.slice(1).replace(/\D.*$/, "")),
         vcpu: s.vcpu,
-        memoryGiB: s.memoryGiB,
+        // g6e has twice the memory of g5/g6 at every size.
+        memoryGiB: family === "g6e" ? s.memoryGiB * 2 : s.memoryGiB,
         gpus: s.gpus,
         gpuName: info.gpu,
         gpuMemoryGiB: info.gpuMemoryGiB,
@@ -104,7 +105,8 @@ function build(): InstanceType[] {
       category: family.slice(0, 1),
       generation: Number(family.slice(1).replace(/\D.*$/, "")),
       vcpu: s.vcpu,
-      memoryGiB: s.memoryGiB,
+      // GiB per vCPU: c 2, m 4, r 8.
+      memoryGiB: s.vcpu * (family.startsWith("c") ? 2 : family.startsWith("r") ? 8 : 4),
       gpus: 0,
       hourlyPrice: price,
     });

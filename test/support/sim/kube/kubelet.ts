@@ -15,7 +15,9 @@ import {
   withCondition,
 } from "../runtime/kube.js";
 import type { Random } from "../runtime/random.js";
-import { describeUnschedulable, fitPodOnNode } from "./scheduling.js";
+import { describeUnschedulable, fitPodOnNode, podRequests } from "./scheduling.js";
+
+const cpuUsed = (pods: KubeObject[]): number => pods.reduce((n, p) => n + podRequests(p).cpu, 0);
 
 /**
  * kube-scheduler and the kubelets in one controller: binds Pending Pods to a fitting Ready Node
@@ -124,7 +126,13 @@ export class Kubelet {
     const nodes = tryList(this.store, "v1", "Node");
     const pods = tryList(this.store, "v1", "Pod");
     const reasons: string[] = [];
-    for (const node of nodes) {
+    // Score: least requested CPU first (kube-scheduler's LeastAllocated), so Pods spread.
+    const ranked = [...nodes].sort(
+      (a, b) =>
+        cpuUsed(this.boundTo(a.metadata?.name ?? "", pods)) -
+        cpuUsed(this.boundTo(b.metadata?.name ?? "", pods)),
+    );
+    for (const node of ranked) {
       const fit = fitPodOnNode(pod, node, this.boundTo(node.metadata?.name ?? "", pods));
       if (fit.fits) {
         const nodeName = node.metadata?.name ?? "";
@@ -185,6 +193,8 @@ export class Kubelet {
       ((pod.spec as { containers?: { image?: string }[] }).containers ?? []) as { image?: string }[]
     ).map((c) => c.image ?? "");
     const large = images.some((i) => this.options.isLargeImage(i));
+    // A retry after a failed pull must not keep settle() waiting: image pull back-off is endless.
+    const retrying = current?.stage === "pull-failed";
     this.progress.set(uid, { node: nodeName, stage: "pulling" });
     const podRef = {
       apiVersion: "v1",
@@ -194,73 +204,83 @@ export class Kubelet {
     };
     for (const image of images)
       recordEvent(this.store, pod, "Normal", "Pulling", `Pulling image "${image}"`, MANAGER);
-    patchStatus(
-      this.store,
-      pod,
-      { phase: "Pending", containerStatuses: containerStatuses(pod, "waiting", "ContainerCreating") },
-      MANAGER,
-    );
+    if (!retrying) {
+      patchStatus(
+        this.store,
+        pod,
+        { phase: "Pending", containerStatuses: containerStatuses(pod, "waiting", "ContainerCreating") },
+        MANAGER,
+      );
+    }
     const pullMinutes = large ? this.options.largeImagePullMinutes : this.options.imagePullMinutes;
-    this.after(pullMinutes, podRef, (live) => {
-      const failure = this.pullErrors.find((e) => e.match(live));
-      if (failure) {
-        this.progress.set(uid, { node: nodeName, stage: "pull-failed" });
-        for (const image of images) {
-          recordEvent(
+    this.after(
+      pullMinutes,
+      podRef,
+      (live) => {
+        const failure = this.pullErrors.find((e) => e.match(live));
+        if (failure) {
+          this.progress.set(uid, { node: nodeName, stage: "pull-failed" });
+          for (const image of images) {
+            recordEvent(
+              this.store,
+              live,
+              "Warning",
+              "Failed",
+              `Failed to pull image "${image}": ${failure.message}`,
+              MANAGER,
+            );
+          }
+          patchStatus(
             this.store,
             live,
-            "Warning",
-            "Failed",
-            `Failed to pull image "${image}": ${failure.message}`,
+            {
+              phase: "Pending",
+              containerStatuses: containerStatuses(live, "waiting", "ImagePullBackOff", failure.message),
+            },
             MANAGER,
           );
+          // The kubelet retries with back-off: an error that is cleared heals on the next try.
+          this.controller.enqueueAfter(keyOf(live), 1, true);
+          return;
         }
+        for (const image of images)
+          recordEvent(this.store, live, "Normal", "Pulled", `Successfully pulled image "${image}"`, MANAGER);
+        recordEvent(this.store, live, "Normal", "Started", "Started container", MANAGER);
+        this.progress.set(uid, { node: nodeName, stage: "starting" });
         patchStatus(
           this.store,
           live,
           {
-            phase: "Pending",
-            containerStatuses: containerStatuses(live, "waiting", "ImagePullBackOff", failure.message),
+            phase: "Running",
+            podIP: `10.0.${Math.floor(this.random.next() * 200)}.${Math.floor(this.random.next() * 250) + 2}`,
+            startTime: `${new Date().toISOString().slice(0, 19)}Z`,
+            containerStatuses: containerStatuses(live, "running"),
           },
           MANAGER,
         );
-        // The kubelet retries with back-off: an error that is cleared heals on the next try.
-        this.controller.enqueueAfter(keyOf(live), 1, true);
-        return;
-      }
-      for (const image of images)
-        recordEvent(this.store, live, "Normal", "Pulled", `Successfully pulled image "${image}"`, MANAGER);
-      recordEvent(this.store, live, "Normal", "Started", "Started container", MANAGER);
-      this.progress.set(uid, { node: nodeName, stage: "starting" });
-      patchStatus(
-        this.store,
-        live,
-        {
-          phase: "Running",
-          podIP: `10.0.${Math.floor(this.random.next() * 200)}.${Math.floor(this.random.next() * 250) + 2}`,
-          startTime: `${new Date().toISOString().slice(0, 19)}Z`,
-          containerStatuses: containerStatuses(live, "running"),
-        },
-        MANAGER,
-      );
-      this.after(this.options.readyMinutes, podRef, (ready) => {
-        this.progress.set(uid, { node: nodeName, stage: "running" });
-        const conditions = withCondition(
-          withCondition((ready.status as { conditions?: unknown })?.conditions, {
-            type: "ContainersReady",
-            status: "True",
-          }),
-          { type: "Ready", status: "True" },
-        );
-        patchStatus(
-          this.store,
-          ready,
-          { conditions, containerStatuses: containerStatuses(ready, "running", undefined, undefined, true) },
-          MANAGER,
-        );
-        for (const h of this.hooks) h.onRunning?.(ready);
-      });
-    });
+        this.after(this.options.readyMinutes, podRef, (ready) => {
+          this.progress.set(uid, { node: nodeName, stage: "running" });
+          const conditions = withCondition(
+            withCondition((ready.status as { conditions?: unknown })?.conditions, {
+              type: "ContainersReady",
+              status: "True",
+            }),
+            { type: "Ready", status: "True" },
+          );
+          patchStatus(
+            this.store,
+            ready,
+            {
+              conditions,
+              containerStatuses: containerStatuses(ready, "running", undefined, undefined, true),
+            },
+            MANAGER,
+          );
+          for (const h of this.hooks) h.onRunning?.(ready);
+        });
+      },
+      retrying,
+    );
   }
 
   /** Runs `fn` with the live Pod after a delay, unless the Pod is gone or moved by then. */
@@ -268,21 +288,26 @@ export class Kubelet {
     minutes: number,
     ref: { name: string; namespace?: string; apiVersion: string; kind: string },
     fn: (pod: KubeObject) => void,
+    background = false,
   ): void {
     const expectUid = tryGet(this.store, ref)?.metadata?.uid;
-    // A foreground timer: settle() waits for a pull or a start in progress.
-    this.clock.after(minutes, () => {
-      if (this.controller.isStopped) return;
-      const live = tryGet(this.store, ref);
-      if (!live || isDeleting(live) || live.metadata?.uid !== expectUid) return;
-      try {
-        fn(live);
-      } catch {
-        // A write lost a race (e.g. the Pod changed meanwhile): start this Pod's lifecycle step again.
-        this.progress.delete(expectUid ?? "");
-        this.controller.enqueue(keyOf(live));
-      }
-    });
+    // Foreground unless retrying: settle() waits for a pull or a start in progress.
+    this.clock.after(
+      minutes,
+      () => {
+        if (this.controller.isStopped) return;
+        const live = tryGet(this.store, ref);
+        if (!live || isDeleting(live) || live.metadata?.uid !== expectUid) return;
+        try {
+          fn(live);
+        } catch {
+          // A write lost a race (e.g. the Pod changed meanwhile): start this Pod's lifecycle step again.
+          this.progress.delete(expectUid ?? "");
+          this.controller.enqueue(keyOf(live));
+        }
+      },
+      { background },
+    );
   }
 }
 

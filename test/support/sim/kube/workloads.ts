@@ -40,6 +40,18 @@ export interface WorkloadOptions {
 
 type Kind = "Deployment" | "StatefulSet" | "Job";
 
+function templateHash(text: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
+  const alphabet = "bcdfghjklmnpqrstvwxz2456789";
+  let out = "";
+  for (let i = 0; i < 10; i++) {
+    out += alphabet[h % alphabet.length];
+    h = Math.floor(h / alphabet.length) || Math.imul(h + i + 1, 2654435761) >>> 0;
+  }
+  return out;
+}
+
 export class WorkloadControllers {
   private readonly controller: Controller;
   private readonly runners: JobRunner[] = [];
@@ -123,7 +135,10 @@ export class WorkloadControllers {
       }
     } else {
       for (let i = pods.length; i < replicas; i++)
-        this.createPod(owner, `${base}-${this.random.hex(10)}-${this.random.suffix()}`);
+        this.createPod(
+          owner,
+          `${base}-${templateHash(JSON.stringify(spec.template ?? {}))}-${this.random.suffix()}`,
+        );
       for (const p of pods.slice(replicas)) {
         tryDelete(this.store, { apiVersion: "v1", kind: "Pod", name: p.metadata?.name ?? "", namespace: ns });
       }
