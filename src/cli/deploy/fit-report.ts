@@ -60,14 +60,14 @@ export function checkFit(planned: PlannedEndpoint, force: boolean, warn: (m: str
     );
   }
   if (problems.length === 0) return;
-  const suggestion = fit.suggestion ? ` Would work: ${fit.suggestion}.` : "";
+  const suggestion = fit.suggestion ? ` What would work: ${fit.suggestion}.` : "";
   if (force) {
     warn(`--force: deploying although ${problems.join("; ")}.${suggestion}`);
     return;
   }
   throw new UsageError(`${problems.join("; ")}.${suggestion}`, {
     code: "does-not-fit",
-    hint: `${fit.suggestion ? `Use ${fit.suggestion}` : "Use smaller values"}, or --force to deploy anyway.`,
+    hint: "Change the values as suggested, or pass --force to deploy anyway (the worker may fail to load the model).",
     details: { verdict: fit.verdict, suggestion: fit.suggestion },
   });
 }

@@ -6,6 +6,8 @@
 import { formatElapsed } from "../../core/clock.js";
 import { ExternalError, InterruptedError } from "../../core/errors.js";
 import {
+  collectCapacityErrors,
+  collectImagePullError,
   computeDeploySteps,
   type DeployObservation,
   timedConditions,
@@ -111,6 +113,8 @@ export async function followDeploy(
   let litellm: LitellmView | undefined;
   let firstToken: FirstToken | undefined;
   let firstSeen: Record<string, number> = {};
+  let capacityErrors: Record<string, string> = {};
+  let pullError: ReturnType<typeof collectImagePullError>;
 
   const observe = (): DeployObservation => {
     const apps = live.get<ArgoApplication>("app");
@@ -131,7 +135,13 @@ export async function followDeploy(
       firstToken,
       now: ctx.clock.now(),
       limits: p.limits ?? { imagePullMs: 5 * 60_000, capacityMs: 3 * 60_000 },
+      capacityErrors: {} as Record<string, string>,
+      imagePullError: undefined as string | undefined,
     };
+    pullError = collectImagePullError(pullError, base.workerPods);
+    base.imagePullError = pullError?.message;
+    capacityErrors = collectCapacityErrors(capacityErrors, base.nodeClaims, base.workerPods);
+    base.capacityErrors = capacityErrors;
     firstSeen = trackFirstSeen(firstSeen, timedConditions(base), base.now);
     return { ...base, firstSeen } as DeployObservation;
   };

@@ -74,36 +74,41 @@ function costOf(types: readonly InstanceType[]): CostRange | undefined {
 }
 
 function suggest(families: readonly FamilyFit[], gpuCount: number): string | undefined {
-  const everywhere = families.every((f) => f.minGpus !== null)
-    ? Math.max(...families.map((f) => f.minGpus as number))
-    : undefined;
   const some = families.filter((f) => f.minGpus !== null);
-  if (some.length === 0)
-    return "it does not fit even 8 GPUs of any family: pick a smaller model or a quantized variant";
+  if (some.length === 0) {
+    return "nothing: it does not fit even 8 GPUs of any family (pick a smaller or quantized model)";
+  }
+  const everywhere =
+    some.length === families.length ? Math.max(...families.map((f) => f.minGpus as number)) : undefined;
   const parts: string[] = [];
   if (everywhere !== undefined && everywhere !== gpuCount)
-    parts.push(`--gpus ${everywhere} fits every family`);
+    parts.push(`--gpus ${everywhere} (fits every family)`);
   for (const f of some) {
     if (f.minGpus !== everywhere)
-      parts.push(`${f.family} (${f.card} ${f.cardGiB} GB) needs --gpus ${f.minGpus}`);
+      parts.push(`--gpus ${f.minGpus} on ${f.family} only (${f.card} ${f.cardGiB} GB)`);
   }
   if (everywhere === undefined) {
+    const missing = families.filter((f) => f.minGpus === null).map((f) => f.family);
     parts.push(
-      `${families
-        .filter((f) => f.minGpus === null)
-        .map((f) => f.family)
-        .join(
-          "/",
-        )} cannot hold it at all: restrict the gpu-inference NodePool to ${some.map((f) => f.family).join("/")} and use --force`,
+      `restrict the gpu-inference NodePool to ${some.map((f) => f.family).join("/")} (${missing.join("/")} cannot hold it) and pass --force`,
     );
   }
-  return parts.join("; ");
+  return parts.join("; or ");
+}
+
+/** Karpenter packs a worker on the smallest node size that holds its GPUs: a 1-GPU worker gets a 1-GPU node. */
+function smallestSizes(types: readonly InstanceType[]): InstanceType[] {
+  const byFamily = new Map<string, number>();
+  for (const t of types) byFamily.set(t.family, Math.min(byFamily.get(t.family) ?? Infinity, t.gpus));
+  return types.filter((t) => t.gpus === byFamily.get(t.family));
 }
 
 export function planFit(request: FitRequest): FitPlan {
   const cpu = parseCpu(request.workerCpu);
   const memoryGiB = parseMemoryGiB(request.workerMemory);
-  const hostable = INSTANCE_TYPES.filter((t) => hostsWorker(t, request.gpuCount, cpu, memoryGiB));
+  const hostable = smallestSizes(
+    INSTANCE_TYPES.filter((t) => hostsWorker(t, request.gpuCount, cpu, memoryGiB)),
+  );
   const hostProblem =
     hostable.length === 0
       ? `no instance of the gpu-inference NodePool has ${request.gpuCount} GPU(s) with ${request.workerCpu} CPU and ${request.workerMemory} memory to spare (largest: 192 vCPU, 768-1536 GiB)`

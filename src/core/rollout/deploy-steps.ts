@@ -52,6 +52,14 @@ export interface DeployObservation {
   now: number;
   /** When each named condition was first seen by the follower ("image-pull", "capacity"). */
   firstSeen: Record<string, number>;
+  /**
+   * Capacity errors seen since the worker pod was last scheduled, by instance type. Karpenter
+   * deletes a failed NodeClaim and tries the next type, so one NodeClaim alone never shows that
+   * every offering failed: the follower remembers them (see collectCapacityErrors).
+   */
+  capacityErrors: Record<string, string>;
+  /** The last image pull error of the worker pod, kept until the image is pulled (see collectImagePullError). */
+  imagePullError: string | undefined;
   limits: { imagePullMs: number; capacityMs: number };
 }
 
@@ -95,9 +103,9 @@ function judgeSynced(o: DeployObservation): Judgement {
   }
   const sync = app.status?.sync;
   // A newer commit that still declares this spec is as good as this commit.
-  if (sync?.revision === o.commit || (sync?.status === "Synced" && specMatches(o.endpoint, o.spec))) {
-    return { done: true, reason: `revision ${sync?.revision?.slice(0, 7) ?? short}` };
-  }
+  if (sync?.revision === o.commit) return { done: true, reason: `revision ${short}` };
+  if (specMatches(o.endpoint, o.spec))
+    return { done: true, reason: `the cluster holds ${short}'s declaration` };
   const op = app.status?.operationState;
   const opRevision = op?.syncResult?.revision ?? op?.operation?.sync?.revision;
   if ((op?.phase === "Failed" || op?.phase === "Error") && opRevision === o.commit) {
@@ -135,37 +143,72 @@ function judgeNode(o: DeployObservation, pod: Pod | undefined): Judgement {
     return { done: true, reason: type ? `${type} (${nodeName})` : `${nodeName}` };
   }
   const claims = gpuNodeClaims(o.nodeClaims);
-  const errors = claims.map(capacityError).filter((e): e is string => e !== undefined);
-  const alternative = claims.some(
-    (c) => capacityError(c) === undefined && launchedCondition(c)?.status !== "False",
-  );
-  if (errors.length > 0 && !alternative) {
-    const since = o.firstSeen.capacity ?? o.now;
-    const reason = `no GPU capacity: ${errors[errors.length - 1]}`;
-    if (o.now - since >= o.limits.capacityMs) {
-      return { done: false, failed: true, reason: `${reason} (no other instance type launched)` };
-    }
-    return { done: false, reason: `${reason} — Karpenter may try another instance type` };
-  }
-  const launching = claims.find((c) => capacityError(c) === undefined);
-  if (launching) {
-    const type = claimInstanceType(launching);
+  const launched = claims.find((c) => launchedCondition(c)?.status === "True");
+  if (launched) {
     return {
       done: false,
-      reason: `Karpenter is launching ${type ?? "a GPU node"} (NodeClaim ${launching.metadata?.name})`,
+      reason: `${claimInstanceType(launched) ?? "GPU node"} launched, waiting for it to join (NodeClaim ${launched.metadata?.name})`,
     };
   }
+  const failedTypes = Object.keys(o.capacityErrors);
+  const launching = claims.find((c) => capacityError(c) === undefined);
+  const launchingText = launching
+    ? `Karpenter is launching ${claimInstanceType(launching) ?? "a GPU node"} (NodeClaim ${launching.metadata?.name})`
+    : undefined;
+  if (failedTypes.length > 0) {
+    const last = o.capacityErrors[failedTypes[failedTypes.length - 1] as string];
+    const reason = `no GPU capacity for ${failedTypes.join(", ")}: ${last}`;
+    const since = o.firstSeen.capacity ?? o.now;
+    if (o.now - since >= o.limits.capacityMs) {
+      return { done: false, failed: true, reason: `${reason} (no instance type could be launched)` };
+    }
+    return { done: false, reason: `${reason}${launchingText ? ` — now trying: ${launchingText}` : ""}` };
+  }
+  if (launchingText) return { done: false, reason: launchingText };
   return { done: false, reason: `waiting for Karpenter (NodePool ${GPU_NODEPOOL}) to create a NodeClaim` };
+}
+
+/**
+ * The worker pod's image pull error, kept between kubelet's retries (a retry shows a plain
+ * waiting state for a while) and dropped once the image is pulled or the pod is replaced.
+ */
+export function collectImagePullError(
+  prev: { uid: string | undefined; message: string } | undefined,
+  workerPods: readonly Pod[],
+): { uid: string | undefined; message: string } | undefined {
+  const pod = pickWorkerPod(workerPods);
+  if (!pod) return prev;
+  const pull = imagePullState(pod);
+  if (pull.state === "pulled") return undefined;
+  if (pull.state === "failing")
+    return { uid: pod.metadata?.uid, message: pull.message ?? "image pull failed" };
+  return prev && prev.uid === pod.metadata?.uid ? prev : undefined;
+}
+
+/** Adds the capacity errors NodeClaims show now; forgets them all once the pod is scheduled. */
+export function collectCapacityErrors(
+  prev: Record<string, string>,
+  nodeClaims: readonly Obj[],
+  workerPods: readonly Pod[],
+): Record<string, string> {
+  if (isScheduled(pickWorkerPod(workerPods))) return {};
+  const next = { ...prev };
+  for (const claim of gpuNodeClaims(nodeClaims)) {
+    const error = capacityError(claim);
+    if (error) next[claimInstanceType(claim) ?? claim.metadata?.name ?? "?"] = error;
+  }
+  return next;
 }
 
 function judgeImage(o: DeployObservation, pod: Pod | undefined): Judgement {
   if (!pod || !isScheduled(pod)) return { done: false, reason: "waiting for the worker pod to be scheduled" };
   const pull = imagePullState(pod);
   if (pull.state === "pulled") return { done: true };
-  if (pull.state === "failing") {
+  const error = pull.state === "failing" ? pull.message : o.imagePullError;
+  if (error) {
     const since = o.firstSeen["image-pull"] ?? o.now;
-    if (o.now - since >= o.limits.imagePullMs) return { done: false, failed: true, reason: pull.message };
-    return { done: false, reason: `${pull.message} (retrying)` };
+    if (o.now - since >= o.limits.imagePullMs) return { done: false, failed: true, reason: error };
+    return { done: false, reason: `${error} (kubelet retries with back-off)` };
   }
   return {
     done: false,
@@ -284,9 +327,9 @@ export function terminalFailure(steps: readonly RolloutStep[]): RolloutStep | un
 export function timedConditions(o: Omit<DeployObservation, "firstSeen">): string[] {
   const keys: string[] = [];
   const pod = pickWorkerPod(o.workerPods);
-  if (pod && imagePullState(pod).state === "failing") keys.push("image-pull");
-  const claims = gpuNodeClaims(o.nodeClaims);
-  if (claims.some((c) => capacityError(c) !== undefined)) keys.push("capacity");
+  if (o.imagePullError) keys.push("image-pull");
+  const launched = gpuNodeClaims(o.nodeClaims).some((c) => launchedCondition(c)?.status === "True");
+  if (Object.keys(o.capacityErrors).length > 0 && !launched) keys.push("capacity");
   return keys;
 }
 

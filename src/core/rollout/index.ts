@@ -1,4 +1,6 @@
 export {
+  collectCapacityErrors,
+  collectImagePullError,
   computeDeploySteps,
   DEPLOY_STEP_IDS,
   DEPLOY_STEP_TITLES,

@@ -1,0 +1,155 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { scaledClock } from "../fixtures/deploy/scaled-clock.js";
+import { gpuNodes, type SimPlatform, startSimPlatform } from "../fixtures/deploy/sim-platform.js";
+import { runCli } from "../support/cli.js";
+
+let platform: SimPlatform | undefined;
+afterEach(async () => {
+  await platform?.sim.stop();
+  platform = undefined;
+});
+
+const STEP_TITLES = [
+  "Pushed",
+  "ArgoCD workloads synced",
+  "InferenceEndpoint accepted",
+  "RayService created",
+  "Worker pod scheduled",
+  "GPU node launched",
+  "Image pulled",
+  "Model loaded",
+  "Ready",
+  "Registered in LiteLLM",
+  "First completion answered",
+];
+
+function doneOrder(stderr: string): string[] {
+  return stderr
+    .split("\n")
+    .filter((l) => l.startsWith("✔ "))
+    .map((l) => STEP_TITLES.find((t) => l.slice(2).startsWith(t)) ?? l);
+}
+
+async function deploy(p: SimPlatform, argv: string[], extra: Parameters<typeof runCli>[1] = {}) {
+  return runCli(["deploy-model", ...argv], { cwd: p.repo.dir, env: p.env, clock: scaledClock(), ...extra });
+}
+
+describe("deploy-model --wait on the simulated cluster", () => {
+  it("reports every layer in order, with the reasons on the way, until LiteLLM answers", async () => {
+    platform = await startSimPlatform();
+    const run = await deploy(platform, ["gemma-4b", "--wait"]);
+    expect(run.exitCode).toBe(0);
+    expect(doneOrder(run.stderr)).toEqual(STEP_TITLES);
+    // The reasons a user sees while it is not done yet.
+    expect(run.stderr).toContain("FailedScheduling");
+    expect(run.stderr).toMatch(/NodeClaim gpu-inference-\w+ \(g\d\w*\.\w+\) launching/);
+    expect(run.stderr).toMatch(/✔ GPU node launched — g\d\w*\.\w+ /);
+    expect(run.stderr).toMatch(/✔ First completion answered — time to first token \d+ ms/);
+    expect(run.stdout).toContain("gemma-4b answers through LiteLLM");
+    expect(gpuNodes(platform.sim)).toHaveLength(1);
+    expect(platform.sim.litellm.registered().map((m) => m.model_name)).toContain("gemma-4b");
+  }, 60_000);
+
+  it("--json reports the steps and time to first token; an unchanged endpoint is only followed", async () => {
+    platform = await startSimPlatform();
+    expect((await deploy(platform, ["gemma-1b", "--wait"])).exitCode).toBe(0);
+    const head = platform.repo.git("rev-parse", "HEAD");
+    const again = await deploy(platform, ["gemma-1b", "--wait", "--json"]);
+    expect(again.exitCode).toBe(0);
+    const out = again.json() as {
+      status: string;
+      rollout: { id: string; state: string }[];
+      timeToFirstTokenMs: number;
+    };
+    expect(out.status).toBe("unchanged");
+    expect(out.rollout.map((s) => s.state)).toEqual(STEP_TITLES.map(() => "done"));
+    expect(out.timeToFirstTokenMs).toBeGreaterThan(0);
+    expect(platform.repo.git("rev-parse", "HEAD")).toBe(head);
+  }, 60_000);
+
+  it("fails fast on DEPLOY_FAILED with Ray's message", async () => {
+    platform = await startSimPlatform();
+    platform.sim.kuberay.injectModelLoadError("gemma-4b", "torch.OutOfMemoryError: CUDA out of memory");
+    const run = await deploy(platform, ["gemma-4b", "--wait", "--timeout", "2h"]);
+    expect(run.exitCode).toBe(5);
+    expect(run.stderr).toContain("Model loaded failed");
+    expect(run.stderr).toContain("DEPLOY_FAILED: torch.OutOfMemoryError: CUDA out of memory");
+    expect(run.stderr).not.toContain("Timed out");
+    // Nothing is undone: the declaration stays committed and pushed.
+    expect(platform.repo.remoteGit("log", "-1", "--format=%s", "main")).toBe(
+      "deploy gemma-4b (google/gemma-3-4b-it)",
+    );
+  }, 60_000);
+
+  it("fails on a capacity error that no instance type escapes, naming the error", async () => {
+    platform = await startSimPlatform();
+    platform.sim.karpenter.injectCapacityError("all");
+    const run = await deploy(platform, ["gemma-4b", "--wait", "--timeout", "2h"]);
+    expect(run.exitCode).toBe(5);
+    expect(run.stderr).toContain("GPU node launched failed");
+    expect(run.stderr).toContain("InsufficientInstanceCapacity");
+    expect(run.stderr).toContain("kubectl get nodeclaims");
+    expect(gpuNodes(platform.sim)).toHaveLength(0);
+  }, 60_000);
+
+  it("fails when the image cannot be pulled for longer than the limit", async () => {
+    platform = await startSimPlatform();
+    platform.sim.kuberay.injectImagePullError("gemma-4b");
+    const run = await deploy(platform, ["gemma-4b", "--wait", "--timeout", "2h"]);
+    expect(run.exitCode).toBe(5);
+    expect(run.stderr).toContain("Image pulled failed");
+    expect(run.stderr).toMatch(/ErrImagePull|ImagePullBackOff/);
+  }, 60_000);
+
+  it("times out naming the step and what to look at", async () => {
+    platform = await startSimPlatform();
+    platform.sim.karpenter.stop();
+    const run = await deploy(platform, ["gemma-4b", "--wait", "--timeout", "10m"]);
+    expect(run.exitCode).toBe(5);
+    expect(run.stderr).toContain('Timed out after 10m 00s at "Worker pod scheduled"');
+    expect(run.stderr).toContain("FailedScheduling");
+    expect(run.stderr).toContain("kubectl -n inference describe pods -l app.kubernetes.io/instance=gemma-4b");
+    expect(run.stderr).toContain("aiplat deploy-model gemma-4b --wait");
+  }, 60_000);
+
+  it("Ctrl-C stops following, undoes nothing and prints how to resume (exit 130)", async () => {
+    platform = await startSimPlatform();
+    platform.sim.karpenter.stop(); // the rollout stalls at scheduling
+    const controller = new AbortController();
+    const sim = platform.sim;
+    const interval = setInterval(() => {
+      const pods = sim.kube.store.list({ apiVersion: "v1", kind: "Pod" }, { namespace: "inference" });
+      if (pods.length > 0) controller.abort();
+    }, 5);
+    const run = await deploy(platform, ["gemma-4b", "--wait", "--timeout", "10h"], {
+      signal: controller.signal,
+    });
+    clearInterval(interval);
+    expect(run.exitCode).toBe(130);
+    expect(run.stderr).toContain("nothing was undone");
+    expect(run.stderr).toContain("aiplat deploy-model gemma-4b --wait");
+    expect(existsSync(join(platform.repo.dir, "platform/workloads/gemma-4b.yaml"))).toBe(true);
+    expect(
+      sim.kube.store.tryGet({
+        apiVersion: "kro.run/v1alpha1",
+        kind: "InferenceEndpoint",
+        name: "gemma-4b",
+        namespace: "inference",
+      }),
+    ).toBeDefined();
+  }, 60_000);
+
+  it("--wait without a cluster refuses before committing anything (exit 4)", async () => {
+    platform = await startSimPlatform();
+    const head = platform.repo.git("rev-parse", "HEAD");
+    const run = await runCli(["deploy-model", "gemma-4b", "--wait"], {
+      cwd: platform.repo.dir,
+      env: { ...platform.env, KUBECONFIG: undefined },
+    });
+    expect(run.exitCode).toBe(4);
+    expect(run.stderr).toContain("--wait needs the cluster");
+    expect(platform.repo.git("rev-parse", "HEAD")).toBe(head);
+  }, 60_000);
+});
