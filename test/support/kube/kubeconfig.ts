@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { stringify } from "yaml";
 
 /**
@@ -31,8 +32,18 @@ export function writeKubeconfig(path: string, url: string, token?: string): void
   writeFileSync(path, stringify(kubeconfigDocument(url, token)), { mode: 0o600 });
 }
 
+/**
+ * Loaded on first use (Node >= 20.19 can require ES modules): the standalone launcher never needs
+ * it, and it is the slowest import of the server (~300 ms, seconds on a busy machine).
+ */
+function loadClient(): typeof import("@kubernetes/client-node") {
+  return createRequire(import.meta.url)(
+    "@kubernetes/client-node",
+  ) as typeof import("@kubernetes/client-node");
+}
+
 export function toKubeConfig(url: string, token?: string): KubeConfig {
-  const kc = new KubeConfig();
+  const kc = new (loadClient().KubeConfig)();
   kc.loadFromOptions({
     clusters: [{ name: CONTEXT_NAME, server: url, skipTLSVerify: true }],
     users: [token ? { name: CONTEXT_NAME, token } : { name: CONTEXT_NAME }],

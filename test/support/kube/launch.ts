@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { writeKubeconfig } from "./kubeconfig.js";
 import { type KubeServer, type KubeServerOptions, startKubeServer } from "./server.js";
 
 /**
@@ -52,7 +53,7 @@ export async function launchTestCluster(
   extra: KubeServerOptions = {},
 ): Promise<{ url: string; server: KubeServer; stop: () => Promise<void> }> {
   const server = await startKubeServer({ ...extra, port: args.port, token: args.token });
-  if (args.kubeconfig) server.kubeconfig(resolve(args.kubeconfig));
+  if (args.kubeconfig) writeKubeconfig(resolve(args.kubeconfig), server.url, args.token);
   return { url: server.url, server, stop: () => server.stop() };
 }
 
