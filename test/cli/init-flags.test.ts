@@ -19,6 +19,7 @@ import {
   sso,
   tfvarsFile,
 } from "../fixtures/init/harness.js";
+import { repoRoot } from "../support/paths.js";
 
 afterEach(() => resetAws());
 
@@ -136,6 +137,25 @@ describe("aiplat init without a terminal", () => {
     expect(doc.next).toBe("aiplat up");
     expect(readIf(join(repo.dir, "argocd", "litellm.yaml"))).toContain("targetRevision: release");
     expect(readIf(join(repo.dir, ".aiplat", "active-env"))).toBe("staging\n");
+  });
+
+  it("runs from the documented example answers file as is", async () => {
+    const repo = makeInitRepo();
+    mockDirectory();
+    const example = join(repoRoot, "test/fixtures/init/answers.yaml");
+    const run = await runInit(repo, ["--answers", example, "--json"], {
+      env: { DOCKER_HUB_TOKEN: "dckr_pat_example123" },
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const doc = run.json() as unknown as InitDoc;
+    expect(doc.answers).toMatchObject({
+      env: "staging",
+      prefix: "acme-ai",
+      kubernetesVersion: "1.34",
+      repoUrl: "https://github.com/acme/aiplat.git",
+      dockerHubCredentials: "written",
+    });
+    expect(doc.answers.argocdRbac.EDITOR!.map((e) => e.id)).toEqual([GROUP_ID]);
   });
 
   it("refuses an unknown key in the answers file (exit 2)", async () => {

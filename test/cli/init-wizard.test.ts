@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ListInstancesCommand } from "@aws-sdk/client-sso-admin";
 import { afterEach, describe, expect, it } from "vitest";
@@ -272,5 +272,51 @@ describe("aiplat init on a terminal", () => {
     const data = await parseTfvarsText("x", readIf(tfvarsFile(repo))!);
     expect(JSON.stringify(data)).toContain(OTHER_JANE_ID);
     expect(JSON.stringify(data)).not.toContain(JANE_ID);
+  });
+
+  it("never asks for a value given as a flag or in the answers file", async () => {
+    const repo = makeInitRepo();
+    mockDirectory();
+    const file = join(repo.dir, "..", "answers.yaml");
+    writeFileSync(file, "vpc-cidr: 10.9.0.0/16\ncapabilities: all\n");
+    const run = await runInit(
+      repo,
+      ["--env", "dev", "--region", "eu-west-1", "--answers", file, "--argocd-admin", "jdoe"],
+      {
+        answers: ["", "1.35", "", false, ""],
+      },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.asked.map((q) => q.flag)).toEqual([
+      "--prefix",
+      "--kubernetes-version",
+      "--idc-region",
+      "--docker-hub-username",
+      "HF_TOKEN",
+    ]);
+    const data = await parseTfvarsText("x", readIf(tfvarsFile(repo))!);
+    expect(data).toMatchObject({ region: "eu-west-1", vpc_cidr: "10.9.0.0/16" });
+  });
+
+  it("Ctrl-C at a prompt exits 130 and writes nothing", async () => {
+    const repo = makeInitRepo();
+    mockDirectory();
+    const run = await runInit(repo, [], {
+      answers: [
+        "",
+        "",
+        "",
+        "",
+        "1.35",
+        () => {
+          throw Object.assign(new Error("User force closed the prompt with SIGINT"), {
+            name: "ExitPromptError",
+          });
+        },
+      ],
+    });
+    expect(run.exitCode).toBe(130);
+    expect(readIf(tfvarsFile(repo))).toBeUndefined();
+    expect(repo.git("status", "--porcelain")).toBe("");
   });
 });

@@ -9,7 +9,7 @@ describe("answers file", () => {
       [
         "region: eu-west-1",
         "vpc-cidr: 10.8.0.0/16",
-        'kubernetes-version: "1.34"',
+        "kubernetes-version: 1.30",
         "capabilities: [all, -ack]",
         "argocd-admin: jdoe",
         "argocd-viewer: [group:Platform Admins, jane@example.com]",
@@ -18,10 +18,16 @@ describe("answers file", () => {
     expect(raw).toEqual({
       region: "eu-west-1",
       vpcCidr: "10.8.0.0/16",
-      kubernetesVersion: "1.34",
+      kubernetesVersion: "1.30",
       capabilities: "all,-ack",
       argocdAdmin: ["jdoe"],
       argocdViewer: ["group:Platform Admins", "jane@example.com"],
+    });
+  });
+
+  it("leaves out keys without a value", () => {
+    expect(parseAnswersFile("a.yaml", "region:\nargocd-viewer:\nprefix: acme-ai\n")).toEqual({
+      prefix: "acme-ai",
     });
   });
 

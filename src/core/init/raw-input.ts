@@ -60,7 +60,9 @@ export const ROLE_FIELDS: Record<ArgoRole, "argocdAdmin" | "argocdEditor" | "arg
 export function parseAnswersFile(path: string, text: string): RawInit {
   let data: unknown;
   try {
-    data = parse(text);
+    // The failsafe schema reads every scalar as written: `kubernetes-version: 1.30` stays "1.30"
+    // instead of becoming the number 1.3.
+    data = parse(text, { schema: "failsafe" });
   } catch (error) {
     throw new UsageError(`${path} is not valid YAML: ${(error as Error).message}`, {
       code: "bad-answers-file",
@@ -79,7 +81,8 @@ export function parseAnswersFile(path: string, text: string): RawInit {
       problems.push(`unknown key ${JSON.stringify(key)} (known: ${Object.keys(ANSWER_KEYS).join(", ")})`);
       continue;
     }
-    if (value === null || value === undefined) continue;
+    // `key:` with nothing after it is left out (failsafe YAML reads it as "").
+    if (value === null || value === undefined || value === "") continue;
     if (LIST_KEYS.has(key) && Array.isArray(value)) {
       if (!value.every((v) => typeof v === "string")) {
         problems.push(`${key} must be a list of strings`);
