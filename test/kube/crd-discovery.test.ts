@@ -1,3 +1,4 @@
+import type { KubernetesObject } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../support/kube/index.js";
 import { failure, startCluster, widget, widgetCrd } from "./helpers.js";
@@ -79,7 +80,7 @@ describe("test API server: CustomResourceDefinitions", () => {
     const { kube, custom, objects } = await startCluster();
     const before = await getJson(`${kube.url}/apis/example.com/v1`);
     expect(before.status).toBe(404);
-    const crd = await objects.create(widgetCrd as KubeObject & { metadata: { name: string } });
+    const crd = await objects.create(widgetCrd as KubernetesObject);
     const conditions =
       (crd as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions ?? [];
     expect(conditions).toContainEqual(expect.objectContaining({ type: "Established", status: "True" }));
@@ -107,7 +108,7 @@ describe("test API server: CustomResourceDefinitions", () => {
   it("rejects a CRD whose name is not <plural>.<group>", async () => {
     const { objects } = await startCluster();
     const bad = { ...widgetCrd, metadata: { name: "wrong.example.com" } };
-    const res = await failure(objects.create(bad as KubeObject & { metadata: { name: string } }));
+    const res = await failure(objects.create(bad as KubernetesObject));
     expect(res.code).toBe(422);
     expect(String(res.body.message)).toContain('must be spec.names.plural+"."+spec.group');
   });

@@ -1,4 +1,4 @@
-import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import { type KubernetesObject, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { failure, startCluster, widget, widgetCrd } from "./helpers.js";
 
@@ -112,7 +112,7 @@ describe("test API server: PATCH", () => {
 });
 
 describe("test API server: server-side apply", () => {
-  const cm = (data: Record<string, string>) => ({
+  const cm = (data: Record<string, string>): KubernetesObject & { data?: Record<string, string> } => ({
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: { name: "owned", namespace: "default" },
