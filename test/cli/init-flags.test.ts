@@ -185,6 +185,17 @@ describe("aiplat init without a terminal", () => {
     expect((bare.json() as { changed: string[] }).changed).toEqual([]);
   });
 
+  it("refuses to pre-fill from a tfvars that is not valid HCL (exit 3) and says how to start over", async () => {
+    const repo = makeInitRepo();
+    writeFileSync(tfvarsFile(repo), 'region = "eu-west-1"\ncluster_config = {\n');
+    const run = await runInit(repo, FULL_FLAGS);
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain("dev.tfvars is not valid HCL");
+    expect(run.stderr).toContain(
+      "mv terraform/00.global/vars/dev.tfvars terraform/00.global/vars/dev.tfvars.bak",
+    );
+  });
+
   it("keeps hand edits to values init does not ask about", async () => {
     const repo = makeInitRepo();
     mockDirectory();

@@ -1,9 +1,9 @@
 /** Reads what init starts from: the answers file and the environment's existing configuration. */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { readTfvars, tfvarsPath } from "../../adapters/tfvars.js";
-import { UsageError } from "../../core/errors.js";
+import { ConfigError, UsageError } from "../../core/errors.js";
 import type { TfvarsAnswers } from "../../core/init/answers.js";
 import { parseAnswersFile, type RawInit } from "../../core/init/raw-input.js";
 import { checkTfvarsRbac, readTfvarsAnswers } from "../../core/init/tfvars.js";
@@ -33,7 +33,17 @@ export function hfTokenPath(root: string, env: string): string {
 
 export async function loadExisting(root: string, env: string): Promise<ExistingState> {
   const path = tfvarsPath(root, env);
-  const parsed = await readTfvars(path);
+  let parsed: Record<string, unknown> | undefined;
+  try {
+    parsed = await readTfvars(path);
+  } catch (error) {
+    // readTfvars' own hint says "re-create it with aiplat init": that is this command.
+    throw new ConfigError((error as Error).message, {
+      code: "bad-tfvars",
+      hint: `Fix ${env}.tfvars, or move it away to start from scratch: mv ${relative(root, path)} ${relative(root, path)}.bak && aiplat init --env ${env}`,
+      cause: error,
+    });
+  }
   const secret = secretTfvarsPath(root, env);
   const hf = hfTokenPath(root, env);
   return {
