@@ -5,14 +5,13 @@
  */
 import { formatElapsed } from "../../core/clock.js";
 import { ExternalError, InterruptedError } from "../../core/errors.js";
+import { computeDeploySteps, type DeployObservation } from "../../core/rollout/deploy-steps.js";
 import {
   collectCapacityErrors,
   collectImagePullError,
-  computeDeploySteps,
-  type DeployObservation,
   timedConditions,
   trackFirstSeen,
-} from "../../core/rollout/deploy-steps.js";
+} from "../../core/rollout/follow-memory.js";
 import type { ArgoApplication, FirstToken, LitellmView, Obj, RolloutStep } from "../../core/rollout/types.js";
 import { conditionOf } from "../../core/rollout/types.js";
 import type { CommandContext } from "../context.js";

@@ -168,38 +168,6 @@ function judgeNode(o: DeployObservation, pod: Pod | undefined): Judgement {
   return { done: false, reason: `waiting for Karpenter (NodePool ${GPU_NODEPOOL}) to create a NodeClaim` };
 }
 
-/**
- * The worker pod's image pull error, kept between kubelet's retries (a retry shows a plain
- * waiting state for a while) and dropped once the image is pulled or the pod is replaced.
- */
-export function collectImagePullError(
-  prev: { uid: string | undefined; message: string } | undefined,
-  workerPods: readonly Pod[],
-): { uid: string | undefined; message: string } | undefined {
-  const pod = pickWorkerPod(workerPods);
-  if (!pod) return prev;
-  const pull = imagePullState(pod);
-  if (pull.state === "pulled") return undefined;
-  if (pull.state === "failing")
-    return { uid: pod.metadata?.uid, message: pull.message ?? "image pull failed" };
-  return prev && prev.uid === pod.metadata?.uid ? prev : undefined;
-}
-
-/** Adds the capacity errors NodeClaims show now; forgets them all once the pod is scheduled. */
-export function collectCapacityErrors(
-  prev: Record<string, string>,
-  nodeClaims: readonly Obj[],
-  workerPods: readonly Pod[],
-): Record<string, string> {
-  if (isScheduled(pickWorkerPod(workerPods))) return {};
-  const next = { ...prev };
-  for (const claim of gpuNodeClaims(nodeClaims)) {
-    const error = capacityError(claim);
-    if (error) next[claimInstanceType(claim) ?? claim.metadata?.name ?? "?"] = error;
-  }
-  return next;
-}
-
 function judgeImage(o: DeployObservation, pod: Pod | undefined): Judgement {
   if (!pod || !isScheduled(pod)) return { done: false, reason: "waiting for the worker pod to be scheduled" };
   const pull = imagePullState(pod);
@@ -321,25 +289,4 @@ export function orderSteps<K extends string>(
 /** The first failed step: a terminal error, so following stops now. */
 export function terminalFailure(steps: readonly RolloutStep[]): RolloutStep | undefined {
   return steps.find((s) => s.state === "failed");
-}
-
-/** Keys of conditions whose duration matters, for the follower's first-seen bookkeeping. */
-export function timedConditions(o: Omit<DeployObservation, "firstSeen">): string[] {
-  const keys: string[] = [];
-  const pod = pickWorkerPod(o.workerPods);
-  if (o.imagePullError) keys.push("image-pull");
-  const launched = gpuNodeClaims(o.nodeClaims).some((c) => launchedCondition(c)?.status === "True");
-  if (Object.keys(o.capacityErrors).length > 0 && !launched) keys.push("capacity");
-  return keys;
-}
-
-/** Updates first-seen times: keeps those still present, adds new ones, drops cleared ones. */
-export function trackFirstSeen(
-  prev: Record<string, number>,
-  present: readonly string[],
-  now: number,
-): Record<string, number> {
-  const next: Record<string, number> = {};
-  for (const key of present) next[key] = prev[key] ?? now;
-  return next;
 }

@@ -1,6 +1,4 @@
 export {
-  collectCapacityErrors,
-  collectImagePullError,
   computeDeploySteps,
   DEPLOY_STEP_IDS,
   DEPLOY_STEP_TITLES,
@@ -8,9 +6,13 @@ export {
   type DeployStepId,
   orderSteps,
   terminalFailure,
+} from "./deploy-steps.js";
+export {
+  collectCapacityErrors,
+  collectImagePullError,
   timedConditions,
   trackFirstSeen,
-} from "./deploy-steps.js";
+} from "./follow-memory.js";
 export {
   GPU_NODEPOOL,
   INSTANCE_TYPE_LABEL,
