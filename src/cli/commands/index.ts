@@ -1,11 +1,23 @@
 import type { CommandModule } from "../program.js";
+import { bootstrapCommand } from "./bootstrap.js";
 import { deployModelCommand } from "./deploy-model.js";
 import { doctorCommand } from "./doctor.js";
 import { initCommand } from "./init.js";
+import { kubeconfigCommand } from "./kubeconfig.js";
 import { modelsCommand } from "./models.js";
 import { planCommand } from "./plan.js";
 import { undeployModelCommand } from "./undeploy-model.js";
 import { upCommand } from "./up.js";
 
 /** Every registered command. Register only commands that work. */
-export const commandModules: readonly CommandModule[] = [doctorCommand, initCommand, upCommand, planCommand, deployModelCommand, undeployModelCommand, modelsCommand];
+export const commandModules: readonly CommandModule[] = [
+  doctorCommand,
+  initCommand,
+  upCommand,
+  planCommand,
+  bootstrapCommand,
+  kubeconfigCommand,
+  deployModelCommand,
+  undeployModelCommand,
+  modelsCommand,
+];

@@ -1,0 +1,95 @@
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type ClusterAccess, createEksToken } from "../../adapters/kube/eks-connector.js";
+import { writeKubeconfigEntry } from "../../adapters/kube/kubeconfig-writer.js";
+import { ConfigError, PrerequisiteError } from "../../core/errors.js";
+import type { CommandContext } from "../context.js";
+import { clusterCachePath, readClusterCache } from "./cluster-cache.js";
+
+export interface KubeconfigOptions {
+  file?: string;
+  execCredential?: boolean;
+  setCurrent?: boolean;
+}
+
+export async function runKubeconfig(ctx: CommandContext, options: KubeconfigOptions): Promise<void> {
+  const access = await readAccess(ctx);
+  if (options.execCredential) return printExecCredential(ctx, access);
+  const completed = await describeIfNeeded(ctx, access);
+  const file = resolve(
+    ctx.cwd,
+    options.file ??
+      ctx.processEnv.KUBECONFIG?.split(":")[0] ??
+      join(ctx.processEnv.HOME || homedir(), ".kube", "config"),
+  );
+  const name = `aiplat-${ctx.env}`;
+  const bin = fileURLToPath(new URL("../../../bin/aiplat.js", import.meta.url));
+  const env = ctx.processEnv.AWS_PROFILE ? [{ name: "AWS_PROFILE", value: ctx.processEnv.AWS_PROFILE }] : [];
+  const { updated } = await writeKubeconfigEntry(file, {
+    name,
+    server: completed.endpoint,
+    certificateAuthorityData: completed.certificateAuthorityData,
+    exec: {
+      command: process.execPath,
+      args: [bin, "kubeconfig", "--exec-credential", "--env", ctx.env, "--root", ctx.root()],
+      env,
+    },
+    setCurrent: options.setCurrent !== false,
+  });
+  ctx.io.result(
+    { file, context: name, cluster: completed.name, server: completed.endpoint, updated },
+    `${updated ? "Updated" : "Added"} context ${name} (EKS cluster ${completed.name}) in ${file}.\nkubectl gets its token from aiplat (no AWS CLI needed): try \`kubectl --context ${name} get nodes\`.`,
+  );
+}
+
+async function readAccess(ctx: CommandContext): Promise<ClusterAccess> {
+  const cached = await readClusterCache(clusterCachePath(ctx.state().path, ctx.env));
+  if (!cached) {
+    throw new PrerequisiteError(`No cluster outputs for environment ${ctx.env} yet.`, {
+      code: "no-cluster",
+      hint: `Run \`aiplat up --env ${ctx.env}\` first (it records the cluster in .aiplat/${ctx.env}/cluster.json).`,
+    });
+  }
+  return {
+    name: cached.cluster_name,
+    endpoint: cached.cluster_endpoint ?? "",
+    certificateAuthorityData: cached.cluster_certificate_authority_data ?? "",
+    region: cached.region,
+    arn: cached.cluster_arn,
+  };
+}
+
+async function describeIfNeeded(ctx: CommandContext, access: ClusterAccess): Promise<ClusterAccess> {
+  if (access.endpoint && access.certificateAuthorityData) return access;
+  const { DescribeClusterCommand } = await import("@aws-sdk/client-eks");
+  const eks = await ctx.adapters.aws.eks(access.region);
+  const out = await eks.send(new DescribeClusterCommand({ name: access.name }));
+  const endpoint = out.cluster?.endpoint;
+  const ca = out.cluster?.certificateAuthority?.data;
+  if (!endpoint || !ca) {
+    throw new ConfigError(`EKS cluster ${access.name} has no endpoint yet.`, {
+      code: "cluster-not-ready",
+      hint: `Run \`aiplat up --env ${ctx.env}\` to finish creating it.`,
+    });
+  }
+  return { ...access, endpoint, certificateAuthorityData: ca };
+}
+
+/** The client.authentication.k8s.io ExecCredential kubectl reads from the exec plugin's stdout. */
+async function printExecCredential(ctx: CommandContext, access: ClusterAccess): Promise<void> {
+  const { token, expiresAt } = await createEksToken({
+    credentials: ctx.adapters.aws.credentials,
+    region: access.region,
+    clusterName: access.name,
+    now: new Date(ctx.clock.now()),
+  });
+  const credential = {
+    apiVersion: "client.authentication.k8s.io/v1beta1",
+    kind: "ExecCredential",
+    spec: {},
+    status: { expirationTimestamp: expiresAt.toISOString(), token },
+  };
+  // The token goes to kubectl on stdout, exactly once; it must not reach logs or stderr.
+  ctx.io.result(credential, JSON.stringify(credential));
+}
