@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { repoRoot } from "../support/paths.js";
 import { makeTempDir } from "../support/temp.js";
@@ -49,6 +49,19 @@ describe("variables shared by every stage", () => {
 
   test("every stage carries an identical copy of 00.global/variables.tf and 00.global/common.tf", () => {
     expect(findDriftedCopies(terraformRoot)).toEqual([]);
+  });
+
+  test("the stage copies are symlinks into 00.global, so there is one text to edit", () => {
+    for (const stage of findStages(terraformRoot)) {
+      for (const [copy, canonical] of [
+        ["global-variables.tf", "variables.tf"],
+        ["global-common.tf", "common.tf"],
+      ] as const) {
+        const path = join(terraformRoot, stage, copy);
+        expect(lstatSync(path).isSymbolicLink(), `${stage}/${copy}`).toBe(true);
+        expect(resolve(dirname(path), readlinkSync(path))).toBe(join(terraformRoot, "00.global", canonical));
+      }
+    }
   });
 
   test("a copy that drifts from 00.global is reported by stage and file", () => {
