@@ -91,6 +91,7 @@ interface ResourceInfo {
 interface HttpResult {
   status: number;
   body: string;
+  retryAfter?: string | undefined;
 }
 
 export function createKubeObjects(config: KubeConfig): KubeObjects {
@@ -119,7 +120,31 @@ export function createKubeObjects(config: KubeConfig): KubeObjects {
     return { url, opts };
   }
 
+  /**
+   * Every call here is idempotent (GET, server-side apply, merge patch, DELETE), so throttling
+   * (429) and transient server errors are retried a few times, honouring Retry-After.
+   */
   async function send(
+    method: string,
+    path: string,
+    body?: string,
+    contentType?: string,
+  ): Promise<HttpResult> {
+    for (let attempt = 0; ; attempt++) {
+      const result = await sendOnce(method, path, body, contentType);
+      const transient = result.status === 429 || (result.status >= 500 && result.status <= 504);
+      if (!transient || attempt >= 4) return result;
+      const retryAfter = Number(result.retryAfter);
+      await pause(
+        Number.isFinite(retryAfter) && retryAfter > 0
+          ? Math.min(retryAfter * 1000, 5000)
+          : 100 * 2 ** attempt,
+        new AbortController().signal,
+      );
+    }
+  }
+
+  async function sendOnce(
     method: string,
     path: string,
     body?: string,
@@ -127,6 +152,8 @@ export function createKubeObjects(config: KubeConfig): KubeObjects {
   ): Promise<HttpResult> {
     const headers: Record<string, string> = {};
     if (contentType !== undefined) headers["Content-Type"] = contentType;
+    // An explicit length: some servers reject a chunked body on DELETE.
+    if (body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(body));
     const { url, opts } = await requestOptions(method, path, headers);
     const transport = url.protocol === "http:" ? await import("node:http") : await import("node:https");
     return await new Promise<HttpResult>((resolve, reject) => {
@@ -134,7 +161,11 @@ export function createKubeObjects(config: KubeConfig): KubeObjects {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString("utf8"),
+            retryAfter: res.headers["retry-after"],
+          }),
         );
         res.on("error", (error) => reject(connectionError(error)));
       });
