@@ -52,8 +52,11 @@ const BAD: [string[], string][] = [
   [["gemma-4b", "--image", "Ray:latest"], "--image"],
   [["gemma-4b", "--image", "ray llm"], "--image"],
   // injection attempts
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a KRO expression on purpose (injection attempt)
   [["m", "--model", "google/${schema.spec.x}"], 'contains "${"'],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a KRO expression on purpose (injection attempt)
   [["gemma-4b", "--worker-memory", "${string(1)}"], 'contains "${"'],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a KRO expression on purpose (injection attempt)
   [["gemma-4b", "--image", "ray:${x}"], 'contains "${"'],
   [["m", "--model", "google/gemma\nspec:"], "line break"],
   [["gemma-4b", "--worker-cpu", "4\n  gpuCount: 8"], "line break"],

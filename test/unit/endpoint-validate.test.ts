@@ -31,6 +31,7 @@ describe("deploy-model input validation", () => {
   it("reports every problem at once, naming each flag", () => {
     let error: unknown;
     try {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a KRO expression on purpose (injection attempt)
       validateDeployInputs({ name: "Bad_Name", model: "x", gpus: "0", workerCpu: "${x}" });
     } catch (e) {
       error = e;
