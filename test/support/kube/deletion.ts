@@ -114,15 +114,7 @@ function dependentsOf(
   store: ObjectStore,
   uid: string | undefined,
 ): { type: ResourceType; object: KubeObject }[] {
-  if (!uid) return [];
-  const byStorage = storageTypes(store);
-  const out: { type: ResourceType; object: KubeObject }[] = [];
-  for (const { storage, entry } of store.allEntries()) {
-    const refs = entry.object.metadata?.ownerReferences ?? [];
-    const type = byStorage.get(storage);
-    if (type && refs.some((r) => r.uid === uid)) out.push({ type, object: entry.object });
-  }
-  return out;
+  return store.dependentsOf(uid);
 }
 
 function storageTypes(store: ObjectStore): Map<string, ResourceType> {
@@ -151,12 +143,10 @@ export function reconcileCleanup(store: ObjectStore): void {
     let progress = true;
     while (progress) {
       progress = false;
-      for (const type of new Set(storageTypes(store).values())) {
-        for (const entry of store.entries(type)) {
-          const meta = entry.object.metadata ?? {};
-          if (!meta.deletionTimestamp) continue;
-          if (stepPending(store, type, entry.object)) progress = true;
-        }
+      for (const { type, namespace, name } of store.pendingDeletions()) {
+        // Re-read: an earlier step in this pass may have written or removed the object.
+        const current = store.find(type, namespace, name)?.object;
+        if (current?.metadata?.deletionTimestamp && stepPending(store, type, current)) progress = true;
       }
     }
   } finally {

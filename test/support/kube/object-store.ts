@@ -18,6 +18,13 @@ export class ObjectStore {
   private readonly buckets = new Map<string, Map<string, Entry>>();
   private rv = 1;
   readonly hub: WatchHub;
+  /** Objects with a deletionTimestamp, so clean-up visits only those instead of every object. */
+  private readonly terminating = new Map<string, { type: ResourceType; namespace?: string; name: string }>();
+  /** owner uid → dependents (by ownerReferences), so owner deletion does not scan every object. */
+  private readonly dependents = new Map<
+    string,
+    Map<string, { type: ResourceType; namespace?: string; name: string }>
+  >();
 
   constructor(
     readonly registry: TypeRegistry,
@@ -66,9 +73,28 @@ export class ObjectStore {
       for (const entry of bucket.values()) yield { storage, entry };
   }
 
+  /** Current objects whose ownerReferences name `uid`. */
+  dependentsOf(uid: string | undefined): { type: ResourceType; object: KubeObject }[] {
+    const out: { type: ResourceType; object: KubeObject }[] = [];
+    if (!uid) return out;
+    for (const ref of this.dependents.get(uid)?.values() ?? []) {
+      const entry = this.find(ref.type, ref.namespace, ref.name);
+      if (entry?.object.metadata?.ownerReferences?.some((r) => r.uid === uid))
+        out.push({ type: ref.type, object: entry.object });
+    }
+    return out;
+  }
+
+  /** Objects waiting on finalizers (deletionTimestamp set), as of now. */
+  pendingDeletions(): { type: ResourceType; namespace?: string; name: string }[] {
+    return [...this.terminating.values()];
+  }
+
   dropStorage(type: ResourceType): void {
     this.buckets.delete(storageKey(type));
     this.hub.closeStorage(storageKey(type));
+    for (const [key, p] of this.terminating)
+      if (storageKey(p.type) === storageKey(type)) this.terminating.delete(key);
   }
 
   /** Write (or remove, for DELETED) an object with a fresh resourceVersion and tell the watchers. */
@@ -82,6 +108,19 @@ export class ObjectStore {
     const key = objectKey(type, meta.namespace, meta.name ?? "");
     if (eventType === "DELETED") this.bucket(type).delete(key);
     else this.bucket(type).set(key, { object });
+    const pendingKey = `${storageKey(type)}|${key}`;
+    const ref = { type, namespace: meta.namespace, name: meta.name ?? "" };
+    for (const r of old?.metadata?.ownerReferences ?? []) this.dependents.get(r.uid)?.delete(pendingKey);
+    if (eventType !== "DELETED") {
+      for (const r of meta.ownerReferences ?? []) {
+        const set = this.dependents.get(r.uid) ?? new Map();
+        set.set(pendingKey, ref);
+        this.dependents.set(r.uid, set);
+      }
+    }
+    if (eventType !== "DELETED" && meta.deletionTimestamp) {
+      this.terminating.set(pendingKey, ref);
+    } else this.terminating.delete(pendingKey);
     this.hub.publish({ type: eventType, storage: storageKey(type), rv: this.rv, object, old });
     return object;
   }
