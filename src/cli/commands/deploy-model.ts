@@ -1,6 +1,8 @@
 import type { CommandContext } from "../context.js";
-import { DEFAULT_TIMEOUT, type DeployOptions, runDeploy } from "../deploy/deploy-flow.js";
+import type { DeployOptions } from "../deploy/deploy-flow.js";
 import type { CommandModule } from "../program.js";
+
+// Declares the command only; the handler is imported when it runs (fast `aiplat --help`).
 
 export const deployModelCommand: CommandModule = {
   register(program, action) {
@@ -21,13 +23,14 @@ export const deployModelCommand: CommandModule = {
       .option("--dry-run", "print the InferenceEndpoint and what KRO makes of it; write nothing", false)
       .option("--no-push", "commit only")
       .option("--wait", "follow the rollout layer by layer until the model answers through LiteLLM", false)
-      .option("--timeout <duration>", `how long --wait follows (e.g. 90s, 15m, 1h30m)`, DEFAULT_TIMEOUT)
+      .option("--timeout <duration>", "how long --wait follows (e.g. 90s, 15m, 1h30m)", "30m")
       .option("--force", "deploy although the model does not fit, or replace a different declaration", false)
       .action(action(runDeployModel));
   },
 };
 
 async function runDeployModel(ctx: CommandContext, options: DeployOptions, args: string[]): Promise<void> {
+  const { runDeploy } = await import("../deploy/deploy-flow.js");
   const outcome = await runDeploy(ctx, args[0] ?? "", options);
   ctx.io.result(outcome.data, outcome.human);
 }

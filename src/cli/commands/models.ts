@@ -1,5 +1,4 @@
 import type { CommandContext } from "../context.js";
-import { formatModelTable, listModels } from "../deploy/list-models.js";
 import type { CommandModule } from "../program.js";
 
 export const modelsCommand: CommandModule = {
@@ -12,6 +11,7 @@ export const modelsCommand: CommandModule = {
 };
 
 async function runModels(ctx: CommandContext): Promise<void> {
+  const { formatModelTable, listModels } = await import("../deploy/list-models.js");
   const list = await listModels(ctx);
   ctx.io.result({ ...list }, formatModelTable(list, ctx.clock.now()));
 }

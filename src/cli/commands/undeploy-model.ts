@@ -1,5 +1,5 @@
 import type { CommandContext } from "../context.js";
-import { runUndeploy, type UndeployOptions } from "../deploy/undeploy-flow.js";
+import type { UndeployOptions } from "../deploy/undeploy-flow.js";
 import type { CommandModule } from "../program.js";
 
 export const undeployModelCommand: CommandModule = {
@@ -22,6 +22,7 @@ async function runUndeployModel(
   options: UndeployOptions,
   args: string[],
 ): Promise<void> {
+  const { runUndeploy } = await import("../deploy/undeploy-flow.js");
   const outcome = await runUndeploy(ctx, args[0] ?? "", options);
   ctx.io.result(outcome.data, outcome.human);
 }
