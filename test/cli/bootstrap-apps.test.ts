@@ -1,5 +1,9 @@
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DescribeCapabilityCommand, EKSClient } from "@aws-sdk/client-eks";
+import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
+import { testAwsFactory, testAwsProfile } from "../support/aws.js";
 import { runCli } from "../support/cli.js";
 import { makeTestRepo } from "../support/git-repo.js";
 import { type KubeServer, startKubeServer } from "../support/kube/index.js";
@@ -131,6 +135,49 @@ describe("aiplat bootstrap", () => {
     });
     expect(result.exitCode).toBe(4);
     expect(result.stderr).toContain("aiplat up --env dev");
+  });
+});
+
+describe("aiplat bootstrap without --kubeconfig", () => {
+  const eks = mockClient(EKSClient);
+  afterEach(() => eks.reset());
+
+  it("reaches the cluster recorded by aiplat up with an EKS token, and prints the managed ArgoCD URL", async () => {
+    const repo = platformRepo();
+    const { kube: server } = await startBareCluster();
+    mkdirSync(join(repo.dir, ".aiplat", "dev"), { recursive: true });
+    writeFileSync(
+      join(repo.dir, ".aiplat", "dev", "cluster.json"),
+      JSON.stringify({
+        cluster_name: "ai-platform-dev",
+        cluster_endpoint: server.url,
+        cluster_certificate_authority_data: Buffer.from("unused for http").toString("base64"),
+        region: "eu-central-1",
+        argocd_capability_name: "ai-platform-dev-argocd",
+      }),
+    );
+    eks.on(DescribeCapabilityCommand).resolves({
+      capability: {
+        configuration: {
+          argoCd: { serverUrl: "https://abc123.eks-capabilities.eu-central-1.amazonaws.com" },
+        },
+      },
+    } as never);
+    const running = runCli(["--env", "dev", "bootstrap", "--timeout", "1m"], {
+      cwd: repo.dir,
+      env: { PATH: process.env.PATH, HOME: makeTempDir() },
+      adapters: { aws: testAwsFactory(), awsProfile: testAwsProfile() },
+    });
+    await appsApplied(server);
+    for (const name of APPS)
+      setStatus(server, name, { sync: { status: "Synced" }, health: { status: "Healthy" } });
+    const result = await running;
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain("ArgoCD: https://abc123.eks-capabilities.eu-central-1.amazonaws.com");
+    expect(eks.commandCalls(DescribeCapabilityCommand)[0]?.args[0].input).toEqual({
+      clusterName: "ai-platform-dev",
+      capabilityName: "ai-platform-dev-argocd",
+    });
   });
 });
 

@@ -125,7 +125,8 @@ export async function buildEksKubeConfig(
         name: access.name,
         server: access.endpoint,
         caData: access.certificateAuthorityData,
-        skipTLSVerify: false,
+        // EKS endpoints are https; a plain-http endpoint (a local stand-in) has no TLS to verify.
+        skipTLSVerify: access.endpoint.startsWith("http:"),
       },
     ],
     users: [{ name: user }],
