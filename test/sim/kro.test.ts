@@ -7,9 +7,11 @@ describe("simulated KRO", () => {
     sim.kube.store.apply(rgd(), { fieldManager: "test", force: true });
     await sim.settle();
     const def = get(sim, "kro.run/v1alpha1", "ResourceGraphDefinition", "inferenceendpoint.kro.run");
-    expect((def?.status as { state?: string }).state).toBe("Active");
+    expect((def?.status as { state?: string } | undefined)?.state).toBe("Active");
     expect(condition(def, "Ready")?.status).toBe("True");
-    expect(get(sim, "apiextensions.k8s.io/v1", "CustomResourceDefinition", "inferenceendpoints.kro.run")).toBeDefined();
+    expect(
+      get(sim, "apiextensions.k8s.io/v1", "CustomResourceDefinition", "inferenceendpoints.kro.run"),
+    ).toBeDefined();
     expect(list(sim, "kro.run/v1alpha1", "InferenceEndpoint")).toEqual([]);
   });
 
@@ -24,7 +26,9 @@ describe("simulated KRO", () => {
       "kro.run/instance-namespace": "inference",
       "kro.run/resource-graph-definition-name": "inferenceendpoint.kro.run",
     });
-    expect(String((rs?.spec as { serveConfigV2?: string }).serveConfigV2)).toContain("model_id: Qwen/Qwen3-8B");
+    expect(String((rs?.spec as { serveConfigV2?: string } | undefined)?.serveConfigV2)).toContain(
+      "model_id: Qwen/Qwen3-8B",
+    );
     expect(rs?.metadata?.ownerReferences).toBeUndefined();
     const ep = get(sim, "kro.run/v1alpha1", "InferenceEndpoint", "qwen", "inference");
     expect(ep?.status).toMatchObject({ state: "ACTIVE", ready: true, modelStatus: "RUNNING" });
@@ -38,10 +42,10 @@ describe("simulated KRO", () => {
     await deployEndpoint(sim, "slow");
     await sim.settle();
     const ep = get(sim, "kro.run/v1alpha1", "InferenceEndpoint", "slow", "inference");
-    expect((ep?.status as { state?: string }).state).toBe("IN_PROGRESS");
+    expect((ep?.status as { state?: string } | undefined)?.state).toBe("IN_PROGRESS");
     expect(condition(ep, "Ready")).toMatchObject({ status: "False" });
     expect(condition(ep, "Ready")?.message).toContain("rayservice");
-    expect((ep?.status as { modelStatus?: string }).modelStatus).toBe("DEPLOY_FAILED");
+    expect((ep?.status as { modelStatus?: string } | undefined)?.modelStatus).toBe("DEPLOY_FAILED");
     expect(get(sim, "batch/v1", "Job", "slow-litellm-register", "inference")).toBeUndefined();
   });
 
@@ -50,7 +54,12 @@ describe("simulated KRO", () => {
     await deployEndpoint(sim, "heal");
     await sim.settle();
     const before = get(sim, "ray.io/v1", "RayService", "heal", "inference")?.metadata?.uid;
-    sim.kube.store.delete({ apiVersion: "ray.io/v1", kind: "RayService", name: "heal", namespace: "inference" });
+    sim.kube.store.delete({
+      apiVersion: "ray.io/v1",
+      kind: "RayService",
+      name: "heal",
+      namespace: "inference",
+    });
     await sim.settle();
     const after = get(sim, "ray.io/v1", "RayService", "heal", "inference");
     expect(after).toBeDefined();
@@ -63,10 +72,23 @@ describe("simulated KRO", () => {
     await sim.settle();
     const deleted: string[] = [];
     const stops = [
-      sim.kube.store.watch({ apiVersion: "ray.io/v1", kind: "RayService" }, {}, (e) => e.type === "DELETED" && deleted.push("RayService")),
-      sim.kube.store.watch({ apiVersion: "batch/v1", kind: "Job" }, {}, (e) => e.type === "DELETED" && deleted.push("Job")),
+      sim.kube.store.watch(
+        { apiVersion: "ray.io/v1", kind: "RayService" },
+        {},
+        (e) => e.type === "DELETED" && deleted.push("RayService"),
+      ),
+      sim.kube.store.watch(
+        { apiVersion: "batch/v1", kind: "Job" },
+        {},
+        (e) => e.type === "DELETED" && deleted.push("Job"),
+      ),
     ];
-    sim.kube.store.delete({ apiVersion: "kro.run/v1alpha1", kind: "InferenceEndpoint", name: "bye", namespace: "inference" });
+    sim.kube.store.delete({
+      apiVersion: "kro.run/v1alpha1",
+      kind: "InferenceEndpoint",
+      name: "bye",
+      namespace: "inference",
+    });
     await sim.settle();
     for (const stop of stops) stop();
     expect(deleted).toEqual(["Job", "RayService"]);

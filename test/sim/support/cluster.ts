@@ -4,7 +4,11 @@ import { afterEach } from "vitest";
 import { parse as parseYaml } from "yaml";
 import type { KubeObject } from "../../support/kube/index.js";
 import { repoRoot } from "../../support/paths.js";
-import { type SimulatedCluster, type SimulatedClusterOptions, startSimulatedCluster } from "../../support/sim/index.js";
+import {
+  type SimulatedCluster,
+  type SimulatedClusterOptions,
+  startSimulatedCluster,
+} from "../../support/sim/index.js";
 
 const running: SimulatedCluster[] = [];
 
@@ -20,7 +24,9 @@ export async function startSim(options: SimulatedClusterOptions = {}): Promise<S
 }
 
 export function rgd(): KubeObject {
-  return parseYaml(readFileSync(join(repoRoot, "platform", "kro-definitions", "inference-endpoint.yaml"), "utf8")) as KubeObject;
+  return parseYaml(
+    readFileSync(join(repoRoot, "platform", "kro-definitions", "inference-endpoint.yaml"), "utf8"),
+  ) as KubeObject;
 }
 
 export function endpointObject(name: string, spec: Record<string, unknown> = {}): KubeObject {
@@ -33,28 +39,52 @@ export function endpointObject(name: string, spec: Record<string, unknown> = {})
 }
 
 /** The RGD applied and Active, then one InferenceEndpoint created. */
-export async function deployEndpoint(sim: SimulatedCluster, name: string, spec: Record<string, unknown> = {}): Promise<void> {
+export async function deployEndpoint(
+  sim: SimulatedCluster,
+  name: string,
+  spec: Record<string, unknown> = {},
+): Promise<void> {
   sim.kube.store.apply(rgd(), { fieldManager: "test", force: true });
   await sim.settle();
   sim.kube.store.create(endpointObject(name, spec));
 }
 
-export function get(sim: SimulatedCluster, apiVersion: string, kind: string, name: string, namespace?: string): KubeObject | undefined {
+export function get(
+  sim: SimulatedCluster,
+  apiVersion: string,
+  kind: string,
+  name: string,
+  namespace?: string,
+): KubeObject | undefined {
   return sim.kube.store.tryGet({ apiVersion, kind, name, namespace });
 }
 
-export function list(sim: SimulatedCluster, apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string } = {}): KubeObject[] {
+export function list(
+  sim: SimulatedCluster,
+  apiVersion: string,
+  kind: string,
+  opts: { namespace?: string; labelSelector?: string } = {},
+): KubeObject[] {
   return sim.kube.store.list({ apiVersion, kind }, opts);
 }
 
-export function condition(obj: KubeObject | undefined, type: string): { status?: string; reason?: string; message?: string } | undefined {
-  const conditions = (obj?.status as { conditions?: { type: string; status?: string; reason?: string; message?: string }[] } | undefined)?.conditions ?? [];
+export function condition(
+  obj: KubeObject | undefined,
+  type: string,
+): { status?: string; reason?: string; message?: string } | undefined {
+  const conditions =
+    (
+      obj?.status as
+        | { conditions?: { type: string; status?: string; reason?: string; message?: string }[] }
+        | undefined
+    )?.conditions ?? [];
   return conditions.find((c) => c.type === type);
 }
 
 export function events(sim: SimulatedCluster, namespace: string, objectName?: string): KubeObject[] {
   return list(sim, "v1", "Event", { namespace }).filter(
-    (e) => objectName === undefined || (e.involvedObject as { name?: string } | undefined)?.name === objectName,
+    (e) =>
+      objectName === undefined || (e.involvedObject as { name?: string } | undefined)?.name === objectName,
   );
 }
 
@@ -62,10 +92,25 @@ export function events(sim: SimulatedCluster, namespace: string, objectName?: st
 export function addNode(
   sim: SimulatedCluster,
   name: string,
-  opts: { labels?: Record<string, string>; taints?: { key: string; value?: string; effect: string }[]; gpu?: number; cpu?: string; memory?: string } = {},
+  opts: {
+    labels?: Record<string, string>;
+    taints?: { key: string; value?: string; effect: string }[];
+    gpu?: number;
+    cpu?: string;
+    memory?: string;
+  } = {},
 ): void {
-  sim.kube.store.create({ apiVersion: "v1", kind: "Node", metadata: { name, labels: opts.labels ?? {} }, spec: { taints: opts.taints ?? [] } });
-  const allocatable: Record<string, string> = { cpu: opts.cpu ?? "8", memory: opts.memory ?? "64Gi", pods: "110" };
+  sim.kube.store.create({
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: { name, labels: opts.labels ?? {} },
+    spec: { taints: opts.taints ?? [] },
+  });
+  const allocatable: Record<string, string> = {
+    cpu: opts.cpu ?? "8",
+    memory: opts.memory ?? "64Gi",
+    pods: "110",
+  };
   if (opts.gpu) allocatable["nvidia.com/gpu"] = String(opts.gpu);
   sim.kube.store.patch(
     { apiVersion: "v1", kind: "Node", name },

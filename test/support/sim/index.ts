@@ -183,8 +183,11 @@ export async function startSimulatedCluster(
       await new Promise((r) => setTimeout(r, 2));
       if (activity.busy() || clock.pendingForeground() > 0) quiet = 0;
       else quiet++;
-      if (Date.now() > deadline)
-        throw new Error(`the simulated cluster did not settle within ${timeoutMs} ms`);
+      if (Date.now() > deadline) {
+        throw new Error(
+          `the simulated cluster did not settle within ${timeoutMs} ms (busy: ${activity.describeBusy() || "none"}; ${clock.pendingForeground()} delays pending)`,
+        );
+      }
     }
   };
 

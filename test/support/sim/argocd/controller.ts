@@ -21,6 +21,7 @@ import {
   resourceSyncOptions,
   TRACKING,
 } from "./desired.js";
+import { forgetRevisions } from "./git-source.js";
 import { assessHealth, type HealthStatus, worse } from "./health.js";
 
 /**
@@ -76,7 +77,9 @@ export class ArgoCdController {
     this.controller.onStop(clock.every(options.pollMinutes, () => this.refreshAll()));
   }
 
+  /** A refresh: resolve every Application's revision from git again, then compare. */
   refreshAll(): void {
+    forgetRevisions();
     for (const app of tryList(this.store, "argoproj.io/v1alpha1", "Application"))
       this.controller.enqueue(keyOf(app));
   }
@@ -283,8 +286,8 @@ export class ArgoCdController {
         return h !== "Healthy";
       });
       if (unhealthy) {
-        // ArgoCD starts the next wave only when this one is healthy; live changes re-enqueue us.
-        this.controller.enqueueAfter(key, 0.1, true);
+        // ArgoCD starts the next wave only when this one is healthy; the watches on the kinds it
+        // applied re-enqueue the app when they change.
         return {
           ...base,
           phase: "Running",
@@ -352,7 +355,7 @@ export class ArgoCdController {
     const remaining = this.trackedLive(name).filter((o) => !resourceSyncOptions(o).includes("Delete=false"));
     for (const obj of remaining) if (!isDeleting(obj)) tryDelete(this.store, refFor(obj), "Foreground");
     if (this.trackedLive(name).some((o) => !resourceSyncOptions(o).includes("Delete=false"))) {
-      this.controller.enqueueAfter(keyOf(app), 0.1);
+      this.controller.enqueueAfter(keyOf(app), 0.5);
       return;
     }
     removeFinalizer(this.store, app, finalizer, MANAGER);

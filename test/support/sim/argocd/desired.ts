@@ -93,7 +93,15 @@ export async function computeDesired(
       objects.push(m.object);
   }
   if (spec.syncPolicy?.syncOptions?.includes("CreateNamespace=true") && destNs) {
-    objects.unshift({ apiVersion: "v1", kind: "Namespace", metadata: { name: destNs } });
+    // CreateNamespace runs before every wave (a pre-sync step in ArgoCD).
+    objects.unshift({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: {
+        name: destNs,
+        annotations: { "argocd.argoproj.io/sync-wave": String(Number.MIN_SAFE_INTEGER) },
+      },
+    });
   }
   const desired: DesiredObject[] = [];
   for (const raw of objects) {

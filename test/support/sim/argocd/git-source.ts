@@ -38,7 +38,24 @@ async function git(repo: string, args: string[]): Promise<string> {
   return stdout;
 }
 
+const revisions = new Map<string, string>();
+
+/** Forgets resolved revisions: the next comparison asks git again (ArgoCD's refresh). */
+export function forgetRevisions(): void {
+  revisions.clear();
+}
+
+/** The commit a branch, tag or HEAD points at; cached until the next refresh, as ArgoCD does. */
 export async function resolveRevision(repo: string, targetRevision: string | undefined): Promise<string> {
+  const key = `${repo}@${targetRevision ?? "HEAD"}`;
+  const cached = revisions.get(key);
+  if (cached) return cached;
+  const commit = await resolveUncached(repo, targetRevision);
+  revisions.set(key, commit);
+  return commit;
+}
+
+async function resolveUncached(repo: string, targetRevision: string | undefined): Promise<string> {
   const rev = !targetRevision || targetRevision === "HEAD" ? "HEAD" : targetRevision;
   const candidates = rev === "HEAD" ? ["HEAD"] : [`refs/heads/${rev}`, `refs/tags/${rev}`, rev];
   for (const candidate of candidates) {

@@ -99,6 +99,14 @@ export class KarpenterController {
     return () => this.capacityErrors.delete(instanceType);
   }
 
+  /**
+   * With every offering failing, launches retry forever; after the first failure they run on
+   * background timers so that settle() returns with the error visible.
+   */
+  private endlessCapacityError(): boolean {
+    return this.capacityErrors.has("all") && this.unavailable.size > 0;
+  }
+
   get stopped(): boolean {
     return this.controller.isStopped;
   }
@@ -241,7 +249,9 @@ export class KarpenterController {
     addFinalizer(this.store, claim, FINALIZER, MANAGER);
     if (!conditionOf(claim, "Launched") && !this.launching.has(name)) {
       this.launching.add(name);
-      this.clock.after(this.options.launchMinutes, () => this.launch(name));
+      this.clock.after(this.options.launchMinutes, () => this.launch(name), {
+        background: this.endlessCapacityError(),
+      });
     }
   }
 
@@ -280,10 +290,14 @@ export class KarpenterController {
       this.unavailable.set(typeName, this.clock.elapsedMinutes() + this.options.unavailableMinutes);
       // Karpenter deletes the failed NodeClaim and provisions again with another offering; the
       // failed claim stays visible for a simulated minute so that waiting tools can report it.
-      this.clock.after(1, () => {
-        tryDelete(this.store, { apiVersion: API, kind: "NodeClaim", name });
-        this.controller.enqueue("provision");
-      });
+      this.clock.after(
+        1,
+        () => {
+          tryDelete(this.store, { apiVersion: API, kind: "NodeClaim", name });
+          this.controller.enqueue("provision");
+        },
+        { background: this.endlessCapacityError() },
+      );
       return;
     }
     const pool = labelsOf(claim)["karpenter.sh/nodepool"] ?? "";

@@ -8,6 +8,8 @@ import type { SimClock } from "./clock.js";
 export interface Activity {
   /** Controllers with queued or running work. */
   busy(): boolean;
+  /** Names and queued keys of the busy controllers (for a settle timeout message). */
+  describeBusy(): string;
   register(controller: Controller): void;
   /** Reconcile failures that kept failing (for tests and the launcher to show). */
   readonly failures: { controller: string; key: string; message: string }[];
@@ -17,6 +19,11 @@ export function createActivity(): Activity {
   const controllers = new Set<Controller>();
   return {
     busy: () => [...controllers].some((c) => c.busy()),
+    describeBusy: () =>
+      [...controllers]
+        .filter((c) => c.busy())
+        .map((c) => `${c.name} [${c.queued().slice(0, 5).join(", ")}]`)
+        .join("; "),
     register: (c) => {
       controllers.add(c);
     },
@@ -48,6 +55,10 @@ export class Controller {
 
   busy(): boolean {
     return !this.stopped && (this.running || this.queue.size > 0);
+  }
+
+  queued(): string[] {
+    return [...this.queue];
   }
 
   get isStopped(): boolean {
