@@ -228,4 +228,24 @@ describe("test API server: create, read, update", () => {
         .map((o) => o.metadata?.name),
     ).toEqual(["inproc", "viahttp"]);
   });
+
+  it("validates but does not store with dryRun=All", async () => {
+    const { core, kube } = await startCluster();
+    const dry = await core.createNamespacedConfigMap({
+      namespace: "default",
+      body: cm("dry"),
+      dryRun: "All",
+    });
+    expect(dry.metadata?.name).toBe("dry");
+    expect(
+      kube.store.tryGet({ apiVersion: "v1", kind: "ConfigMap", namespace: "default", name: "dry" }),
+    ).toBeUndefined();
+    expect(
+      (
+        await failure(
+          core.createNamespacedConfigMap({ namespace: "default", body: cm("Bad!"), dryRun: "All" }),
+        )
+      ).code,
+    ).toBe(422);
+  });
 });

@@ -170,4 +170,25 @@ describe("test API server: deletion", () => {
     expect(gone.code).toBe(404);
     expect(kube.registry.find("example.com", "v1", "widgets")).toBeUndefined();
   });
+
+  it("deletes the matching part of a collection", async () => {
+    const { kube, core } = await startCluster();
+    for (const [name, app] of [
+      ["a", "web"],
+      ["b", "web"],
+      ["c", "db"],
+    ] as const) {
+      kube.store.create({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name, namespace: "default", labels: { app } },
+      });
+    }
+    await core.deleteCollectionNamespacedConfigMap({ namespace: "default", labelSelector: "app=web" });
+    expect(
+      kube.store
+        .list({ apiVersion: "v1", kind: "ConfigMap" }, { namespace: "default" })
+        .map((o) => o.metadata?.name),
+    ).toEqual(["c"]);
+  });
 });

@@ -165,6 +165,13 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     }
     const { type, namespace, name } = route.route;
     objects.require(type, namespace, name ?? "");
+    if (String(req.headers["sec-websocket-protocol"] ?? "").includes("SPDY")) {
+      throw new KubeError(
+        400,
+        "BadRequest",
+        "SPDY-over-WebSocket port-forward (kubectl port-forward) is not supported by this test server; use the v4.channel.k8s.io protocol (@kubernetes/client-node PortForward)",
+      );
+    }
     const ports = url.searchParams
       .getAll("ports")
       .flatMap((p) => p.split(","))
