@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createTerraform, type Terraform, type TerraformProgress } from "../../adapters/terraform.js";
 import { formatElapsed } from "../../core/clock.js";
-import { type AiplatError, InterruptedError, isAiplatError } from "../../core/errors.js";
+import { type AiplatError, InterruptedError, isAiplatError, UsageError } from "../../core/errors.js";
 import {
   hasUnfinishedRun,
   recordStage,
@@ -209,6 +209,15 @@ async function planStage(
 
 async function confirmApply(ctx: CommandContext, stage: string, summary: PlanSummary, resume: string) {
   if (ctx.globals.yes) return;
+  if (!ctx.io.interactive) {
+    throw new UsageError(
+      `Stage ${stage} has changes (${formatPlanSummary(summary)}) and there is no terminal to confirm them on.`,
+      {
+        code: "confirmation-needed",
+        hint: `Review them with \`aiplat plan --env ${ctx.env}\`, then apply with \`${resume} --yes\`.`,
+      },
+    );
+  }
   const lines = summary.resources.slice(0, 15).map((r) => `  ${r.action.padEnd(7)} ${r.address}`);
   if (summary.resources.length > 15) lines.push(`  … and ${summary.resources.length - 15} more`);
   ctx.io.info([`Plan for ${stage}: ${formatPlanSummary(summary)}`, ...lines].join("\n"));
