@@ -111,6 +111,19 @@ describe("test API server: port-forward over WebSocket", () => {
     if (ws.readyState !== 3) await new Promise<void>((r) => ws.once("close", r));
     expect(ws.readyState).toBe(3);
   });
+
+  it("drops the connection when the pod is deleted", async () => {
+    const { kube, kc } = await startCluster();
+    kube.store.create(pod("model-0"));
+    kube.setPortForwardTarget("default", "model-0", 8000, { host: "127.0.0.1", port: await echoServer() });
+    const local = await localForward(new PortForward(kc), "model-0", 8000);
+    await roundTrip(local, "ping");
+    const ws = await latestTunnel();
+    const closed = new Promise<void>((r) => ws.once("close", r));
+    kube.store.delete({ apiVersion: "v1", kind: "Pod", namespace: "default", name: "model-0" });
+    await closed;
+    expect(ws.readyState).toBe(3);
+  });
 });
 
 describe("test API server: pod logs", () => {
@@ -129,23 +142,26 @@ describe("test API server: pod logs", () => {
     );
   });
 
-  it("streams appended lines to a follower", async () => {
+  it("streams appended lines to a follower until the pod goes", async () => {
     const { kube } = await startCluster();
     kube.store.create(pod("model-0"));
     kube.setPodLog("default", "model-0", "start\n");
     const res = await fetch(`${kube.url}/api/v1/namespaces/default/pods/model-0/log?follow=true`);
     const reader = res.body!.getReader();
     const chunks: string[] = [];
+    const ended: boolean[] = [];
     void (async () => {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
         chunks.push(Buffer.from(value).toString());
       }
+      ended.push(true);
     })();
     await eventually(chunks, (c) => c.join("") === "start\n", "the existing log");
     kube.appendPodLog("default", "model-0", "more\n");
     await eventually(chunks, (c) => c.join("") === "start\nmore\n", "the appended line");
-    await reader.cancel();
+    kube.store.delete({ apiVersion: "v1", kind: "Pod", namespace: "default", name: "model-0" });
+    await eventually(ended, (e) => e.length === 1, "the follow stream to end");
   });
 });

@@ -21,7 +21,7 @@ const SUPPORTED = ["v4.channel.k8s.io", "channel.k8s.io"];
 export class PortForwarder {
   private readonly targets = new Map<string, ForwardTarget>();
   private readonly wss: WebSocketServer;
-  private readonly open = new Set<{ ws: WebSocket; sockets: Socket[] }>();
+  private readonly open = new Set<{ ws: WebSocket; sockets: Socket[]; pod: string }>();
 
   constructor(private readonly faults: Faults) {
     this.wss = new WebSocketServer({
@@ -52,7 +52,7 @@ export class PortForwarder {
   }
 
   private relay(ws: WebSocket, namespace: string, pod: string, ports: number[]): void {
-    const session = { ws, sockets: [] as Socket[] };
+    const session = { ws, sockets: [] as Socket[], pod: `${namespace}/${pod}` };
     this.open.add(session);
     let relayed = 0;
     const frame = (channel: number, payload: Buffer) => {
@@ -107,7 +107,12 @@ export class PortForwarder {
     });
   }
 
-  private drop(session: { ws: WebSocket; sockets: Socket[] }): void {
+  /** A deleted pod takes its forwarded connections with it, as on a real node. */
+  dropPod(namespace: string, pod: string): void {
+    for (const session of [...this.open]) if (session.pod === `${namespace}/${pod}`) this.drop(session);
+  }
+
+  private drop(session: { ws: WebSocket; sockets: Socket[]; pod: string }): void {
     session.ws.terminate();
     for (const s of session.sockets) s?.destroy();
     this.open.delete(session);

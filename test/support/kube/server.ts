@@ -15,7 +15,7 @@ import { type ForwardTarget, PortForwarder } from "./portforward.js";
 import { TypeRegistry } from "./registry.js";
 import { type RestContext, serveResource } from "./rest.js";
 import { routePath } from "./router.js";
-import { Store } from "./store.js";
+import { Store, startWatch } from "./store.js";
 import type { ResourceType, ResourceTypeInput } from "./types.js";
 import { createObject } from "./writes.js";
 
@@ -190,6 +190,20 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
   address = `${info.address}:${info.port}`;
   const url = `http://${info.address}:${info.port}`;
   const store = new Store(objects);
+  // When a pod goes, its followed logs end and its port-forwards drop, as on a real node.
+  const podType = registry.find("", "v1", "pods")!;
+  const stopPodWatch = startWatch(
+    objects,
+    podType,
+    { resourceVersion: String(objects.resourceVersion) },
+    (event) => {
+      if (event.type !== "DELETED") return;
+      const meta = event.object.metadata ?? {};
+      logs.end(meta.namespace ?? "", meta.name ?? "");
+      forwarder.dropPod(meta.namespace ?? "", meta.name ?? "");
+    },
+    () => undefined,
+  );
 
   return {
     url,
@@ -207,6 +221,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     setPodLog: (namespace, pod, text, container) => logs.set(namespace, pod, text, container),
     appendPodLog: (namespace, pod, text, container) => logs.append(namespace, pod, text, container),
     async stop(): Promise<void> {
+      stopPodWatch();
       for (const end of [...openStreams]) end();
       logs.endAll();
       forwarder.close();
