@@ -67,6 +67,7 @@ export async function runBootstrap(ctx: CommandContext, options: BootstrapOption
   }
 
   let state: RolloutState | undefined;
+  let lastTable = "";
   await ctx.io.runTasks([
     {
       title: `Waiting for ${expected.length} ArgoCD application(s) to be Synced and Healthy`,
@@ -83,11 +84,10 @@ export async function runBootstrap(ctx: CommandContext, options: BootstrapOption
             task.setTitle(
               `${ready}/${s.rows.length} application(s) Synced and Healthy (${formatElapsed(ctx.clock.now() - started)})`,
             );
-            const next = s.pending[0];
-            if (next)
-              task.output(
-                `${next.app}: ${next.sync}/${next.health}${next.message ? ` — ${next.message}` : ""}`,
-              );
+            // The live table: every app with sync, health and ArgoCD's message, redrawn on change.
+            const table = formatAppTable(s.rows);
+            if (table !== lastTable) task.output(table);
+            lastTable = table;
           },
         });
       },
