@@ -168,7 +168,8 @@ describe.skipIf(!present)(
 
     it("gets built-ins as a table and as JSON", async () => {
       const table = await kubectl("get", "configmaps", "-n", "demo");
-      expect(table.stdout).toMatch(/^settings\s+\S+$/m);
+      expect(table.stdout.split("\n")[0]).toMatch(/^NAME\s+DATA\s+AGE$/);
+      expect(table.stdout).toMatch(/^settings\s+1\s+\S+$/m);
       const json = JSON.parse(
         (await kubectl("get", "secret", "creds", "-n", "demo", "-o", "json")).stdout,
       ) as { data: Record<string, string> };

@@ -13,6 +13,11 @@ const col = (name: string, jsonPath: string, type = "string", priority = 0): Pri
   priority,
 });
 
+const count = (name: string, jsonPath: string): PrinterColumn => ({
+  ...col(name, jsonPath, "integer"),
+  format: "count",
+});
+
 const core: BuiltinInput[] = [
   {
     kind: "Namespace",
@@ -22,8 +27,8 @@ const core: BuiltinInput[] = [
     statusSubresource: true,
     columns: [col("Status", ".status.phase")],
   },
-  { kind: "ConfigMap", plural: "configmaps", shortNames: ["cm"] },
-  { kind: "Secret", plural: "secrets", columns: [col("Type", ".type")] },
+  { kind: "ConfigMap", plural: "configmaps", shortNames: ["cm"], columns: [count("Data", ".data")] },
+  { kind: "Secret", plural: "secrets", columns: [col("Type", ".type"), count("Data", ".data")] },
   {
     kind: "Service",
     plural: "services",

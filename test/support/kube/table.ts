@@ -40,6 +40,9 @@ export function evalColumnPath(obj: unknown, jsonPath: string): unknown {
 
 function cell(obj: KubeObject, column: PrinterColumn): unknown {
   const value = evalColumnPath(obj, column.jsonPath);
+  // Built-in printers count entries (ConfigMap and Secret DATA); CRD columns never use this format.
+  if (column.format === "count")
+    return Array.isArray(value) ? value.length : isObject(value) ? Object.keys(value).length : 0;
   if (value === undefined || value === null)
     return column.type === "integer" || column.type === "number" ? null : "";
   if (column.type === "date") return durationSince(String(value));
@@ -63,7 +66,7 @@ export function tableColumns(type: ResourceType): Record<string, unknown>[] {
         c.type === "date" ? "string" : c.type,
         c.description ?? c.jsonPath,
         c.priority ?? 0,
-        c.format ?? "",
+        c.format === "count" ? "" : (c.format ?? ""),
       ),
     ),
     def(
