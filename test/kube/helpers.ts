@@ -100,13 +100,17 @@ export function widget(name: string, size = 1, namespace = "default"): Record<st
   return { apiVersion: "example.com/v1", kind: "Widget", metadata: { name, namespace }, spec: { size } };
 }
 
-/** Resolve when `predicate` holds for an item pushed into `items` (polling the in-memory array). */
+/**
+ * Resolve when `predicate` holds for the collected items (polling the in-memory array); the 20 s
+ * bound only turns a hang into a readable failure on a busy machine, it is not a timing assertion.
+ */
 export async function eventually<T>(
   items: T[],
   predicate: (items: T[]) => boolean,
   what: string,
 ): Promise<void> {
-  for (let i = 0; i < 500; i++) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
     if (predicate(items)) return;
     await new Promise((r) => setTimeout(r, 10));
   }
