@@ -93,7 +93,7 @@ export async function planDeploy(
     );
   }
   validateDeployInputs(raw);
-  const catalog = readCatalog(root);
+  const catalog = await readCatalog(root);
   let resolution = resolveModel(catalog, name, options.model);
   if (resolution.kind === "unknown") {
     const chosen = await chooseFromCatalog(ctx, name, catalog, resolution.suggestions);
@@ -104,7 +104,9 @@ export async function planDeploy(
   if (!resolution.entry) planned.gated = GATED_ORGS.has(resolution.model.split("/")[0]?.toLowerCase() ?? "");
   for (const line of fitLines(planned)) ctx.io.info(line);
   checkFit(planned, Boolean(options.force), (m) => ctx.io.warn(m));
-  const preview = previewEndpoint(readTemplate(root), readRgd(root), planned.spec);
+  const preview = await previewEndpoint(readTemplate(root), await readRgd(root), planned.spec, {
+    strict: !options.dryRun,
+  });
   return { planned, preview, timeoutMs };
 }
 

@@ -2,10 +2,10 @@
  * The platform content deploy-model reads from the repository (the user's fork): the catalog,
  * the endpoint template and the RGD; and where workload files live.
  */
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
-import { type CatalogModel, parseCatalog } from "../../core/catalog/catalog.js";
+import type { CatalogModel } from "../../core/catalog/catalog.js";
 import { ConfigError } from "../../core/errors.js";
 
 export const CATALOG_PATH = "templates/models.yaml";
@@ -29,19 +29,53 @@ function readRepoFile(root: string, path: string): string {
   }
 }
 
-export function readCatalog(root: string): CatalogModel[] {
-  return parseCatalog(readRepoFile(root, CATALOG_PATH));
+/**
+ * Parsing the catalog and the RGD with the yaml package costs ~250 ms on a cold start (most of
+ * deploy-model --dry-run's time), so their parsed form is kept in .aiplat/cache (ignored by git),
+ * keyed by a hash of the file's text: an edited file is parsed again. A cache that cannot be read
+ * or written is simply not used.
+ */
+async function cached<T>(
+  root: string,
+  path: string,
+  text: string,
+  build: (text: string) => Promise<T>,
+): Promise<T> {
+  const hash = createHash("sha256").update(text).digest("hex");
+  const file = join(root, ".aiplat", "cache", `${path.replace(/[/\\]/g, "_")}.json`);
+  try {
+    const entry = JSON.parse(readFileSync(file, "utf8")) as { hash?: string; value?: T };
+    if (entry.hash === hash && entry.value !== undefined) return entry.value;
+  } catch {
+    // no cache yet, or unreadable: parse below
+  }
+  const value = await build(text);
+  try {
+    mkdirSync(join(root, ".aiplat", "cache"), { recursive: true });
+    writeFileSync(file, JSON.stringify({ hash, value }));
+  } catch {
+    // a read-only checkout still works, only slower
+  }
+  return value;
+}
+
+export async function readCatalog(root: string): Promise<CatalogModel[]> {
+  return cached(root, CATALOG_PATH, readRepoFile(root, CATALOG_PATH), async (text) =>
+    (await import("../../core/catalog/catalog.js")).parseCatalog(text),
+  );
 }
 
 export function readTemplate(root: string): string {
   return readRepoFile(root, TEMPLATE_PATH);
 }
 
-export function readRgd(root: string): unknown {
-  const text = readRepoFile(root, RGD_PATH);
-  try {
-    return parse(text);
-  } catch (error) {
-    throw new ConfigError(`${RGD_PATH} is not valid YAML: ${(error as Error).message}`, { cause: error });
-  }
+export async function readRgd(root: string): Promise<unknown> {
+  return cached(root, RGD_PATH, readRepoFile(root, RGD_PATH), async (text) => {
+    const { parse } = await import("yaml");
+    try {
+      return parse(text) as unknown;
+    } catch (error) {
+      throw new ConfigError(`${RGD_PATH} is not valid YAML: ${(error as Error).message}`, { cause: error });
+    }
+  });
 }

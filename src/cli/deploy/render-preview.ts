@@ -3,12 +3,12 @@
  * strictly against the CRD that KRO generates from the RGD, and the RayService and Job that the
  * RGD turns it into (src/core/kro's renderer). Used by --dry-run and before writing the file.
  */
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 import type { EndpointSpec } from "../../core/endpoint/endpoint-spec.js";
 import { renderEndpointManifest } from "../../core/endpoint/render-manifest.js";
 import { UsageError } from "../../core/errors.js";
 import { generateInstanceCrd, type RenderResult, renderInstance } from "../../core/kro/render.js";
-import { validateAgainstCrd, versionOf } from "../../core/validate/validate.js";
+import { emitYaml } from "./emit-yaml.js";
 
 export interface Preview {
   /** The YAML text that is (or would be) committed as platform/workloads/<name>.yaml. */
@@ -17,24 +17,36 @@ export interface Preview {
   rendered: RenderResult;
 }
 
-export function previewEndpoint(templateText: string, rgd: unknown, spec: EndpointSpec): Preview {
+/**
+ * Renders and checks. renderInstance enforces the spec schema KRO generates from the RGD (types,
+ * ranges, patterns, required and unknown fields, `${`). `strict` adds the full ajv validation
+ * against the generated CRD (src/core/validate); it costs ~150 ms of start-up (ajv load and
+ * compile), so --dry-run, which commits nothing, relies on the renderer's check alone.
+ */
+export async function previewEndpoint(
+  templateText: string,
+  rgd: unknown,
+  spec: EndpointSpec,
+  options: { strict: boolean },
+): Promise<Preview> {
   const manifestText = renderEndpointManifest(templateText, spec);
   const endpoint = parse(manifestText) as Record<string, unknown>;
-  const crd = generateInstanceCrd(rgd);
-  const problems = validateAgainstCrd(crd, versionOf(endpoint.apiVersion), endpoint);
-  if (problems.length > 0) {
-    throw new UsageError(
-      `The InferenceEndpoint would be refused by the cluster:\n  - ${problems.map((p) => `${p.path}: ${p.message}`).join("\n  - ")}`,
-      { code: "invalid-endpoint", details: { problems } },
-    );
+  const rendered = renderInstance(rgd, endpoint);
+  if (options.strict) {
+    const { validateAgainstCrd, versionOf } = await import("../../core/validate/validate.js");
+    const problems = validateAgainstCrd(generateInstanceCrd(rgd), versionOf(endpoint.apiVersion), endpoint);
+    if (problems.length > 0) {
+      throw new UsageError(
+        `The InferenceEndpoint would be refused by the cluster:\n  - ${problems.map((p) => `${p.path}: ${p.message}`).join("\n  - ")}`,
+        { code: "invalid-endpoint", details: { problems } },
+      );
+    }
   }
-  return { manifestText, endpoint, rendered: renderInstance(rgd, endpoint) };
+  return { manifestText, endpoint, rendered };
 }
 
 /** The multi-document YAML --dry-run prints: the InferenceEndpoint, then each resource KRO creates. */
 export function formatPreview(preview: Preview): string {
-  const docs = preview.rendered.resources.map(
-    (r) => `# KRO resource "${r.id}"\n${stringify(r.object, { lineWidth: 0 })}`,
-  );
+  const docs = preview.rendered.resources.map((r) => `# KRO resource "${r.id}"\n${emitYaml(r.object)}`);
   return [`# platform/workloads file\n${preview.manifestText}`, ...docs].join("---\n");
 }
