@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type SimulatedCluster, startSimulatedCluster } from "../support/sim/index.js";
+import { forwardToPod } from "./support/forward.js";
 import {
   app,
   applyApplications,
@@ -45,14 +46,28 @@ describe("the platform's own argocd/ and platform/ content on the simulated clus
       true,
     );
 
-    const res = await fetch(`${sim.litellm.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${sim.litellm.masterKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "gemma-4b", messages: [{ role: "user", content: "Hello there" }] }),
-    });
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { choices: { message: { content: string } }[] };
-    expect(body.choices[0]?.message.content).toContain("Hello there");
+    // LiteLLM answers through the litellm pod's port-forward, as `aiplat chat` reaches it.
+    const litellmPod = sim.kube.store.list(
+      { apiVersion: "v1", kind: "Pod" },
+      { namespace: "ai-platform", labelSelector: "app.kubernetes.io/name=litellm" },
+    )[0];
+    const forward = await forwardToPod(sim, "ai-platform", litellmPod?.metadata?.name ?? "", 4000);
+    try {
+      const res = await fetch(`${forward.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${sim.litellm.masterKey}`,
+          "content-type": "application/json",
+          connection: "close",
+        },
+        body: JSON.stringify({ model: "gemma-4b", messages: [{ role: "user", content: "Hello there" }] }),
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { choices: { message: { content: string } }[] };
+      expect(body.choices[0]?.message.content).toContain("Hello there");
+    } finally {
+      await forward.close();
+    }
 
     // selfHeal: ArgoCD brings back an endpoint that is still in git.
     const firstUid = ep?.metadata?.uid;

@@ -1,0 +1,151 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import type { KubeObject } from "../kube/index.js";
+import { startKubeServer } from "../kube/index.js";
+import { repoRoot } from "../paths.js";
+import { startSimulatedCluster } from "./index.js";
+
+/**
+ * `npm run test-cluster -- [--port <p>] [--kubeconfig <file>] [--token <t>] [--simulate
+ * [--time-scale <ms per simulated minute>] [--seed <n>] [--no-bootstrap]]`
+ *
+ * Without --simulate: the bare test API server, as test/support/kube/launch.ts starts it. With
+ * --simulate: the API server plus every simulated controller and the LiteLLM stand-in, a bare git
+ * repository holding this checkout's argocd/, platform/ and templates/ (clone it, commit an
+ * InferenceEndpoint, push), and — unless --no-bootstrap — the six Applications applied with
+ * their repoURL pointing at that repository. Runs until Ctrl-C.
+ */
+interface Args {
+  flags: Map<string, string | true>;
+}
+
+function parseArgs(argv: string[]): Args {
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith("--")) throw new Error(`unexpected argument: ${arg}`);
+    const eq = arg.indexOf("=");
+    if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith("--")) flags.set(arg.slice(2), argv[++i]!);
+    else flags.set(arg.slice(2), true);
+  }
+  return { flags };
+}
+
+function numberFlag(args: Args, name: string, fallback?: number): number | undefined {
+  const v = args.flags.get(name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (typeof v !== "string" || !Number.isFinite(n) || n < 0)
+    throw new Error(`--${name} must be a number, got ${String(v)}`);
+  return n;
+}
+
+const stringFlag = (args: Args, name: string): string | undefined => {
+  const v = args.flags.get(name);
+  return typeof v === "string" ? v : undefined;
+};
+
+/** A bare repository seeded with this checkout's platform content (what a fork's origin holds). */
+function makePlatformRemote(base: string): string {
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: "aiplat sim",
+    GIT_AUTHOR_EMAIL: "sim@example.invalid",
+    GIT_COMMITTER_NAME: "aiplat sim",
+    GIT_COMMITTER_EMAIL: "sim@example.invalid",
+  };
+  const remote = join(base, "origin.git");
+  const work = join(base, "seed");
+  const git = (cwd: string, args: string[]) => execFileSync("git", args, { cwd, env, stdio: "pipe" });
+  mkdirSync(remote);
+  git(remote, ["init", "--quiet", "--bare", "--initial-branch=main"]);
+  mkdirSync(work);
+  git(work, ["init", "--quiet", "--initial-branch=main"]);
+  for (const dir of ["argocd", "platform", "templates"])
+    cpSync(join(repoRoot, dir), join(work, dir), { recursive: true });
+  git(work, ["add", "-A"]);
+  git(work, ["-c", "commit.gpgsign=false", "commit", "--quiet", "-m", "platform content"]);
+  git(work, ["push", "--quiet", remote, "main"]);
+  rmSync(work, { recursive: true, force: true });
+  return remote;
+}
+
+function applications(remote: string): KubeObject[] {
+  const dir = join(repoRoot, "argocd");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .map(
+      (f) =>
+        parseYaml(
+          readFileSync(join(dir, f), "utf8").replaceAll(
+            "https://example.invalid/set-by-aiplat-init.git",
+            `file://${remote}`,
+          ),
+        ) as KubeObject,
+    );
+}
+
+export async function main(argv: string[]): Promise<() => Promise<void>> {
+  const args = parseArgs(argv);
+  const port = numberFlag(args, "port", 0);
+  const token = stringFlag(args, "token") ?? process.env.AIPLAT_TEST_CLUSTER_TOKEN;
+  const kubeconfig = stringFlag(args, "kubeconfig");
+  if (!args.flags.has("simulate")) {
+    const server = await startKubeServer({ port, token });
+    if (kubeconfig) server.kubeconfig(resolve(kubeconfig));
+    console.log(`test cluster API server listening on ${server.url}`);
+    if (kubeconfig) console.log(`kubeconfig written to ${resolve(kubeconfig)}`);
+    return () => server.stop();
+  }
+  const base = mkdtempSync(join(tmpdir(), "aiplat-sim-launch-"));
+  const remote = makePlatformRemote(base);
+  const sim = await startSimulatedCluster({
+    port,
+    token,
+    gitRemote: remote,
+    timeScale: numberFlag(args, "time-scale", 1000),
+    seed: numberFlag(args, "seed", 1),
+  });
+  if (kubeconfig) sim.kube.kubeconfig(resolve(kubeconfig));
+  if (!args.flags.has("no-bootstrap")) {
+    for (const app of applications(remote))
+      sim.kube.store.apply(app, { fieldManager: "kubectl", force: true });
+  }
+  const config = kubeconfig ? resolve(kubeconfig) : sim.kubeconfigPath;
+  console.log(`simulated cluster API server: ${sim.kube.url}`);
+  console.log(`kubeconfig: ${config}   (kubectl --kubeconfig ${config} get applications -n argocd)`);
+  console.log(
+    `platform git remote: ${remote}   (git clone ${remote}; commit platform/workloads/<name>.yaml; push)`,
+  );
+  console.log(`LiteLLM: ${sim.litellm.url} (also through port-forward to the litellm pods in ai-platform)`);
+  console.log(`time: one simulated minute = ${numberFlag(args, "time-scale", 1000)} ms real time`);
+  writeFileSync(join(base, "README"), "aiplat simulated cluster scratch directory; removed on exit\n");
+  return async () => {
+    await sim.stop();
+    rmSync(base, { recursive: true, force: true });
+  };
+}
+
+const invokedDirectly = (process.argv[1] ?? "").replace(/\\/g, "/").endsWith("test/support/sim/launch.ts");
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (stop) => {
+      const shutdown = () => {
+        stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once("SIGINT", shutdown);
+      process.once("SIGTERM", shutdown);
+    },
+    (error: unknown) => {
+      console.error(`test-cluster: ${(error as Error).message}`);
+      process.exit(2);
+    },
+  );
+}
