@@ -179,6 +179,31 @@ describe.skipIf(!present)(
       expect(missing.stderr).toContain('Error from server (NotFound): configmaps "nope" not found');
     });
 
+    it("creates a namespace, a ConfigMap and a Secret with kubectl create (protobuf bodies)", async () => {
+      expect((await kubectl("create", "namespace", "made")).stdout.trim()).toBe("namespace/made created");
+      expect(
+        (await kubectl("create", "configmap", "cfg", "-n", "made", "--from-literal=a=1")).stdout.trim(),
+      ).toBe("configmap/cfg created");
+      expect(
+        (
+          await kubectl("create", "secret", "generic", "sec", "-n", "made", "--from-literal=token=abc")
+        ).stdout.trim(),
+      ).toBe("secret/sec created");
+      const secret = JSON.parse(
+        (await kubectl("get", "secret", "sec", "-n", "made", "-o", "json")).stdout,
+      ) as { type: string; data: Record<string, string> };
+      expect(secret).toMatchObject({
+        type: "Opaque",
+        data: { token: Buffer.from("abc").toString("base64") },
+      });
+      expect(
+        (await kubectl("get", "configmap", "cfg", "-n", "made", "-o", "jsonpath={.data.a}")).stdout,
+      ).toBe("1");
+      const unsupported = await kubectl("create", "deployment", "d", "--image=x", "-n", "made");
+      expect(unsupported.code).not.toBe(0);
+      expect(unsupported.stderr).toContain("send JSON or YAML");
+    });
+
     it("labels an object and selects it by the new label", async () => {
       expect((await kubectl("label", "configmap", "settings", "-n", "demo", "tier=gold")).stdout.trim()).toBe(
         "configmap/settings labeled",

@@ -81,7 +81,7 @@ export function applyTypeDefaults(type: ResourceType, obj: KubeObject): void {
       break;
     }
     case "Secret": {
-      obj.type ??= "Opaque";
+      if (!obj.type) obj.type = "Opaque";
       if (isObject(obj.stringData)) {
         const data = isObject(obj.data) ? { ...obj.data } : {};
         for (const [k, v] of Object.entries(obj.stringData))

@@ -4,7 +4,7 @@ import { badRequest, KubeError, type StatusBody } from "./errors.js";
 /** Small HTTP helpers shared by the request handlers. */
 const MAX_BODY = 16 * 1024 * 1024;
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -12,7 +12,7 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY) throw new KubeError(413, "BadRequest", "request entity too large");
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 export function parseJson(raw: string): unknown {

@@ -5,6 +5,7 @@ import { badRequest, KubeError } from "./errors.js";
 import { parseJson, queryFlag, readBody, sendJson, sendRaw, wantsTable } from "./http-util.js";
 import { asVersion, type Entry } from "./object-store.js";
 import type { PodLogs } from "./pod-logs.js";
+import { decodeProtobufBody } from "./protobuf.js";
 import type { ResourceRoute } from "./router.js";
 import { listEntries } from "./store.js";
 import { toTable } from "./table.js";
@@ -121,16 +122,20 @@ export async function serveResource(
     return;
   }
   const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim() ?? "";
-  if (contentType.includes("protobuf") || contentType.includes("cbor")) {
+  const protobuf = contentType === "application/vnd.kubernetes.protobuf" && method === "POST";
+  if ((contentType.includes("protobuf") && !protobuf) || contentType.includes("cbor")) {
     throw new KubeError(
       415,
       "UnsupportedMediaType",
       `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this test server does not decode ${contentType})`,
     );
   }
-  const raw = await readBody(req);
-  const body = () =>
-    contentType.endsWith("yaml") && method !== "PATCH" ? parsePatchBody(raw, "apply") : parseJson(raw);
+  const rawBytes = await readBody(req);
+  const raw = rawBytes.toString("utf8");
+  const body = () => {
+    if (protobuf) return decodeProtobufBody(rawBytes);
+    return contentType.endsWith("yaml") && method !== "PATCH" ? parsePatchBody(raw, "apply") : parseJson(raw);
+  };
   if (method === "POST") {
     if (name) {
       if (route.subresource === "portforward")
