@@ -39,7 +39,7 @@ async function deploy(p: SimPlatform, argv: string[], extra: Parameters<typeof r
 describe("deploy-model --wait on the simulated cluster", () => {
   it("reports every layer in order, with the reasons on the way, until LiteLLM answers", async () => {
     platform = await startSimPlatform();
-    const run = await deploy(platform, ["gemma-4b", "--wait"]);
+    const run = await deploy(platform, ["gemma-4b", "--wait", "--timeout", "8h"]);
     expect(run.exitCode).toBe(0);
     expect(doneOrder(run.stderr)).toEqual(STEP_TITLES);
     // The reasons a user sees while it is not done yet.
@@ -54,9 +54,9 @@ describe("deploy-model --wait on the simulated cluster", () => {
 
   it("--json reports the steps and time to first token; an unchanged endpoint is only followed", async () => {
     platform = await startSimPlatform();
-    expect((await deploy(platform, ["gemma-1b", "--wait"])).exitCode).toBe(0);
+    expect((await deploy(platform, ["gemma-1b", "--wait", "--timeout", "8h"])).exitCode).toBe(0);
     const head = platform.repo.git("rev-parse", "HEAD");
-    const again = await deploy(platform, ["gemma-1b", "--wait", "--json"]);
+    const again = await deploy(platform, ["gemma-1b", "--wait", "--timeout", "8h", "--json"]);
     expect(again.exitCode).toBe(0);
     const out = again.json() as {
       status: string;

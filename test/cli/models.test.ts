@@ -15,7 +15,8 @@ describe("aiplat models", () => {
     const { repo, env } = platform;
     const clock = scaledClock();
     expect(
-      (await runCli(["deploy-model", "gemma-1b", "--wait"], { cwd: repo.dir, env, clock })).exitCode,
+      (await runCli(["deploy-model", "gemma-1b", "--wait", "--timeout", "8h"], { cwd: repo.dir, env, clock }))
+        .exitCode,
     ).toBe(0);
     expect((await runCli(["deploy-model", "qwen3-8b", "--no-push"], { cwd: repo.dir, env })).exitCode).toBe(
       0,

@@ -17,13 +17,14 @@ describe("undeploy-model on the simulated cluster", () => {
     const { repo, env, sim } = platform;
     const clock = scaledClock();
     expect(
-      (await runCli(["deploy-model", "gemma-4b", "--wait"], { cwd: repo.dir, env, clock })).exitCode,
+      (await runCli(["deploy-model", "gemma-4b", "--wait", "--timeout", "8h"], { cwd: repo.dir, env, clock }))
+        .exitCode,
     ).toBe(0);
     const node = gpuNodes(sim)[0]?.metadata?.name;
     expect(node).toBeDefined();
     expect(sim.litellm.registered().map((m) => m.model_name)).toContain("gemma-4b");
 
-    const run = await runCli(["undeploy-model", "gemma-4b", "--wait", "--json"], {
+    const run = await runCli(["undeploy-model", "gemma-4b", "--wait", "--timeout", "8h", "--json"], {
       cwd: repo.dir,
       env,
       clock,
