@@ -142,3 +142,33 @@ describe("simulated KubeRay", () => {
     expect(get(sim, "v1", "Service", "gc-serve-svc", "inference")).toBeUndefined();
   });
 });
+
+describe("simulated KubeRay upgrades", () => {
+  it("brings a changed cluster config up next to the serving one, then switches and removes the old cluster", async () => {
+    const sim = await startSim();
+    await deployEndpoint(sim, "up");
+    await sim.settle();
+    const before = list(sim, "ray.io/v1", "RayCluster", { namespace: "inference" }).map(
+      (c) => c.metadata?.name,
+    );
+    expect(before).toHaveLength(1);
+    sim.kube.store.patch(
+      { apiVersion: "kro.run/v1alpha1", kind: "InferenceEndpoint", name: "up", namespace: "inference" },
+      { spec: { workerMemory: "28Gi" } },
+      "merge",
+    );
+    await sim.settle();
+    const after = list(sim, "ray.io/v1", "RayCluster", { namespace: "inference" }).map(
+      (c) => c.metadata?.name,
+    );
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(before[0]);
+    const rs = get(sim, "ray.io/v1", "RayService", "up", "inference");
+    expect(condition(rs, "Ready")?.status).toBe("True");
+    expect(condition(rs, "UpgradeInProgress")?.status).toBe("False");
+    const serve = get(sim, "v1", "Service", "up-serve-svc", "inference");
+    expect(
+      (serve?.spec as { selector?: Record<string, string> } | undefined)?.selector?.["ray.io/cluster"],
+    ).toBe(after[0]);
+  });
+});

@@ -108,3 +108,20 @@ describe("the platform's own argocd/ and platform/ content on the simulated clus
     expect(sim.failures).toEqual([]);
   });
 });
+
+describe("bootstrapping a repository that already holds an endpoint", () => {
+  it("creates the InferenceEndpoint in a later wave, retrying until KRO serves its kind", async () => {
+    const repo = makePlatformRepo();
+    commitEndpoint(repo, "early");
+    sim = await startSimulatedCluster({ seed: 11 });
+    applyApplications(sim, loadApplications(repo));
+    await sim.settle();
+    const status = app(sim, "workloads").status as {
+      sync?: { status?: string };
+      operationState?: { phase?: string };
+    };
+    expect(status.sync?.status).toBe("Synced");
+    expect(status.operationState?.phase).toBe("Succeeded");
+    expect(readyCondition(endpoint(sim, "early"))).toBe("True");
+  });
+});

@@ -11,6 +11,7 @@ import {
   recordEvent,
   type Store,
   splitKey,
+  tryDelete,
   tryGet,
   tryList,
   watchKind,
@@ -28,6 +29,14 @@ import { clusterReadiness, rayServiceStatus, type ServeState } from "./status.js
  * cluster, its Pods and Services through garbage collection; a deleted Pod is re-created.
  */
 const MANAGER = "kuberay-operator";
+/** The annotation KubeRay compares to decide whether a RayService needs a new cluster. */
+const HASH = "ray.io/hash-without-replicas-and-workers-to-delete";
+
+function hashOf(text: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
+  return h.toString(36);
+}
 
 export interface KubeRayOptions {
   modelLoadMinutes: number;
@@ -37,6 +46,7 @@ export class KubeRayController {
   private readonly controller: Controller;
   private readonly serve = new Map<string, ServeState>();
   private readonly modelLoadErrors = new Map<string, string>();
+  private loads = 0;
 
   constructor(
     private readonly store: Store,
@@ -92,67 +102,116 @@ export class KubeRayController {
     const ns = svc.metadata?.namespace ?? "default";
     const name = svc.metadata?.name ?? "";
     const spec = (svc.spec ?? {}) as { rayClusterConfig?: Record<string, unknown>; serveConfigV2?: string };
-    let cluster = tryList(this.store, "ray.io/v1", "RayCluster", { namespace: ns }).find((c) =>
-      (c.metadata?.ownerReferences ?? []).some((r) => r.uid === svc.metadata?.uid),
+    const wantHash = hashOf(JSON.stringify(spec.rayClusterConfig ?? {}));
+    const owned = tryList(this.store, "ray.io/v1", "RayCluster", { namespace: ns }).filter(
+      (c) => !isDeleting(c) && (c.metadata?.ownerReferences ?? []).some((r) => r.uid === svc.metadata?.uid),
     );
-    if (!cluster) {
-      cluster = this.store.create(
-        {
+    const activeName = (svc.status as { activeServiceStatus?: { rayClusterName?: string } } | undefined)
+      ?.activeServiceStatus?.rayClusterName;
+    let active = owned.find((c) => c.metadata?.name === activeName) ?? owned[0];
+    if (!active) active = this.createCluster(svc, spec.rayClusterConfig, wantHash);
+    // A changed rayClusterConfig is a zero-downtime upgrade: a pending cluster comes up next to the
+    // active one, which keeps serving until the new one runs the app (kuberay RayService docs).
+    let pending: KubeObject | undefined;
+    if (active.metadata?.annotations?.[HASH] !== wantHash) {
+      pending = owned.find((c) => c !== active && c.metadata?.annotations?.[HASH] === wantHash);
+      pending ??= this.createCluster(svc, spec.rayClusterConfig, wantHash);
+    }
+    const serveHash = hashOf(spec.serveConfigV2 ?? "");
+    const svcKey = `RayService|${ns}/${name}`;
+    let activeState = this.advanceServe(active, serveHash, svcKey, name);
+    if (pending) {
+      const pendingState = this.advanceServe(pending, serveHash, svcKey, name);
+      if (pendingState.phase === "RUNNING") {
+        tryDelete(this.store, {
           apiVersion: "ray.io/v1",
           kind: "RayCluster",
-          metadata: {
-            name: `${name}-raycluster-${this.random.suffix()}`,
-            namespace: ns,
-            labels: { "ray.io/originated-from-cr-name": name, "ray.io/originated-from-crd": "RayService" },
-            ownerReferences: [ownerReference(svc)],
-          },
-          spec: spec.rayClusterConfig ?? {},
-        },
-        { fieldManager: MANAGER },
-      );
-      recordEvent(
-        this.store,
-        svc,
-        "Normal",
-        "CreatedRayCluster",
-        `Created RayCluster ${ns}/${cluster.metadata?.name}`,
-        MANAGER,
-      );
+          name: active.metadata?.name ?? "",
+          namespace: ns,
+        });
+        active = pending;
+        activeState = pendingState;
+        pending = undefined;
+      }
     }
-    const clusterName = cluster.metadata?.name ?? "";
+    for (const c of owned) {
+      if (c !== active && c !== pending) {
+        tryDelete(this.store, {
+          apiVersion: "ray.io/v1",
+          kind: "RayCluster",
+          name: c.metadata?.name ?? "",
+          namespace: ns,
+        });
+      }
+    }
+    const clusterName = active.metadata?.name ?? "";
     this.ensureService(svc, `${name}-head-svc`, clusterName, { "ray.io/node-type": "head" }, [
       { name: "gcs-server", port: 6379 },
       { name: "dashboard", port: 8265 },
       { name: "client", port: 10001 },
       { name: "serve", port: 8000 },
     ]);
-    const readiness = clusterReadiness(this.store, cluster);
-    if (readiness.ready) {
+    if (clusterReadiness(this.store, active).ready) {
       this.ensureService(svc, `${name}-serve-svc`, clusterName, { "ray.io/serve": "true" }, [
         { name: "serve", port: 8000 },
       ]);
     }
-    const stateKey = `${ns}/${name}`;
-    const state = this.advanceServe(stateKey, cluster.metadata?.uid ?? "", readiness.ready, name);
-    patchStatus(
-      this.store,
-      svc,
-      rayServiceStatus(svc, clusterName, state, modelIdOf(spec.serveConfigV2)),
-      MANAGER,
-    );
+    const status = rayServiceStatus(svc, clusterName, activeState, modelIdOf(spec.serveConfigV2));
+    const conditions = status.conditions as { type: string; status: string; reason?: string }[];
+    const upgrade = conditions.find((c) => c.type === "UpgradeInProgress");
+    if (upgrade && pending)
+      Object.assign(upgrade, { status: "True", reason: "BothActivePendingClustersExist" });
+    status.pendingServiceStatus = pending ? { rayClusterName: pending.metadata?.name } : null;
+    patchStatus(this.store, svc, status, MANAGER);
   }
 
-  /** Ray Serve's application lifecycle on top of a ready cluster. */
-  private advanceServe(
-    stateKey: string,
-    clusterUid: string,
-    clusterReady: boolean,
-    name: string,
-  ): ServeState {
-    let state = this.serve.get(stateKey);
-    if (!state || state.clusterUid !== clusterUid) {
-      state = { clusterUid, phase: "NOT_STARTED" };
-      this.serve.set(stateKey, state);
+  private createCluster(
+    svc: KubeObject,
+    config: Record<string, unknown> | undefined,
+    hash: string,
+  ): KubeObject {
+    const ns = svc.metadata?.namespace ?? "default";
+    const name = svc.metadata?.name ?? "";
+    const cluster = this.store.create(
+      {
+        apiVersion: "ray.io/v1",
+        kind: "RayCluster",
+        metadata: {
+          name: `${name}-raycluster-${this.random.suffix()}`,
+          namespace: ns,
+          labels: { "ray.io/originated-from-cr-name": name, "ray.io/originated-from-crd": "RayService" },
+          annotations: { [HASH]: hash },
+          ownerReferences: [ownerReference(svc)],
+        },
+        spec: config ?? {},
+      },
+      { fieldManager: MANAGER },
+    );
+    recordEvent(
+      this.store,
+      svc,
+      "Normal",
+      "CreatedRayCluster",
+      `Created RayCluster ${ns}/${cluster.metadata?.name}`,
+      MANAGER,
+    );
+    return cluster;
+  }
+
+  /** Ray Serve's application lifecycle on one cluster; a new serveConfigV2 redeploys the app. */
+  private advanceServe(cluster: KubeObject, serveHash: string, svcKey: string, name: string): ServeState {
+    const clusterUid = cluster.metadata?.uid ?? "";
+    const clusterReady = clusterReadiness(this.store, cluster).ready;
+    let state = this.serve.get(clusterUid);
+    if (!state) {
+      state = { clusterUid, phase: "NOT_STARTED", serveHash };
+      this.serve.set(clusterUid, state);
+    }
+    if (state.serveHash !== serveHash) {
+      state.serveHash = serveHash;
+      if (state.phase !== "NOT_STARTED") state.phase = "DEPLOYING";
+      state.loadingSince = undefined;
+      state.message = undefined;
     }
     if (!clusterReady) {
       if (state.phase !== "NOT_STARTED") state.phase = "DEPLOYING";
@@ -161,20 +220,15 @@ export class KubeRayController {
     }
     if (state.phase === "NOT_STARTED" || (state.phase === "DEPLOYING" && state.loadingSince === undefined)) {
       state.phase = "DEPLOYING";
-      state.loadingSince = Date.now();
-      const key = `RayService|${stateKey}`;
+      const started = ++this.loads;
+      state.loadingSince = started;
       this.clock.after(this.options.modelLoadMinutes, () => {
-        const current = this.serve.get(stateKey);
-        if (!current || current.clusterUid !== clusterUid || current.phase !== "DEPLOYING") return;
+        const current = this.serve.get(clusterUid);
+        if (!current || current.loadingSince !== started || current.phase !== "DEPLOYING") return;
         const error = this.modelLoadErrors.get(name);
-        if (error) {
-          current.phase = "DEPLOY_FAILED";
-          current.message = error;
-        } else {
-          current.phase = "RUNNING";
-          current.message = undefined;
-        }
-        this.controller.enqueue(key);
+        current.phase = error ? "DEPLOY_FAILED" : "RUNNING";
+        current.message = error;
+        this.controller.enqueue(svcKey);
       });
     }
     return state;
@@ -188,7 +242,25 @@ export class KubeRayController {
     ports: { name: string; port: number }[],
   ): void {
     const ns = owner.metadata?.namespace;
-    if (tryGet(this.store, { apiVersion: "v1", kind: "Service", name, namespace: ns })) return;
+    const existing = tryGet(this.store, { apiVersion: "v1", kind: "Service", name, namespace: ns });
+    if (existing) {
+      // After an upgrade the Services follow the new active cluster.
+      const current = (existing.spec as { selector?: Record<string, string> } | undefined)?.selector?.[
+        "ray.io/cluster"
+      ];
+      if (current !== cluster) {
+        this.store.patch(
+          { apiVersion: "v1", kind: "Service", name, namespace: ns },
+          {
+            metadata: { labels: { "ray.io/cluster": cluster } },
+            spec: { selector: { "ray.io/cluster": cluster, ...selector } },
+          },
+          "merge",
+          { fieldManager: MANAGER },
+        );
+      }
+      return;
+    }
     this.store.create(
       {
         apiVersion: "v1",

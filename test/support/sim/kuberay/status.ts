@@ -11,6 +11,8 @@ export interface ServeState {
   phase: "NOT_STARTED" | "DEPLOYING" | "RUNNING" | "DEPLOY_FAILED";
   message?: string;
   loadingSince?: number;
+  /** Hash of the serveConfigV2 the app was deployed with. */
+  serveHash?: string;
 }
 
 export interface ClusterReadiness {
