@@ -169,6 +169,13 @@ describe("test API server: CustomResourceDefinitions", () => {
 
   it("serves types registered directly by a test", async () => {
     const { kube, custom } = await startCluster();
+    const rs = {
+      apiVersion: "ray.io/v1",
+      kind: "RayService",
+      metadata: { name: "rs", namespace: "default" },
+      spec: { a: 1 },
+    };
+    expect(() => kube.store.create(rs)).toThrow('no matches for kind "RayService" in version "ray.io/v1"');
     kube.registerType({
       group: "ray.io",
       version: "v1",
@@ -176,12 +183,7 @@ describe("test API server: CustomResourceDefinitions", () => {
       plural: "rayservices",
       statusSubresource: true,
     });
-    kube.store.create({
-      apiVersion: "ray.io/v1",
-      kind: "RayService",
-      metadata: { name: "rs", namespace: "default" },
-      spec: { a: 1 },
-    });
+    kube.store.create(rs);
     const got = (await custom.getNamespacedCustomObject({
       group: "ray.io",
       version: "v1",

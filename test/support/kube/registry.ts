@@ -1,5 +1,5 @@
 import { builtinTypes } from "./builtin-types.js";
-import { notFound } from "./errors.js";
+import { KubeError } from "./errors.js";
 import {
   apiVersionOf,
   completeType,
@@ -52,12 +52,15 @@ export class TypeRegistry {
     return this.byGvk.get(gvkKey(apiVersion, kind));
   }
 
-  /** The type of an object, or 404 the way the server answers for an unknown kind. */
+  /** The type of an object, or a 404 worded like kubectl's "no matches for kind". */
   require(apiVersion: string, kind: string): ResourceType {
     const type = this.findByKind(apiVersion, kind);
     if (!type) {
       const { group } = splitApiVersion(apiVersion);
-      throw notFound(kind.toLowerCase(), group, kind, kind);
+      throw new KubeError(404, "NotFound", `no matches for kind "${kind}" in version "${apiVersion}"`, {
+        group,
+        kind,
+      });
     }
     return type;
   }

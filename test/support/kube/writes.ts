@@ -90,13 +90,12 @@ function checkBody(type: ResourceType, body: unknown, namespace: string | undefi
   return obj;
 }
 
-function prepareCustom(store: ObjectStore, type: ResourceType, obj: KubeObject): void {
+function prepareCustom(type: ResourceType, obj: KubeObject): void {
   if (isCrd(type)) {
     validateCrd(obj);
     if (!obj.metadata?.deletionTimestamp) obj.status = establishedStatus(obj, nowTimestamp());
   }
   if (type.custom) processCustomResource(type, obj);
-  void store;
 }
 
 export function createObject(
@@ -120,7 +119,7 @@ export function createObject(
   checkNamespace(store, type, meta.namespace, meta.name);
   if (store.find(type, meta.namespace, meta.name)) throw alreadyExists(type.plural, type.group, meta.name);
   prepareCreate(type, obj);
-  prepareCustom(store, type, obj);
+  prepareCustom(type, obj);
   if (!opts.keepManagedFields) {
     delete meta.managedFields;
     trackUpdate(undefined, obj, opts.fieldManager ?? "unknown");
@@ -168,7 +167,7 @@ function commitUpdate(
   }
   if (hasGeneration(type)) meta.generation = (old.generation ?? 1) + (specChanged(existing, next) ? 1 : 0);
   applyTypeDefaults(type, next);
-  prepareCustom(store, type, next);
+  prepareCustom(type, next);
   if (track) {
     if (next.metadata) next.metadata.managedFields = old.managedFields;
     trackUpdate(existing, next, opts.fieldManager ?? "unknown", opts.subresource);
