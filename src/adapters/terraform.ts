@@ -213,12 +213,14 @@ export function errorLines(text: string): string[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";
     if (!/^\s*(│\s*)?Error:/.test(line)) continue;
-    out.push(
-      ...lines
-        .slice(i, i + 6)
-        .map((l) => l.replace(/^\s*│\s?/, ""))
-        .filter((l) => l.trim() !== ""),
-    );
+    // A diagnostic box ends at "╵"; keep at most six lines of it.
+    const block: string[] = [];
+    for (const l of lines.slice(i, i + 6)) {
+      if (/^\s*╵/.test(l)) break;
+      const text = l.replace(/^\s*│\s?/, "");
+      if (text.trim() !== "") block.push(text);
+    }
+    out.push(...block);
   }
   return out.length > 0 ? out : lines.filter((l) => l.trim() !== "").slice(-5);
 }
