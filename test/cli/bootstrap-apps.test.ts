@@ -127,6 +127,21 @@ describe("aiplat bootstrap", () => {
     expect(result.stderr).toContain("--timeout 30m");
   });
 
+  it("Ctrl-C while waiting exits 130 with the command that resumes watching", async () => {
+    const repo = platformRepo();
+    const { kube: server, kubeconfig } = await startBareCluster();
+    const controller = new AbortController();
+    const running = runCli(["--kubeconfig", kubeconfig, "bootstrap"], {
+      cwd: repo.dir,
+      signal: controller.signal,
+    });
+    await appsApplied(server);
+    controller.abort();
+    const result = await running;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toContain("aiplat bootstrap --env dev");
+  });
+
   it("without a kubeconfig or cluster outputs, says to run aiplat up first (exit 4)", async () => {
     const repo = platformRepo();
     const result = await runCli(["bootstrap"], {

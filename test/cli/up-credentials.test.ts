@@ -112,6 +112,17 @@ describe("credential guard", () => {
   });
 });
 
+describe("up configuration errors", () => {
+  it("an environment without tfvars is bad configuration (exit 3) naming aiplat init", async () => {
+    const repo = s3Repo();
+    const result = await runCli(["--env", "prod", "up", "--yes"], { cwd: repo.dir });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain("terraform/00.global/vars/prod.tfvars");
+    expect(result.stderr).toContain("aiplat init --env prod");
+    expect(sts.calls()).toHaveLength(0);
+  });
+});
+
 describe.skipIf(!hasTerraform())(`local-backend stages${skipNote("terraform", hasTerraform())}`, () => {
   it("need no AWS at all: no STS, no S3 call", async () => {
     const repo = makeStagesRepo();
