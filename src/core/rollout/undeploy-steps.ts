@@ -41,15 +41,17 @@ export function computeUndeploySteps(o: UndeployObservation): RolloutStep[] {
   const short = o.commit.slice(0, 7);
   const sync = o.application ? o.application.status?.sync : undefined;
   const synced =
-    sync?.revision === o.commit || (o.application !== undefined && !o.endpoint)
-      ? { done: true, reason: sync?.revision ? `revision ${sync.revision.slice(0, 7)}` : undefined }
-      : {
-          done: false,
-          reason:
-            o.application === null
-              ? "the ArgoCD Application workloads does not exist"
-              : `${sync?.status ?? "Unknown"}${sync?.revision ? ` at ${sync.revision.slice(0, 7)}` : ""}, waiting for ${short} (ArgoCD prunes the endpoint)`,
-        };
+    sync?.revision === o.commit
+      ? { done: true, reason: `revision ${short}` }
+      : o.application !== undefined && !o.endpoint
+        ? { done: true, reason: "the endpoint is gone from the cluster" }
+        : {
+            done: false,
+            reason:
+              o.application === null
+                ? "the ArgoCD Application workloads does not exist"
+                : `${sync?.status ?? "Unknown"}${sync?.revision ? ` at ${sync.revision.slice(0, 7)}` : ""}, waiting for ${short} (ArgoCD prunes the endpoint)`,
+          };
   const remainingNodes = o.trackedNodes.filter((n) => o.nodes.some((node) => node.metadata?.name === n));
   const nodes =
     remainingNodes.length === 0
