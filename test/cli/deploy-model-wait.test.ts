@@ -39,8 +39,14 @@ async function deploy(p: SimPlatform, argv: string[], extra: Parameters<typeof r
 describe("deploy-model --wait on the simulated cluster", () => {
   it("reports every layer in order, with the reasons on the way, until LiteLLM answers", async () => {
     platform = await startSimPlatform();
-    const run = await deploy(platform, ["gemma-4b", "--wait", "--timeout", "8h"]);
+    const run = await deploy(platform, ["gemma-4b", "--wait", "--timeout", "8h", "--debug"]);
     expect(run.exitCode).toBe(0);
+    // The master key was read from the cluster and used, but never printed, even with --debug.
+    expect(run.stderr).toContain("LiteLLM reached through http://127.0.0.1:");
+    expect(`${run.stdout}${run.stderr}`).not.toContain(platform.sim.litellm.masterKey);
+    // Gemma is gated and the simulated cluster has no inference/hf-token.
+    expect(run.stderr).toContain("inference/hf-token is missing");
+    expect(run.stderr).toContain("aiplat secret hf-token");
     expect(doneOrder(run.stderr)).toEqual(STEP_TITLES);
     // The reasons a user sees while it is not done yet.
     expect(run.stderr).toContain("FailedScheduling");
