@@ -13,16 +13,10 @@ import {
   tryList,
   watchKind,
 } from "../runtime/kube.js";
-import {
-  type AppSpec,
-  computeDesired,
-  type DesiredState,
-  isSubset,
-  resourceSyncOptions,
-  TRACKING,
-} from "./desired.js";
+import { type Comparison, compareApp, keyFromTracking, refFor } from "./compare.js";
+import { type AppSpec, computeDesired, type DesiredState, resourceSyncOptions, TRACKING } from "./desired.js";
 import { forgetRevisions } from "./git-source.js";
-import { assessHealth, type HealthStatus, worse } from "./health.js";
+import { assessHealth } from "./health.js";
 
 /**
  * The ArgoCD application controller for Applications in the `argocd` namespace: compares the
@@ -210,31 +204,8 @@ export class ArgoCdController {
     );
   }
 
-  private compare(app: string, desired: DesiredState) {
-    let health: HealthStatus = "Healthy";
-    let message: string | undefined;
-    let outOfSync = false;
-    const resources: Record<string, unknown>[] = [];
-    const desiredKeys = new Set(desired.objects.map((d) => d.key));
-    for (const d of desired.objects) {
-      const live = d.missingKind ? undefined : tryGet(this.store, refFor(d.object));
-      const synced = live !== undefined && isSubset(d.object, live);
-      if (!synced) outOfSync = true;
-      const h = assessHealth(live);
-      if (worse(health, h.status) !== health) {
-        health = h.status;
-        message =
-          h.message ??
-          (h.status === "Missing" ? `${d.object.kind} ${d.object.metadata?.name} is missing` : undefined);
-      }
-      resources.push(resourceEntry(d.object, synced ? "Synced" : "OutOfSync", h));
-    }
-    for (const live of this.trackedLive(app)) {
-      if (desiredKeys.has(keyFromTracking(live))) continue;
-      outOfSync = true;
-      resources.push({ ...resourceEntry(live, "OutOfSync", assessHealth(live)), requiresPruning: true });
-    }
-    return { outOfSync, health, message, resources };
+  private compare(app: string, desired: DesiredState): Comparison {
+    return compareApp(this.store, desired, this.trackedLive(app));
   }
 
   /** Live objects carrying this app's tracking annotation, of every kind the app ever applied. */
@@ -360,39 +331,6 @@ export class ArgoCdController {
     }
     removeFinalizer(this.store, app, finalizer, MANAGER);
   }
-}
-
-function refFor(obj: KubeObject) {
-  return {
-    apiVersion: obj.apiVersion ?? "",
-    kind: obj.kind ?? "",
-    name: obj.metadata?.name ?? "",
-    namespace: obj.metadata?.namespace,
-  };
-}
-
-function keyFromTracking(obj: KubeObject): string {
-  const id = obj.metadata?.annotations?.[TRACKING] ?? "";
-  const [, groupKind = "", nsName = ""] = id.split(":");
-  return `${groupKind}:${nsName}`;
-}
-
-function resourceEntry(
-  obj: KubeObject,
-  status: string,
-  health: { status: string; message?: string },
-): Record<string, unknown> {
-  const apiVersion = obj.apiVersion ?? "";
-  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
-  return {
-    group,
-    version,
-    kind: obj.kind,
-    namespace: obj.metadata?.namespace,
-    name: obj.metadata?.name,
-    status,
-    health: { status: health.status, ...(health.message ? { message: health.message } : {}) },
-  };
 }
 
 const now = (): string => `${new Date().toISOString().slice(0, 19)}Z`;

@@ -10,7 +10,6 @@ import {
   isDeleting,
   type KubeObject,
   labelsOf,
-  ownerReference,
   patchStatus,
   recordEvent,
   removeFinalizer,
@@ -22,15 +21,9 @@ import {
   withCondition,
 } from "../runtime/kube.js";
 import type { Random } from "../runtime/random.js";
-import {
-  allowedTypes,
-  capacityType,
-  podMatchesPool,
-  podRequests,
-  poolTemplate,
-  typeFits,
-  withinLimits,
-} from "./selection.js";
+import { launchInstance, registerNode } from "./instances.js";
+import { API, chooseOffering, createNodeClaim, FINALIZER, MANAGER } from "./provisioning.js";
+import { podRequests } from "./selection.js";
 
 /**
  * Karpenter v1 (aws/karpenter-provider-aws 1.x): Pods the scheduler marked Unschedulable make a
@@ -43,9 +36,6 @@ import {
  * guarded by the `karpenter.sh/termination` finalizer: once the controller is stopped, nothing
  * is terminated any more and the instances keep billing.
  */
-const MANAGER = "karpenter";
-const FINALIZER = "karpenter.sh/termination";
-const API = "karpenter.sh/v1";
 
 export interface KarpenterOptions {
   clusterName: string;
@@ -151,92 +141,15 @@ export class KarpenterController {
     }
   }
 
-  private poolUsage(pool: string): Resources {
-    const used: Resources = { cpu: 0, memory: 0, gpu: 0 };
-    for (const c of this.claims()) {
-      if (labelsOf(c)["karpenter.sh/nodepool"] !== pool) continue;
-      const type = findInstanceType(labelsOf(c)["node.kubernetes.io/instance-type"] ?? "");
-      if (!type) continue;
-      used.cpu += type.vcpu;
-      used.memory += type.memoryGiB * 1024 ** 3;
-      used.gpu += type.gpus;
-    }
-    return used;
-  }
-
   private createClaimFor(pod: KubeObject): KubeObject | undefined {
     const pools = tryList(this.store, API, "NodePool").filter((p) => !isDeleting(p));
-    const want = podRequests(pod);
-    const reasons: string[] = [];
-    const now = this.clock.elapsedMinutes();
-    for (const pool of pools) {
-      const template = poolTemplate(pool);
-      const match = podMatchesPool(pod, template);
-      if (!match.ok) {
-        reasons.push(`incompatible with nodepool "${pool.metadata?.name}", ${match.reason}`);
-        continue;
-      }
-      const usage = this.poolUsage(pool.metadata?.name ?? "");
-      const candidates = allowedTypes(template)
-        .filter((t) => typeFits(t, want))
-        .filter((t) => (this.unavailable.get(t.name) ?? -1) < now)
-        .sort((a, b) => a.hourlyPrice - b.hourlyPrice);
-      const withinLimit = candidates.filter((t) => withinLimits(pool, usage, t));
-      const type = withinLimit[0];
-      if (!type) {
-        reasons.push(
-          candidates.length > 0
-            ? `nodepool "${pool.metadata?.name}" has reached its limits`
-            : `no instance type of nodepool "${pool.metadata?.name}" satisfied the resources and requirements (all offerings unavailable or too small)`,
-        );
-        continue;
-      }
-      return this.createClaim(pool, template, type);
+    const choice = chooseOffering(pod, pools, this.claims(), this.unavailable, this.clock.elapsedMinutes());
+    if ("reasons" in choice) {
+      const why = choice.reasons.join("; ") || "no nodepools found";
+      recordEvent(this.store, pod, "Warning", "FailedScheduling", `Failed to schedule pod, ${why}`, MANAGER);
+      return undefined;
     }
-    recordEvent(
-      this.store,
-      pod,
-      "Warning",
-      "FailedScheduling",
-      `Failed to schedule pod, ${reasons.join("; ") || "no nodepools found"}`,
-      MANAGER,
-    );
-    return undefined;
-  }
-
-  private createClaim(
-    pool: KubeObject,
-    template: ReturnType<typeof poolTemplate>,
-    type: InstanceType,
-  ): KubeObject {
-    const poolName = pool.metadata?.name ?? "";
-    const claim = this.store.create(
-      {
-        apiVersion: API,
-        kind: "NodeClaim",
-        metadata: {
-          name: `${poolName}-${this.random.suffix()}`,
-          labels: {
-            ...template.labels,
-            "node.kubernetes.io/instance-type": type.name,
-            "karpenter.sh/capacity-type": capacityType(template),
-            "karpenter.k8s.aws/instance-family": type.family,
-          },
-          finalizers: [FINALIZER],
-          ownerReferences: [ownerReference(pool, false)],
-        },
-        spec: {
-          nodeClassRef: template.nodeClassRef,
-          requirements: template.requirements,
-          taints: template.taints,
-          expireAfter: (pool.spec as { template?: { spec?: { expireAfter?: string } } }).template?.spec
-            ?.expireAfter,
-        },
-      },
-      { fieldManager: MANAGER },
-    );
-    recordEvent(this.store, claim, "Normal", "Launching", `Launching NodeClaim: ${type.name}`, MANAGER);
-    return claim;
+    return createNodeClaim(this.store, this.random, choice.pool, choice.template, choice.type);
   }
 
   private reconcileClaim(name: string): void {
@@ -300,37 +213,7 @@ export class KarpenterController {
       );
       return;
     }
-    const pool = labelsOf(claim)["karpenter.sh/nodepool"] ?? "";
-    const tags = {
-      "aiplat:cluster": this.options.clusterName,
-      "karpenter.sh/nodepool": pool,
-      "karpenter.sh/nodeclaim": name,
-      [`kubernetes.io/cluster/${this.options.clusterName}`]: "owned",
-    };
-    const instance = this.ledger.create({
-      kind: "instance",
-      type: typeName,
-      hourlyPrice: type.hourlyPrice,
-      tags,
-      createdBy: "karpenter",
-      name,
-    });
-    const attached = { ...tags, "delete-on-termination": "true" };
-    this.ledger.create({
-      kind: "eni",
-      hourlyPrice: 0,
-      tags: attached,
-      createdBy: "karpenter",
-      attachedTo: instance.id,
-    });
-    this.ledger.create({
-      kind: "volume",
-      type: "gp3",
-      hourlyPrice: round((0.08 * (type.gpus > 0 ? 300 : 100)) / 730),
-      tags: attached,
-      createdBy: "karpenter",
-      attachedTo: instance.id,
-    });
+    const instance = launchInstance(this.ledger, this.options.clusterName, claim, type);
     const { capacity, allocatable } = nodeResources(type);
     const conditions = withCondition(undefined, { type: "Launched", status: "True" });
     patchStatus(
@@ -352,49 +235,7 @@ export class KarpenterController {
     if (this.controller.isStopped) return;
     const claim = tryGet(this.store, { apiVersion: API, kind: "NodeClaim", name });
     if (!claim || isDeleting(claim)) return;
-    const nodeName = `ip-10-0-${Math.floor(this.random.next() * 250)}-${Math.floor(this.random.next() * 250) + 2}.ec2.internal`;
-    const spec = (claim.spec ?? {}) as { taints?: unknown[] };
-    const { capacity, allocatable } = nodeResources(type);
-    const node = this.store.create(
-      {
-        apiVersion: "v1",
-        kind: "Node",
-        metadata: {
-          name: nodeName,
-          labels: {
-            ...labelsOf(claim),
-            "karpenter.sh/nodeclaim": name,
-            "karpenter.sh/registered": "true",
-            "karpenter.sh/initialized": "true",
-            "kubernetes.io/hostname": nodeName,
-            "kubernetes.io/arch": "amd64",
-            "kubernetes.io/os": "linux",
-            "topology.kubernetes.io/zone": zone,
-          },
-          ownerReferences: [ownerReference(claim, false)],
-        },
-        spec: { providerID: `aws:///${zone}/${instanceId}`, taints: spec.taints ?? [] },
-      },
-      { fieldManager: MANAGER },
-    );
-    patchStatus(
-      this.store,
-      node,
-      {
-        capacity,
-        allocatable,
-        conditions: [
-          {
-            type: "Ready",
-            status: "True",
-            reason: "KubeletReady",
-            message: "kubelet is posting ready status",
-          },
-        ],
-        nodeInfo: { kubeletVersion: "v1.32.0-eks", osImage: "Amazon Linux 2023" },
-      },
-      "kubelet",
-    );
+    const nodeName = registerNode(this.store, this.random, claim, type, instanceId, zone);
     let conditions = withCondition((claim.status as { conditions?: unknown })?.conditions, {
       type: "Registered",
       status: "True",
@@ -503,5 +344,3 @@ export class KarpenterController {
 function isDaemon(pod: KubeObject): boolean {
   return (pod.metadata?.ownerReferences ?? []).some((r) => r.kind === "DaemonSet");
 }
-
-const round = (n: number): number => Math.round(n * 10000) / 10000;

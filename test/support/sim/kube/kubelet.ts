@@ -15,6 +15,7 @@ import {
   withCondition,
 } from "../runtime/kube.js";
 import type { Random } from "../runtime/random.js";
+import { containerStatuses } from "./pod-status.js";
 import { describeUnschedulable, fitPodOnNode, podRequests } from "./scheduling.js";
 
 const cpuUsed = (pods: KubeObject[]): number => pods.reduce((n, p) => n + podRequests(p).cpu, 0);
@@ -309,30 +310,4 @@ export class Kubelet {
       { background },
     );
   }
-}
-
-function containerStatuses(
-  pod: KubeObject,
-  state: "waiting" | "running",
-  reason?: string,
-  message?: string,
-  ready = false,
-): Record<string, unknown>[] {
-  const containers = ((pod.spec as { containers?: { name?: string; image?: string }[] }).containers ??
-    []) as {
-    name?: string;
-    image?: string;
-  }[];
-  return containers.map((c) => ({
-    name: c.name,
-    image: c.image,
-    imageID: state === "running" ? `${c.image}@sha256:0` : "",
-    ready,
-    started: state === "running",
-    restartCount: 0,
-    state:
-      state === "running"
-        ? { running: { startedAt: `${new Date().toISOString().slice(0, 19)}Z` } }
-        : { waiting: { reason, ...(message ? { message } : {}) } },
-  }));
 }

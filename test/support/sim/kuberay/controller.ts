@@ -1,4 +1,3 @@
-import { parse as parseYaml } from "yaml";
 import type { SimClock } from "../runtime/clock.js";
 import { type Activity, Controller } from "../runtime/controller.js";
 import {
@@ -6,9 +5,7 @@ import {
   type KubeObject,
   keyOf,
   labelsOf,
-  ownerReference,
   patchStatus,
-  recordEvent,
   type Store,
   splitKey,
   tryDelete,
@@ -17,6 +14,15 @@ import {
   watchKind,
 } from "../runtime/kube.js";
 import type { Random } from "../runtime/random.js";
+import {
+  createRayCluster,
+  createRayPod,
+  ensureRayService,
+  HASH,
+  hashOf,
+  MANAGER,
+  modelIdOf,
+} from "./children.js";
 import { clusterReadiness, rayServiceStatus, type ServeState } from "./status.js";
 
 /**
@@ -28,16 +34,6 @@ import { clusterReadiness, rayServiceStatus, type ServeState } from "./status.js
  * the injected message. Children carry owner references, so deleting a RayService removes the
  * cluster, its Pods and Services through garbage collection; a deleted Pod is re-created.
  */
-const MANAGER = "kuberay-operator";
-/** The annotation KubeRay compares to decide whether a RayService needs a new cluster. */
-const HASH = "ray.io/hash-without-replicas-and-workers-to-delete";
-
-function hashOf(text: string): string {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
-  return h.toString(36);
-}
-
 export interface KubeRayOptions {
   modelLoadMinutes: number;
 }
@@ -109,13 +105,13 @@ export class KubeRayController {
     const activeName = (svc.status as { activeServiceStatus?: { rayClusterName?: string } } | undefined)
       ?.activeServiceStatus?.rayClusterName;
     let active = owned.find((c) => c.metadata?.name === activeName) ?? owned[0];
-    if (!active) active = this.createCluster(svc, spec.rayClusterConfig, wantHash);
+    if (!active) active = createRayCluster(this.store, this.random, svc, spec.rayClusterConfig, wantHash);
     // A changed rayClusterConfig is a zero-downtime upgrade: a pending cluster comes up next to the
     // active one, which keeps serving until the new one runs the app (kuberay RayService docs).
     let pending: KubeObject | undefined;
     if (active.metadata?.annotations?.[HASH] !== wantHash) {
       pending = owned.find((c) => c !== active && c.metadata?.annotations?.[HASH] === wantHash);
-      pending ??= this.createCluster(svc, spec.rayClusterConfig, wantHash);
+      pending ??= createRayCluster(this.store, this.random, svc, spec.rayClusterConfig, wantHash);
     }
     const serveHash = hashOf(spec.serveConfigV2 ?? "");
     const svcKey = `RayService|${ns}/${name}`;
@@ -145,14 +141,14 @@ export class KubeRayController {
       }
     }
     const clusterName = active.metadata?.name ?? "";
-    this.ensureService(svc, `${name}-head-svc`, clusterName, { "ray.io/node-type": "head" }, [
+    ensureRayService(this.store, svc, `${name}-head-svc`, clusterName, { "ray.io/node-type": "head" }, [
       { name: "gcs-server", port: 6379 },
       { name: "dashboard", port: 8265 },
       { name: "client", port: 10001 },
       { name: "serve", port: 8000 },
     ]);
     if (clusterReadiness(this.store, active).ready) {
-      this.ensureService(svc, `${name}-serve-svc`, clusterName, { "ray.io/serve": "true" }, [
+      ensureRayService(this.store, svc, `${name}-serve-svc`, clusterName, { "ray.io/serve": "true" }, [
         { name: "serve", port: 8000 },
       ]);
     }
@@ -163,39 +159,6 @@ export class KubeRayController {
       Object.assign(upgrade, { status: "True", reason: "BothActivePendingClustersExist" });
     status.pendingServiceStatus = pending ? { rayClusterName: pending.metadata?.name } : null;
     patchStatus(this.store, svc, status, MANAGER);
-  }
-
-  private createCluster(
-    svc: KubeObject,
-    config: Record<string, unknown> | undefined,
-    hash: string,
-  ): KubeObject {
-    const ns = svc.metadata?.namespace ?? "default";
-    const name = svc.metadata?.name ?? "";
-    const cluster = this.store.create(
-      {
-        apiVersion: "ray.io/v1",
-        kind: "RayCluster",
-        metadata: {
-          name: `${name}-raycluster-${this.random.suffix()}`,
-          namespace: ns,
-          labels: { "ray.io/originated-from-cr-name": name, "ray.io/originated-from-crd": "RayService" },
-          annotations: { [HASH]: hash },
-          ownerReferences: [ownerReference(svc)],
-        },
-        spec: config ?? {},
-      },
-      { fieldManager: MANAGER },
-    );
-    recordEvent(
-      this.store,
-      svc,
-      "Normal",
-      "CreatedRayCluster",
-      `Created RayCluster ${ns}/${cluster.metadata?.name}`,
-      MANAGER,
-    );
-    return cluster;
   }
 
   /** Ray Serve's application lifecycle on one cluster; a new serveConfigV2 redeploys the app. */
@@ -234,53 +197,6 @@ export class KubeRayController {
     return state;
   }
 
-  private ensureService(
-    owner: KubeObject,
-    name: string,
-    cluster: string,
-    selector: Record<string, string>,
-    ports: { name: string; port: number }[],
-  ): void {
-    const ns = owner.metadata?.namespace;
-    const existing = tryGet(this.store, { apiVersion: "v1", kind: "Service", name, namespace: ns });
-    if (existing) {
-      // After an upgrade the Services follow the new active cluster.
-      const current = (existing.spec as { selector?: Record<string, string> } | undefined)?.selector?.[
-        "ray.io/cluster"
-      ];
-      if (current !== cluster) {
-        this.store.patch(
-          { apiVersion: "v1", kind: "Service", name, namespace: ns },
-          {
-            metadata: { labels: { "ray.io/cluster": cluster } },
-            spec: { selector: { "ray.io/cluster": cluster, ...selector } },
-          },
-          "merge",
-          { fieldManager: MANAGER },
-        );
-      }
-      return;
-    }
-    this.store.create(
-      {
-        apiVersion: "v1",
-        kind: "Service",
-        metadata: {
-          name,
-          namespace: ns,
-          labels: { "ray.io/cluster": cluster, "ray.io/originated-from-cr-name": owner.metadata?.name ?? "" },
-          ownerReferences: [ownerReference(owner)],
-        },
-        spec: {
-          type: "ClusterIP",
-          selector: { "ray.io/cluster": cluster, ...selector },
-          ports: ports.map((p) => ({ ...p, protocol: "TCP", targetPort: p.port })),
-        },
-      },
-      { fieldManager: MANAGER },
-    );
-  }
-
   private reconcileCluster(cluster: KubeObject): void {
     const ns = cluster.metadata?.namespace ?? "default";
     const name = cluster.metadata?.name ?? "";
@@ -298,7 +214,8 @@ export class KubeRayController {
       labelSelector: `ray.io/cluster=${name}`,
     }).filter((p) => !isDeleting(p));
     if (!pods.some((p) => labelsOf(p)["ray.io/node-type"] === "head")) {
-      this.createPod(
+      createRayPod(
+        this.store,
         cluster,
         `${name}-head-${this.random.suffix()}`,
         "head",
@@ -313,7 +230,8 @@ export class KubeRayController {
         (p) => labelsOf(p)["ray.io/node-type"] === "worker" && labelsOf(p)["ray.io/group"] === groupName,
       );
       for (let i = have.length; i < want; i++) {
-        this.createPod(
+        createRayPod(
+          this.store,
           cluster,
           `${name}-${groupName}-worker-${this.random.suffix()}`,
           "worker",
@@ -347,50 +265,5 @@ export class KubeRayController {
       },
       MANAGER,
     );
-  }
-
-  private createPod(
-    cluster: KubeObject,
-    name: string,
-    nodeType: "head" | "worker",
-    group: string,
-    template?: KubeObject,
-  ): void {
-    const tmpl = (template ?? {}) as KubeObject;
-    this.store.create(
-      {
-        apiVersion: "v1",
-        kind: "Pod",
-        metadata: {
-          name,
-          namespace: cluster.metadata?.namespace,
-          labels: {
-            ...(tmpl.metadata?.labels ?? {}),
-            "ray.io/cluster": cluster.metadata?.name ?? "",
-            "ray.io/node-type": nodeType,
-            "ray.io/group": group,
-            "ray.io/is-ray-node": "yes",
-            ...(nodeType === "head" ? { "ray.io/serve": "true" } : {}),
-          },
-          ownerReferences: [ownerReference(cluster)],
-        },
-        spec: tmpl.spec ?? { containers: [] },
-        status: { phase: "Pending" },
-      },
-      { fieldManager: MANAGER },
-    );
-  }
-}
-
-function modelIdOf(serveConfig: string | undefined): string | undefined {
-  if (!serveConfig) return undefined;
-  try {
-    const doc = parseYaml(serveConfig) as {
-      applications?: { args?: { llm_configs?: { model_loading_config?: { model_id?: unknown } }[] } }[];
-    };
-    const id = doc.applications?.[0]?.args?.llm_configs?.[0]?.model_loading_config?.model_id;
-    return id === undefined ? undefined : String(id);
-  } catch {
-    return undefined;
   }
 }
