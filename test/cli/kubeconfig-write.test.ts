@@ -107,6 +107,34 @@ describe("aiplat kubeconfig", () => {
     );
   });
 
+  it("with expired SSO credentials, the exec plugin fails with exit 4 instead of a stack trace", async () => {
+    const repo = repoWithCluster(CLUSTER);
+    const expired = Object.assign(new Error("The SSO session has expired"), {
+      name: "CredentialsProviderError",
+    });
+    const result = await runCli(["--env", "dev", "kubeconfig", "--exec-credential"], {
+      cwd: repo.dir,
+      adapters: { aws: testAwsFactory({ credentialError: expired }), awsProfile: testAwsProfile() },
+    });
+    expect(result.exitCode).toBe(4);
+    expect(result.stderr).toContain("aws sso login");
+    expect(result.stdout).not.toContain("ExecCredential");
+  });
+
+  it("a cluster that EKS does not know is bad configuration (exit 3) naming aiplat up", async () => {
+    eks
+      .on(DescribeClusterCommand)
+      .rejects(Object.assign(new Error("No cluster found"), { name: "ResourceNotFoundException" }));
+    const repo = repoWithCluster({ cluster_name: "gone", region: "eu-central-1" });
+    const result = await runCli(["--env", "dev", "kubeconfig", "--file", join(makeTempDir(), "c")], {
+      cwd: repo.dir,
+      adapters: { aws: testAwsFactory(), awsProfile: testAwsProfile() },
+    });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain("EKS cluster gone does not exist in eu-central-1");
+    expect(result.stderr).toContain("aiplat up");
+  });
+
   it("before aiplat up made the cluster, says so (exit 4)", async () => {
     const repo = makeTestRepo();
     const result = await runCli(["--env", "dev", "kubeconfig"], { cwd: repo.dir });

@@ -1,8 +1,9 @@
 import { createHash, createHmac } from "node:crypto";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { AwsCredentialIdentityProvider, SourceData } from "@smithy/types";
-import { ConfigError } from "../../core/errors.js";
+import { ConfigError, ExternalError, PrerequisiteError } from "../../core/errors.js";
 import type { AwsClientFactory } from "../aws/clients.js";
+import { wrapCredentialError } from "../aws/identity.js";
 import type { KubeConnector, KubeTarget } from "./connect.js";
 
 /**
@@ -56,6 +57,23 @@ function toBuffer(data: SourceData): Buffer {
 }
 
 export async function createEksToken(options: EksTokenOptions): Promise<EksToken> {
+  try {
+    return await presignToken(options);
+  } catch (error) {
+    const wrapped = wrapCredentialError(error);
+    // Missing or expired credentials: exit 4 with the re-login hint; anything else is ours.
+    if (wrapped instanceof PrerequisiteError) {
+      throw new PrerequisiteError(`Cannot make an EKS token: ${wrapped.message}`, {
+        code: wrapped.code,
+        hint: "Renew your AWS credentials (e.g. `aws sso login --profile <profile>`), then retry.",
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+async function presignToken(options: EksTokenOptions): Promise<EksToken> {
   const { SignatureV4 } = await import("@smithy/signature-v4");
   const hostname = `sts.${options.region}.amazonaws.com`;
   const signer = new SignatureV4({
@@ -181,9 +199,7 @@ export function createEksConnector(options: EksConnectorOptions): KubeConnector 
 /** Endpoint or CA missing from the cache: ask EKS DescribeCluster. */
 async function completeAccess(aws: AwsClientFactory, access: ClusterAccess): Promise<ClusterAccess> {
   if (access.endpoint && access.certificateAuthorityData) return access;
-  const { DescribeClusterCommand } = await import("@aws-sdk/client-eks");
-  const eks = await aws.eks(access.region);
-  const out = await eks.send(new DescribeClusterCommand({ name: access.name }));
+  const out = await describeCluster(aws, access.name, access.region);
   const endpoint = out.cluster?.endpoint;
   const ca = out.cluster?.certificateAuthority?.data;
   if (!endpoint || !ca) {
@@ -196,4 +212,27 @@ async function completeAccess(aws: AwsClientFactory, access: ClusterAccess): Pro
     );
   }
   return { ...access, endpoint, certificateAuthorityData: ca, arn: out.cluster?.arn ?? access.arn };
+}
+
+/** EKS DescribeCluster with its failures made user-facing (exit 3/4/5, never a raw SDK error). */
+export async function describeCluster(aws: AwsClientFactory, name: string, region: string) {
+  const { DescribeClusterCommand } = await import("@aws-sdk/client-eks");
+  const eks = await aws.eks(region);
+  try {
+    return await eks.send(new DescribeClusterCommand({ name }));
+  } catch (error) {
+    if ((error as { name?: string }).name === "ResourceNotFoundException") {
+      throw new ConfigError(`EKS cluster ${name} does not exist in ${region}.`, {
+        code: "no-cluster",
+        hint: "Run `aiplat up` to create it (or check AWS_PROFILE points at the right account).",
+        cause: error,
+      });
+    }
+    const wrapped = wrapCredentialError(error);
+    if (wrapped instanceof PrerequisiteError) throw wrapped;
+    throw new ExternalError(`EKS DescribeCluster ${name} failed: ${(error as Error).message}`, {
+      code: "eks-failed",
+      cause: error,
+    });
+  }
 }

@@ -1,6 +1,6 @@
 import type { ClientRequest, IncomingMessage, RequestOptions } from "node:http";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { ExternalError } from "../../core/errors.js";
+import { ExternalError, isAiplatError } from "../../core/errors.js";
 
 /**
  * The shared cluster-access contract: plain-JSON Kubernetes objects over the API server's REST
@@ -111,6 +111,8 @@ export function createKubeObjects(config: KubeConfig): KubeObjects {
     try {
       await config.applyToHTTPSOptions(opts as never);
     } catch (error) {
+      // Expired AWS credentials behind an EKS token are already a precise error (exit 4).
+      if (isAiplatError(error)) throw error;
       throw new ExternalError(`Cannot prepare a request to ${server}: ${(error as Error).message}`, {
         code: "kube-auth",
         hint: "Check the kubeconfig or AWS credentials, then run `aiplat doctor`.",

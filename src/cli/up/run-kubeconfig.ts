@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type ClusterAccess, createEksToken } from "../../adapters/kube/eks-connector.js";
+import { type ClusterAccess, createEksToken, describeCluster } from "../../adapters/kube/eks-connector.js";
 import { writeKubeconfigEntry } from "../../adapters/kube/kubeconfig-writer.js";
 import { ConfigError, PrerequisiteError } from "../../core/errors.js";
 import type { CommandContext } from "../context.js";
@@ -62,9 +62,7 @@ async function readAccess(ctx: CommandContext): Promise<ClusterAccess> {
 
 async function describeIfNeeded(ctx: CommandContext, access: ClusterAccess): Promise<ClusterAccess> {
   if (access.endpoint && access.certificateAuthorityData) return access;
-  const { DescribeClusterCommand } = await import("@aws-sdk/client-eks");
-  const eks = await ctx.adapters.aws.eks(access.region);
-  const out = await eks.send(new DescribeClusterCommand({ name: access.name }));
+  const out = await describeCluster(ctx.adapters.aws, access.name, access.region);
   const endpoint = out.cluster?.endpoint;
   const ca = out.cluster?.certificateAuthority?.data;
   if (!endpoint || !ca) {
