@@ -95,3 +95,22 @@ describe("the simulated cloud ledger and Terraform stages", () => {
     expect(a).toEqual(b);
   });
 });
+
+describe("the simulated account over HTTP", () => {
+  it("lets a child process destroy stages and read what is left", async () => {
+    const sim = await startSim();
+    sim.kube.store.create(gpuPod);
+    await sim.settle();
+    const post = (path: string) => fetch(`${sim.cloud.url}${path}`, { method: "POST" });
+    expect((await post("/stages/30.eks/35.addons/destroy")).status).toBe(200);
+    expect((await post("/stages/30.eks/30.cluster/destroy")).status).toBe(200);
+    const blocked = await post("/stages/10.networking/destroy");
+    expect(blocked.status).toBe(409);
+    expect(((await blocked.json()) as { error: string }).error).toContain("DependencyViolation");
+    const left = (await (await fetch(`${sim.cloud.url}/resources?kind=instance`)).json()) as {
+      resources: { createdBy: string }[];
+    };
+    expect(left.resources.map((r) => r.createdBy)).toEqual(["karpenter"]);
+    expect((await post("/stages/99.nope/apply")).status).toBe(404);
+  });
+});

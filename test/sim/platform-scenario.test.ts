@@ -125,3 +125,26 @@ describe("bootstrapping a repository that already holds an endpoint", () => {
     expect(readyCondition(endpoint(sim, "early"))).toBe("True");
   });
 });
+
+describe("undeploying through git", () => {
+  it("prunes the endpoint when its file leaves git, and the GPU node goes after consolidateAfter", async () => {
+    const repo = makePlatformRepo();
+    commitEndpoint(repo, "temp");
+    sim = await startSimulatedCluster({ seed: 5 });
+    applyApplications(sim, loadApplications(repo));
+    await sim.settle();
+    expect(gpuNodes(sim)).toHaveLength(1);
+    repo.git("rm", "--quiet", "platform/workloads/temp.yaml");
+    repo.git("commit", "--quiet", "-m", "undeploy temp");
+    repo.git("push", "--quiet", "origin", "main");
+    await sim.settle();
+    expect(endpoint(sim, "temp")).toBeUndefined();
+    expect(
+      sim.kube.store.list({ apiVersion: "ray.io/v1", kind: "RayService" }, { namespace: "inference" }),
+    ).toEqual([]);
+    expect(gpuNodes(sim)).toHaveLength(0);
+    expect(sim.ledger.instances().filter((i) => i.createdBy === "karpenter")).toEqual([]);
+    const status = app(sim, "workloads").status as { sync?: { status?: string } };
+    expect(status.sync?.status).toBe("Synced");
+  });
+});

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { FaultSettings } from "../kube/index.js";
 import { type KubeServer, startKubeServer } from "../kube/index.js";
 import { ArgoCdController } from "./argocd/controller.js";
+import { startCloudApi } from "./cloud/http.js";
 import type { CloudResource } from "./cloud/ledger.js";
 import { CloudLedger } from "./cloud/ledger.js";
 import { SimulatedTerraform, STAGES, type Stage } from "./cloud/terraform.js";
@@ -81,6 +82,8 @@ export interface SimulatedCluster {
     injectModelLoadError(endpoint: string, message: string): () => void;
   };
   terraform: { apply(stage: Stage): void; destroy(stage: Stage): void; applied(): Stage[] };
+  /** The account over HTTP (for child processes): POST /stages/<stage>/apply|destroy, GET /resources, GET /cost. */
+  cloud: { url: string };
   /** Reconcile failures that kept failing (should stay empty). */
   failures: { controller: string; key: string; message: string }[];
   /** Waits until every controller is idle and no simulated delay is pending. */
@@ -174,6 +177,7 @@ export async function startSimulatedCluster(
     },
   );
   for (const stage of options.applyStages ?? STAGES) terraform.apply(stage);
+  const cloudApi = await startCloudApi(ledger, terraform);
 
   const settle = async ({ timeoutMs = 20_000 } = {}): Promise<void> => {
     argocd.refreshAll();
@@ -237,12 +241,14 @@ export async function startSimulatedCluster(
       destroy: (stage) => terraform.destroy(stage),
       applied: () => terraform.applied(),
     },
+    cloud: { url: cloudApi.url },
     failures: activity.failures,
     settle,
     stop: async () => {
       for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet]) c?.stop();
       clock.stop();
       await litellm.stop();
+      await cloudApi.stop();
       await kube.stop();
       rmSync(dir, { recursive: true, force: true });
     },
