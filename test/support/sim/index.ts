@@ -13,6 +13,7 @@ import { type Delays, resolveDelays } from "./delays.js";
 import { KarpenterController } from "./karpenter/controller.js";
 import { KroController } from "./kro/controller.js";
 import { Kubelet } from "./kube/kubelet.js";
+import { WEB_STUBS, WebStubs } from "./kube/web-stubs.js";
 import { WorkloadControllers } from "./kube/workloads.js";
 import { KubeRayController } from "./kuberay/controller.js";
 import { LoadBalancerController } from "./lb/controller.js";
@@ -128,13 +129,21 @@ export async function startSimulatedCluster(
     isLargeImage: (image) => /ray-llm|vllm/.test(image),
     readyMinutes: delays.podReadyMinutes,
   });
+  const stubs = new WebStubs();
+  const stubPorts = new Map<string, number>();
+  for (const stub of WEB_STUBS) stubPorts.set(stub.title, await stubs.portFor(stub.title));
   kubelet.addHooks({
     onRunning: (pod) => {
-      if (labelsOf(pod)["app.kubernetes.io/name"] === "litellm") {
-        kube.setPortForwardTarget(pod.metadata?.namespace ?? "", pod.metadata?.name ?? "", 4000, {
-          host: "127.0.0.1",
-          port: litellmPort,
-        });
+      const labels = labelsOf(pod);
+      const ns = pod.metadata?.namespace ?? "";
+      const name = pod.metadata?.name ?? "";
+      if (labels["app.kubernetes.io/name"] === "litellm") {
+        kube.setPortForwardTarget(ns, name, 4000, { host: "127.0.0.1", port: litellmPort });
+      }
+      for (const stub of WEB_STUBS) {
+        if (labels[stub.label] !== stub.value) continue;
+        const port = stubPorts.get(stub.title) ?? 0;
+        kube.setPortForwardTarget(ns, name, stub.port, { host: "127.0.0.1", port });
       }
     },
   });
@@ -249,6 +258,7 @@ export async function startSimulatedCluster(
       clock.stop();
       await litellm.stop();
       await cloudApi.stop();
+      await stubs.stop();
       await kube.stop();
       rmSync(dir, { recursive: true, force: true });
     },
