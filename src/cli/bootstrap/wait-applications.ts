@@ -27,7 +27,9 @@ export interface WaitOptions {
 export async function waitForApplications(objects: KubeObjects, options: WaitOptions): Promise<RolloutState> {
   const stop = new AbortController();
   const onAbort = () => stop.abort();
-  options.signal.addEventListener("abort", onAbort, { once: true });
+  // A Ctrl-C that came before the wait started must stop it too (abort events do not replay).
+  if (options.signal.aborted) stop.abort();
+  else options.signal.addEventListener("abort", onAbort, { once: true });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
