@@ -211,4 +211,28 @@ describe("simulated ArgoCD", () => {
     expect(appStatus(sim).conditions?.[0]?.message).toContain("repository not found");
     expect(list(sim, "v1", "ConfigMap", { namespace: "demo" })).toEqual([]);
   });
+
+  it("runs a requested sync (the operation field) even with automated sync off, and clears the request", async () => {
+    const repo = demoRepo();
+    const sim = await startSim();
+    sim.kube.store.apply(application(repo, { automated: null }), { fieldManager: "test", force: true });
+    await sim.settle();
+    expect(cm(sim, "settings")).toBeUndefined();
+    expect(appStatus(sim).sync?.status).toBe("OutOfSync");
+    sim.kube.store.patch(
+      { apiVersion: "argoproj.io/v1alpha1", kind: "Application", name: "demo", namespace: "argocd" },
+      { operation: { sync: { revision: "main", prune: true } } },
+      "merge",
+    );
+    await sim.settle();
+    expect(cm(sim, "settings")?.data).toEqual({ color: "blue" });
+    expect(appStatus(sim)).toMatchObject({
+      sync: { status: "Synced" },
+      operationState: { phase: "Succeeded" },
+    });
+    expect(
+      (get(sim, "argoproj.io/v1alpha1", "Application", "demo", "argocd") as { operation?: unknown })
+        .operation,
+    ).toBeUndefined();
+  });
 });

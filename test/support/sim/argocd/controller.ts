@@ -43,6 +43,8 @@ export interface ArgoCdOptions {
 }
 
 interface Operation {
+  /** Prune as part of this operation even without automated prune (a manual sync with --prune). */
+  prune?: boolean;
   revision: string;
   wave: number;
   retries: number;
@@ -150,6 +152,19 @@ export class ArgoCdController {
     const automated = spec.syncPolicy?.automated;
     const auto = automated !== undefined && automated !== null && automated.enabled !== false;
     let compared = this.compare(name, desired);
+    // A requested sync (`argocd app sync`, or `operation` set by a client): ArgoCD takes it over
+    // and clears the field.
+    const requested = (app as { operation?: { sync?: { prune?: boolean } } }).operation?.sync;
+    if (requested && !this.operations.has(key)) {
+      this.operations.set(key, {
+        revision: desired.revision,
+        wave: Number.NEGATIVE_INFINITY,
+        retries: 0,
+        startedAt: now(),
+        prune: requested.prune === true,
+      });
+      this.store.patch(refFor(app), { operation: null }, "merge", { fieldManager: MANAGER });
+    }
     const op = this.operations.get(key);
     if (auto && !op && compared.outOfSync) {
       const newRevision = this.lastSynced.get(key) !== desired.revision;
@@ -179,7 +194,14 @@ export class ArgoCdController {
     const running = this.operations.get(key);
     let operationState: Record<string, unknown> | undefined;
     if (running) {
-      operationState = this.runOperation(key, app, spec, desired, running, auto && automated?.prune === true);
+      operationState = this.runOperation(
+        key,
+        app,
+        spec,
+        desired,
+        running,
+        (auto && automated?.prune === true) || running.prune === true,
+      );
       compared = this.compare(name, desired);
     }
     patchStatus(
