@@ -1,6 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { makeStagesRepo } from "../fixtures/stages/harness.js";
 import { hasTerraform, skipNote } from "../support/tools.js";
+
+// Real terraform runs of several stages: generous on a busy 2-core machine (not a timing assertion).
+vi.setConfig({ testTimeout: 120_000 });
 
 interface Outcome {
   stage: string;

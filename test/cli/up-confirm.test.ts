@@ -1,10 +1,13 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { makeStagesRepo } from "../fixtures/stages/harness.js";
 import { runCli } from "../support/cli.js";
 import { scriptedPrompter } from "../support/prompts.js";
 import { hasTerraform, skipNote } from "../support/tools.js";
+
+// Real terraform runs of several stages: generous on a busy 2-core machine (not a timing assertion).
+vi.setConfig({ testTimeout: 120_000 });
 
 describe.skipIf(!hasTerraform())(`aiplat up confirmation${skipNote("terraform", hasTerraform())}`, () => {
   it("asks before applying each plan with changes; declining stops there with nothing applied", async () => {
