@@ -75,6 +75,16 @@ describe("deploy-model --wait on the simulated cluster", () => {
     expect(platform.repo.git("rev-parse", "HEAD")).toBe(head);
   }, 60_000);
 
+  it("--force with new worker resources follows KubeRay's upgrade to the new RayCluster", async () => {
+    platform = await startSimPlatform();
+    expect((await deploy(platform, ["gemma-4b", "--wait", "--timeout", "8h"])).exitCode).toBe(0);
+    const run = await deploy(platform, ["gemma-4b", "--worker-memory", "28Gi", "--force", "--wait", "--timeout", "8h"]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toContain("Updated gemma-4b");
+    expect(run.stderr).toContain("upgrade");
+    expect(doneOrder(run.stderr)).toEqual(STEP_TITLES);
+  }, 90_000);
+
   it("fails fast on DEPLOY_FAILED with Ray's message", async () => {
     platform = await startSimPlatform();
     platform.sim.kuberay.injectModelLoadError("gemma-4b", "torch.OutOfMemoryError: CUDA out of memory");

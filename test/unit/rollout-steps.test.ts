@@ -192,6 +192,22 @@ describe("the deploy rollout state machine", () => {
     });
   });
 
+  it("waits for the new RayCluster during a zero-downtime upgrade, not the old one's RUNNING", () => {
+    const upgrading = observation({
+      endpoint,
+      rayService: rayService({
+        conditions: [
+          { type: "Ready", status: "True" },
+          { type: "UpgradeInProgress", status: "True" },
+        ],
+        activeServiceStatus: { applicationStatuses: { llm: { status: "RUNNING" } } },
+        pendingServiceStatus: { rayClusterName: "gemma-4b-raycluster-new", applicationStatuses: { llm: { status: "DEPLOYING" } } },
+      }),
+    });
+    expect(step(upgrading, "loaded")).toMatchObject({ state: "pending", reason: "upgrade: new RayCluster DEPLOYING (downloading and loading the weights)" });
+    expect(step(upgrading, "ready")?.reason).toContain("upgrade in progress");
+  });
+
   it("is done when LiteLLM lists the name and a completion answered", () => {
     const running: Pod = {
       metadata: { name: "w-1" },

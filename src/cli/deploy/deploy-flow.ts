@@ -183,6 +183,8 @@ export async function runDeploy(
       commit,
       pushedTo,
       spec: preview.endpoint.spec as Record<string, unknown>,
+      expectedRayServiceSpec: preview.rendered.resources.find((r) => r.object.kind === "RayService")?.object
+        .spec as Record<string, unknown> | undefined,
       timeoutMs,
     });
     const ttft = followed.timeToFirstTokenMs;

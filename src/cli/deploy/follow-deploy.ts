@@ -30,6 +30,8 @@ export interface FollowDeployParams {
   commit: string;
   pushedTo: string;
   spec: Record<string, unknown>;
+  /** The RayService spec KRO renders for this declaration (from the preview). */
+  expectedRayServiceSpec?: Record<string, unknown> | undefined;
   timeoutMs: number;
   limits?: { imagePullMs: number; capacityMs: number };
 }
@@ -122,6 +124,7 @@ export async function followDeploy(
       commit: p.commit,
       pushedTo: p.pushedTo,
       spec: p.spec,
+      expectedRayServiceSpec: p.expectedRayServiceSpec,
       application: apps === undefined ? undefined : (apps[0] ?? null),
       endpoint: live.get<Obj>("endpoint")?.[0],
       rayService: live.get<Obj>("rayservice")?.[0],

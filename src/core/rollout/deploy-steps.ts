@@ -58,6 +58,8 @@ export interface DeployObservation {
    * every offering failed: the follower remembers them (see collectCapacityErrors).
    */
   capacityErrors: Record<string, string>;
+  /** What KRO renders for this declaration (the RayService's spec); undefined: do not compare. */
+  expectedRayServiceSpec?: Record<string, unknown> | undefined;
   /** The last image pull error of the worker pod, kept until the image is pulled (see collectImagePullError). */
   imagePullError: string | undefined;
   limits: { imagePullMs: number; capacityMs: number };
@@ -123,9 +125,42 @@ function judgeAccepted(o: DeployObservation): Judgement {
   return { done: true, reason: `state ${state}` };
 }
 
+/** The parts of a RayService spec a declaration decides: the serve config and the worker group. */
+function declaredParts(spec: Record<string, unknown> | undefined): string {
+  const cluster = spec?.rayClusterConfig as { workerGroupSpecs?: unknown[] } | undefined;
+  const worker = cluster?.workerGroupSpecs?.[0] as
+    | {
+        minReplicas?: unknown;
+        maxReplicas?: unknown;
+        template?: { spec?: { containers?: { image?: unknown; resources?: unknown }[] } };
+      }
+    | undefined;
+  const container = worker?.template?.spec?.containers?.[0];
+  return JSON.stringify([
+    spec?.serveConfigV2,
+    worker?.minReplicas,
+    worker?.maxReplicas,
+    container?.image,
+    container?.resources,
+  ]);
+}
+
 function judgeRayService(o: DeployObservation): Judgement {
-  if (o.rayService) return { done: true, reason: `RayService ${o.rayService.metadata?.name}` };
-  return { done: false, reason: "KRO has not created the RayService yet" };
+  if (!o.rayService) return { done: false, reason: "KRO has not created the RayService yet" };
+  if (
+    o.expectedRayServiceSpec &&
+    declaredParts(o.rayService.spec) !== declaredParts(o.expectedRayServiceSpec)
+  ) {
+    return { done: false, reason: "the RayService does not carry this declaration yet (KRO applies it)" };
+  }
+  return { done: true, reason: `RayService ${o.rayService.metadata?.name}` };
+}
+
+/** KubeRay has not looked at the RayService's latest spec yet: its status describes the old one. */
+function staleStatus(rayService: Obj | undefined): boolean {
+  const generation = (rayService?.metadata as { generation?: number } | undefined)?.generation;
+  const observed = (rayService?.status as { observedGeneration?: number } | undefined)?.observedGeneration;
+  return generation !== undefined && observed !== undefined && observed < generation;
 }
 
 function judgeScheduled(o: DeployObservation, pod: Pod | undefined): Judgement {
@@ -184,35 +219,63 @@ function judgeImage(o: DeployObservation, pod: Pod | undefined): Judgement {
   };
 }
 
-function appStatus(rayService: Obj | undefined): { status?: string; message?: string } | undefined {
-  const apps = (
-    rayService?.status as
-      | {
-          activeServiceStatus?: {
-            applicationStatuses?: Record<string, { status?: string; message?: string }>;
-          };
-        }
-      | undefined
-  )?.activeServiceStatus?.applicationStatuses;
+type AppStatuses = Record<string, { status?: string; message?: string }>;
+interface ServiceStatus {
+  applicationStatuses?: AppStatuses;
+  rayClusterName?: string;
+}
+
+function appOf(service: ServiceStatus | null | undefined): { status?: string; message?: string } | undefined {
+  const apps = service?.applicationStatuses;
   if (!apps) return undefined;
   return apps[APP] ?? Object.values(apps)[0];
 }
 
+/**
+ * The serve status that matters now. During a zero-downtime upgrade (a changed spec, e.g. after
+ * `--force`) KubeRay builds a new RayCluster while the old one keeps serving: the new one
+ * (pendingServiceStatus) is what this deploy waits for, not the old one's RUNNING.
+ */
+function currentServe(rayService: Obj | undefined): { upgrading: boolean; app: ReturnType<typeof appOf> } {
+  const status = rayService?.status as
+    | { activeServiceStatus?: ServiceStatus | null; pendingServiceStatus?: ServiceStatus | null }
+    | undefined;
+  const upgrading =
+    conditionOf(rayService, "UpgradeInProgress")?.status === "True" ||
+    Boolean(status?.pendingServiceStatus?.rayClusterName);
+  return {
+    upgrading,
+    app: upgrading ? appOf(status?.pendingServiceStatus) : appOf(status?.activeServiceStatus),
+  };
+}
+
 function judgeLoaded(o: DeployObservation): Judgement {
-  const app = appStatus(o.rayService);
-  if (!app?.status) return { done: false, reason: "Ray Serve application not started yet" };
-  if (app.status === "RUNNING") return { done: true, reason: "RUNNING" };
+  if (staleStatus(o.rayService)) return { done: false, reason: "KubeRay has not processed the change yet" };
+  const { upgrading, app } = currentServe(o.rayService);
+  const prefix = upgrading ? "upgrade: new RayCluster " : "";
+  if (!app?.status) return { done: false, reason: `${prefix}Ray Serve application not started yet` };
+  if (app.status === "RUNNING" && !upgrading) return { done: true, reason: "RUNNING" };
   if (app.status === "DEPLOY_FAILED") {
-    return { done: false, failed: true, reason: `DEPLOY_FAILED: ${app.message ?? "see the Ray dashboard"}` };
+    return {
+      done: false,
+      failed: true,
+      reason: `${prefix}DEPLOY_FAILED: ${app.message ?? "see the Ray dashboard"}`,
+    };
   }
   return {
     done: false,
-    reason: `${app.status}${app.message ? `: ${app.message}` : " (downloading and loading the weights)"}`,
+    reason: `${prefix}${app.status}${app.message ? `: ${app.message}` : " (downloading and loading the weights)"}`,
   };
 }
 
 function judgeReady(o: DeployObservation): Judgement {
   const ready = conditionOf(o.rayService, "Ready");
+  if (staleStatus(o.rayService)) return { done: false, reason: "KubeRay has not processed the change yet" };
+  if (currentServe(o.rayService).upgrading)
+    return {
+      done: false,
+      reason: "upgrade in progress: the old RayCluster serves until the new one is ready",
+    };
   if (ready?.status === "True") return { done: true };
   return { done: false, reason: ready?.message ?? ready?.reason ?? "RayService not Ready yet" };
 }

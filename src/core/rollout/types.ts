@@ -20,6 +20,7 @@ export interface ObjectMeta {
   creationTimestamp?: string;
   deletionTimestamp?: string;
   uid?: string;
+  generation?: number;
 }
 
 export interface Obj {
