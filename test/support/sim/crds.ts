@@ -90,7 +90,7 @@ const CRDS: CrdSpec[] = [
     plural: "nodeclaims",
     scope: "Cluster",
     columns: [
-      { name: "Type", jsonPath: ".metadata.labels.node\\.kubernetes\\.io/instance-type" },
+      { name: "Ready", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
       { name: "Node", jsonPath: ".status.nodeName" },
     ],
   },

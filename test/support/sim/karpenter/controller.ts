@@ -336,6 +336,9 @@ export class KarpenterController {
           MANAGER,
         );
         tryDelete(this.store, { apiVersion: API, kind: "NodeClaim", name });
+      } else {
+        // Not due yet (timers may fire a hair early): look again when it is.
+        this.controller.enqueueAfter("consolidate", after - (now - since) + 0.05);
       }
     }
   }
