@@ -13,6 +13,11 @@ export interface TaskRenderOptions {
 export async function runListrTasks(tasks: readonly TaskSpec[], options: TaskRenderOptions): Promise<void> {
   const stream = options.stderr as NodeJS.WriteStream;
   const renderer = options.mode === "live" ? "default" : options.mode === "lines" ? "simple" : "silent";
+  // Both streams of the renderer's logger are our stderr: stdout is kept for results.
+  const logger = new ListrLogger({
+    processOutput: new ProcessOutput(stream, stream, { dump: [] }),
+    useIcons: true,
+  });
   const list = new Listr(
     tasks.map((spec) => ({
       title: options.redact(spec.title),
@@ -34,15 +39,12 @@ export async function runListrTasks(tasks: readonly TaskSpec[], options: TaskRen
       registerSignalListeners: false, // SIGINT belongs to aiplat: terraform must be waited for
       renderer,
       fallbackRenderer: "simple",
-      rendererOptions: {
-        // Both streams of the renderer's logger are our stderr: stdout is kept for results.
-        logger: new ListrLogger({
-          processOutput: new ProcessOutput(stream, stream, { dump: [] }),
-          useIcons: true,
-        }),
-        collapseErrors: false,
-        showErrorMessage: true,
-      },
+      // aiplat already chose the renderer from stderr's TTY-ness; listr2's own fallback test looks
+      // at process.stdout, which is wrong when stdout is piped (`aiplat up | tee`).
+      fallbackRendererCondition: false,
+      silentRendererCondition: false,
+      rendererOptions: { logger, collapseErrors: false, showErrorMessage: true },
+      fallbackRendererOptions: { logger },
     } as never,
   );
   await list.run();
