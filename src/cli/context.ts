@@ -41,6 +41,8 @@ export interface CommandContext {
   /** `.aiplat/` in the repository root; throws like root() when there is no repository. */
   state(): StateDir;
   processEnv: Readonly<Record<string, string | undefined>>;
+  /** Standard input, for secrets piped in (`--stdin`): never argv. */
+  stdin: Readable;
   clock: Clock;
   /** Aborted on the first Ctrl-C: long waits stop, child processes get one SIGINT. */
   signal: AbortSignal;

@@ -121,6 +121,7 @@ export async function createContext(
     root: requireRoot,
     state: () => new StateDir(requireRoot()),
     processEnv: resolved.env,
+    stdin: resolved.stdin,
     clock: resolved.deps.clock ?? systemClock,
     signal,
     redactor: resolved.redactor,

@@ -221,7 +221,7 @@ export function createKubeObjects(config: KubeConfig): KubeObjects {
     if (result.status === 404) {
       throw new ExternalError(`The cluster does not serve ${apiVersion} (kind ${kind}).`, {
         code: "kube-unknown-kind",
-        hint: "Is the CRD installed? `aiplat status` shows what is missing.",
+        hint: "Is the CRD installed? The platform's operators come with `aiplat bootstrap`; `kubectl get crd` lists what the cluster serves.",
       });
     }
     if (result.status >= 400) throw apiError("GET", base, result);
@@ -236,7 +236,7 @@ export function createKubeObjects(config: KubeConfig): KubeObjects {
     if (!found) {
       throw new ExternalError(`The cluster does not serve kind ${kind} in ${apiVersion}.`, {
         code: "kube-unknown-kind",
-        hint: "Is the CRD installed? `aiplat status` shows what is missing.",
+        hint: "Is the CRD installed? The platform's operators come with `aiplat bootstrap`; `kubectl get crd` lists what the cluster serves.",
       });
     }
     return found;

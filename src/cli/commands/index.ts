@@ -6,6 +6,7 @@ import { initCommand } from "./init.js";
 import { kubeconfigCommand } from "./kubeconfig.js";
 import { modelsCommand } from "./models.js";
 import { planCommand } from "./plan.js";
+import { keyCommand, secretCommand } from "./secret.js";
 import { undeployModelCommand } from "./undeploy-model.js";
 import { upCommand } from "./up.js";
 
@@ -20,4 +21,6 @@ export const commandModules: readonly CommandModule[] = [
   deployModelCommand,
   undeployModelCommand,
   modelsCommand,
+  secretCommand,
+  keyCommand,
 ];

@@ -10,7 +10,7 @@ import { type PlannedEndpoint, planEndpoint } from "../../core/endpoint/resolve-
 import { type RawDeployInputs, validateDeployInputs } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
 import type { CommandContext } from "../context.js";
-import { type Cluster, hasHfToken, requireCluster, tryConnect } from "./cluster.js";
+import { type Cluster, hasHfToken, requireCluster, tryConnect } from "../cluster-access.js";
 import { declareWorkload } from "./declare-workload.js";
 import { checkFit, fitJson, fitLines } from "./fit-report.js";
 import { type FollowResult, followDeploy } from "./follow-deploy.js";

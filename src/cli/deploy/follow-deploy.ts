@@ -15,7 +15,7 @@ import {
 import type { ArgoApplication, FirstToken, LitellmView, Obj, RolloutStep } from "../../core/rollout/types.js";
 import { conditionOf } from "../../core/rollout/types.js";
 import type { CommandContext } from "../context.js";
-import { type Cluster, type LitellmAccess, openLitellm } from "./cluster.js";
+import { type Cluster, type LitellmAccess, openLitellm } from "../cluster-access.js";
 import { createNotifier, startWatches, type WatchSpec } from "./cluster-watch.js";
 import { allRecords, type StepRecord, stepTasks } from "./step-tasks.js";
 
@@ -83,10 +83,10 @@ const LOOK_AT: Record<string, (name: string, ns: string) => string> = {
   scheduled: (n, ns) => `kubectl -n ${ns} describe pods -l ${workerSelector(n)}`,
   node: () => "kubectl get nodeclaims -l karpenter.sh/nodepool=gpu-inference -o wide",
   image: (n, ns) => `kubectl -n ${ns} describe pods -l ${workerSelector(n)}`,
-  loaded: (n, ns) => `kubectl -n ${ns} logs -l ${workerSelector(n)} --tail 100, or \`aiplat open ray:${n}\``,
+  loaded: (n, ns) => `kubectl -n ${ns} logs -l ${workerSelector(n)} --tail 100 (Ray dashboard: kubectl -n ${ns} port-forward svc/${n}-head-svc 8265)`,
   ready: (n, ns) => `kubectl -n ${ns} describe rayservice ${n}`,
   registered: (n, ns) => `kubectl -n ${ns} logs job/${n}-litellm-register`,
-  answered: (n) => `aiplat smoke ${n}`,
+  answered: () => "kubectl -n ai-platform logs deploy/litellm --tail 100",
 };
 
 export interface FollowResult {

@@ -7,7 +7,7 @@ import { ExternalError, InterruptedError } from "../../core/errors.js";
 import type { ArgoApplication, Obj, Pod } from "../../core/rollout/types.js";
 import { computeUndeploySteps } from "../../core/rollout/undeploy-steps.js";
 import type { CommandContext } from "../context.js";
-import type { Cluster } from "./cluster.js";
+import type { Cluster } from "../cluster-access.js";
 import { createNotifier, startWatches } from "./cluster-watch.js";
 import { deployWatchSpecs } from "./follow-deploy.js";
 import { allRecords, type StepRecord, stepTasks } from "./step-tasks.js";

@@ -8,7 +8,7 @@ import { parse } from "yaml";
 import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
 import { conditionOf, type Obj } from "../../core/rollout/types.js";
 import type { CommandContext } from "../context.js";
-import { openLitellm, tryConnect } from "./cluster.js";
+import { openLitellm, tryConnect } from "../cluster-access.js";
 import { ENDPOINT_API } from "./follow-deploy.js";
 import { WORKLOADS_DIR } from "./platform-files.js";
 

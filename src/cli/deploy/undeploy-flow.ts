@@ -10,7 +10,7 @@ import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
 import { checkEndpointName, findUnsafeText } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
 import type { CommandContext } from "../context.js";
-import { type Cluster, openLitellm, requireCluster, tryConnect } from "./cluster.js";
+import { type Cluster, openLitellm, requireCluster, tryConnect } from "../cluster-access.js";
 import { ENDPOINT_API } from "./follow-deploy.js";
 import { followUndeploy, workerNodes } from "./follow-undeploy.js";
 import { ensureRepository, pushCommit, resolvePushTarget } from "./git-publish.js";

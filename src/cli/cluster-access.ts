@@ -4,11 +4,11 @@
  * registered with the redactor before anything else can print it.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
-import type { KubeObjects } from "../../adapters/kube/objects.js";
-import type { PortForwardHandle } from "../../adapters/kube/port-forward.js";
-import type { LitellmClient } from "../../adapters/llm/litellm.js";
-import { ExternalError, PrerequisiteError } from "../../core/errors.js";
-import type { CommandContext } from "../context.js";
+import type { KubeObjects } from "../adapters/kube/objects.js";
+import type { PortForwardHandle } from "../adapters/kube/port-forward.js";
+import type { LitellmClient } from "../adapters/llm/litellm.js";
+import { ExternalError, PrerequisiteError } from "../core/errors.js";
+import type { CommandContext } from "./context.js";
 
 export const PROBE_TIMEOUT_MS = 8_000;
 export const LITELLM_NAMESPACE = "ai-platform";
@@ -40,7 +40,7 @@ export async function tryConnect(ctx: CommandContext): Promise<ClusterAccess> {
     return { cluster: undefined, reason: (error as Error).message };
   }
   if (!target) return { cluster: undefined, reason: "cluster not configured (pass --kubeconfig/--context)" };
-  const { createKubeObjects } = await import("../../adapters/kube/objects.js");
+  const { createKubeObjects } = await import("../adapters/kube/objects.js");
   const objects = createKubeObjects(target.config);
   try {
     await withTimeout(objects.get("v1", "Namespace", "inference"), PROBE_TIMEOUT_MS, "The cluster");
@@ -99,8 +99,8 @@ export interface LitellmAccess {
 export async function openLitellm(ctx: CommandContext, cluster: Cluster): Promise<LitellmAccess> {
   const masterKey = await readMasterKey(ctx, cluster);
   const [{ startPortForward }, { createLitellmClient }] = await Promise.all([
-    import("../../adapters/kube/port-forward.js"),
-    import("../../adapters/llm/litellm.js"),
+    import("../adapters/kube/port-forward.js"),
+    import("../adapters/llm/litellm.js"),
   ]);
   const forward: PortForwardHandle = await startPortForward(
     cluster.config,
