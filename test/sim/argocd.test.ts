@@ -106,14 +106,26 @@ describe("simulated ArgoCD", () => {
     expect(appStatus(sim).sync?.revision).toBe(next);
   });
 
-  it("reports Progressing with the reason while a workload is not available", async () => {
+  it("reports Progressing with the reason while a workload is not available, then Degraded past its deadline", async () => {
     const repo = demoRepo({ "apps/demo/web.yaml": deployment("web", 0, { "workload-type": "nowhere" }) });
     const sim = await startSim();
+    const seen: string[] = [];
+    const stop = sim.kube.store.watch(
+      { apiVersion: "argoproj.io/v1alpha1", kind: "Application" },
+      {},
+      (e) => {
+        const health = (e.object.status as { health?: { status?: string; message?: string } } | undefined)
+          ?.health;
+        if (health?.status) seen.push(`${health.status}: ${health.message ?? ""}`);
+      },
+    );
     sim.kube.store.apply(application(repo), { fieldManager: "test", force: true });
     await sim.settle();
+    stop();
+    expect(seen.some((h) => h.startsWith("Progressing: Waiting for rollout to finish:"))).toBe(true);
     expect(appStatus(sim).health).toEqual({
-      status: "Progressing",
-      message: "Waiting for rollout to finish: 0 of 1 updated replicas are available...",
+      status: "Degraded",
+      message: 'Deployment "web" exceeded its progress deadline',
     });
   });
 

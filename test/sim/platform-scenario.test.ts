@@ -148,3 +148,24 @@ describe("undeploying through git", () => {
     expect(status.sync?.status).toBe("Synced");
   });
 });
+
+describe("a platform app that cannot start", () => {
+  it("turns Degraded with the reason once its Deployment passes the progress deadline", async () => {
+    const repo = makePlatformRepo();
+    sim = await startSimulatedCluster({ seed: 13 });
+    sim.pods.injectImagePullError(
+      { namespace: "ai-platform", image: "ghcr.io/berriai/litellm" },
+      "manifest unknown",
+    );
+    applyApplications(sim, loadApplications(repo));
+    await sim.settle();
+    const litellm = app(sim, "litellm").status as { health?: { status?: string; message?: string } };
+    expect(litellm.health).toEqual({
+      status: "Degraded",
+      message: 'Deployment "litellm" exceeded its progress deadline',
+    });
+    expect((app(sim, "open-webui").status as { health?: { status?: string } }).health?.status).toBe(
+      "Healthy",
+    );
+  });
+});

@@ -78,6 +78,13 @@ export interface SimulatedCluster {
   };
   argocd: { setAutomated(app: string, on: boolean): void; refresh(): void };
   karpenter: { stop(): void; injectCapacityError(instanceType: string): () => void };
+  /** Any pod: image pulls of matching pods fail (namespace, label subset, image substring). */
+  pods: {
+    injectImagePullError(
+      match: { namespace?: string; labels?: Record<string, string>; image?: string },
+      message?: string,
+    ): () => void;
+  };
   kuberay: {
     injectImagePullError(endpoint: string, message?: string): () => void;
     injectModelLoadError(endpoint: string, message: string): () => void;
@@ -91,6 +98,8 @@ export interface SimulatedCluster {
   settle(options?: { timeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
+
+const PULL_NOT_FOUND = "rpc error: code = NotFound desc = failed to pull and unpack image: not found";
 
 export async function startSimulatedCluster(
   options: SimulatedClusterOptions = {},
@@ -233,6 +242,18 @@ export async function startSimulatedCluster(
       stop: () => karpenter?.stop(),
       injectCapacityError: (instanceType) =>
         karpenter?.injectCapacityError(instanceType) ?? (() => undefined),
+    },
+    pods: {
+      injectImagePullError: (match, message = PULL_NOT_FOUND) =>
+        kubelet.injectImagePullError((pod) => {
+          if (match.namespace && pod.metadata?.namespace !== match.namespace) return false;
+          const labels = labelsOf(pod);
+          if (Object.entries(match.labels ?? {}).some(([k, v]) => labels[k] !== v)) return false;
+          const images = (
+            (pod.spec as { containers?: { image?: string }[] } | undefined)?.containers ?? []
+          ).map((c) => c.image ?? "");
+          return !match.image || images.some((i) => i.includes(match.image ?? ""));
+        }, message),
     },
     kuberay: {
       injectImagePullError: (

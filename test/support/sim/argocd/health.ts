@@ -25,6 +25,15 @@ export function assessHealth(obj: KubeObject | undefined): Health {
   const spec = (obj.spec ?? {}) as Record<string, unknown>;
   switch (obj.kind) {
     case "Deployment": {
+      const progressing = ((status.conditions ?? []) as { type: string; reason?: string }[]).find(
+        (c) => c.type === "Progressing",
+      );
+      if (progressing?.reason === "ProgressDeadlineExceeded") {
+        return {
+          status: "Degraded",
+          message: `Deployment "${obj.metadata?.name}" exceeded its progress deadline`,
+        };
+      }
       const want = (spec.replicas as number | undefined) ?? 1;
       const available = (status.availableReplicas as number | undefined) ?? 0;
       const updated = (status.updatedReplicas as number | undefined) ?? 0;

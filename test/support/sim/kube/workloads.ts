@@ -1,6 +1,7 @@
 import type { SimClock } from "../runtime/clock.js";
 import { type Activity, Controller } from "../runtime/controller.js";
 import {
+  type Condition,
   isConditionTrue,
   isDeleting,
   type KubeObject,
@@ -155,19 +156,56 @@ export class WorkloadControllers {
     if (kind === "Deployment") {
       status.availableReplicas = ready;
       status.unavailableReplicas = Math.max(0, replicas - ready);
-      status.conditions = withCondition((owner.status as { conditions?: unknown })?.conditions, {
+      const available = ready >= replicas;
+      let conditions = withCondition((owner.status as { conditions?: unknown })?.conditions, {
         type: "Available",
-        status: ready >= replicas ? "True" : "False",
-        reason: ready >= replicas ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-        message:
-          ready >= replicas
-            ? "Deployment has minimum availability."
-            : "Deployment does not have minimum availability.",
+        status: available ? "True" : "False",
+        reason: available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+        message: available
+          ? "Deployment has minimum availability."
+          : "Deployment does not have minimum availability.",
       });
+      conditions = withCondition(conditions, this.progressing(owner, available));
+      status.conditions = conditions;
     } else {
       status.availableReplicas = ready;
     }
     patchStatus(this.store, owner, status, MANAGER);
+  }
+
+  /**
+   * The Progressing condition: after `progressDeadlineSeconds` (default 600) without becoming
+   * available, reason ProgressDeadlineExceeded — what ArgoCD reports as Degraded.
+   */
+  private progressing(owner: KubeObject, available: boolean): Condition {
+    const name = owner.metadata?.name ?? "";
+    if (available) {
+      return {
+        type: "Progressing",
+        status: "True",
+        reason: "NewReplicaSetAvailable",
+        message: `ReplicaSet "${name}" has successfully progressed.`,
+      };
+    }
+    const deadlineMinutes =
+      ((owner.spec as { progressDeadlineSeconds?: number }).progressDeadlineSeconds ?? 600) / 60;
+    const created = Date.parse(owner.metadata?.creationTimestamp ?? "") || Date.now();
+    const elapsedMinutes = (Date.now() - created) / this.clock.realMs(1);
+    if (elapsedMinutes >= deadlineMinutes) {
+      return {
+        type: "Progressing",
+        status: "False",
+        reason: "ProgressDeadlineExceeded",
+        message: `ReplicaSet "${name}" has timed out progressing.`,
+      };
+    }
+    this.controller.enqueueAfter(`Deployment|${keyOf(owner)}`, deadlineMinutes - elapsedMinutes + 0.05);
+    return {
+      type: "Progressing",
+      status: "True",
+      reason: "ReplicaSetUpdated",
+      message: `ReplicaSet "${name}" is progressing.`,
+    };
   }
 
   private ensureClaim(namespace: string, name: string, tmpl: KubeObject): void {
