@@ -9,8 +9,8 @@ import { describeUnknownModel, resolveModel } from "../../core/endpoint/resolve-
 import { type PlannedEndpoint, planEndpoint } from "../../core/endpoint/resolve-spec.js";
 import { type RawDeployInputs, validateDeployInputs } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
-import type { CommandContext } from "../context.js";
 import { type Cluster, hasHfToken, requireCluster, tryConnect } from "../cluster-access.js";
+import type { CommandContext } from "../context.js";
 import { declareWorkload } from "./declare-workload.js";
 import { checkFit, fitJson, fitLines } from "./fit-report.js";
 import { type FollowResult, followDeploy } from "./follow-deploy.js";
@@ -191,7 +191,10 @@ export async function runDeploy(
     lines.push(
       `${spec.name} answers through LiteLLM${ttft === undefined ? "" : ` (time to first token ${Math.round(ttft)} ms)`}.`,
     );
-    lines.push(`  Next: aiplat chat ${spec.name}`);
+    lines.push(
+      "  Try it: kubectl -n ai-platform port-forward svc/litellm 4000:4000 &",
+      `          curl -s localhost:4000/v1/chat/completions -H "Authorization: Bearer $(aiplat key)" -H "Content-Type: application/json" -d '{"model":"${spec.name}","messages":[{"role":"user","content":"Hello!"}]}'`,
+    );
   } else if (pushed || declared.status === "unchanged") {
     lines.push(`  ArgoCD syncs it within minutes. Follow it: ${resume}`);
   }
