@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { parseStageGate } from "../../src/core/terraform/index.js";
+import { parseStageGate } from "../../src/core/stages/stages.js";
 import { repoRoot } from "../support/paths.js";
 import { makeTempDir } from "../support/temp.js";
 import { terraformTestEnv } from "../support/terraform-env.js";

@@ -2,13 +2,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import {
+  describeStage,
   destroyOrder,
-  discoverStages,
+  discoverStagePaths,
   isStageEnabled,
   parseStageGate,
-  planStages,
   stateKey,
-} from "../../src/core/terraform/index.js";
+} from "../../src/core/stages/stages.js";
 import { repoRoot } from "../support/paths.js";
 import { listFiles, parseHcl } from "./support/terraform-load.js";
 
@@ -23,7 +23,7 @@ const EXPECTED_ORDER = [
   "40.observability/45.aws-oss-observability",
 ];
 
-describe("stage discovery and ordering (src/core/terraform)", () => {
+describe("stage discovery and ordering (src/core/stages)", () => {
   test("folders holding backend.tf are stages, in sorted order; other folders and .terraform copies are not", () => {
     const files = [
       "30.eks/35.addons/backend.tf",
@@ -35,11 +35,11 @@ describe("stage discovery and ordering (src/core/terraform)", () => {
       "30.eks/30.cluster/.terraform/modules/eks/backend.tf",
       "README.md",
     ];
-    expect(discoverStages(files)).toEqual(["10.networking", "30.eks/30.cluster", "30.eks/35.addons"]);
+    expect(discoverStagePaths(files)).toEqual(["10.networking", "30.eks/30.cluster", "30.eks/35.addons"]);
   });
 
   test("sorting compares path segments, so a nested stage precedes a sibling folder with a longer name", () => {
-    expect(discoverStages(["30.eks-extra/backend.tf", "30.eks/35.addons/backend.tf"])).toEqual([
+    expect(discoverStagePaths(["30.eks-extra/backend.tf", "30.eks/35.addons/backend.tf"])).toEqual([
       "30.eks/35.addons",
       "30.eks-extra",
     ]);
@@ -73,8 +73,8 @@ describe("stage discovery and ordering (src/core/terraform)", () => {
 });
 
 describe("the stages of this repository", () => {
-  const stages = planStages(listFiles(terraformRoot), (s) =>
-    readFileSync(join(terraformRoot, s, "backend.tf"), "utf8"),
+  const stages = discoverStagePaths(listFiles(terraformRoot)).map((s) =>
+    describeStage(s, readFileSync(join(terraformRoot, s, "backend.tf"), "utf8")),
   );
 
   test("are the six stages of PLATFORM.md, in its apply order", () => {

@@ -22,12 +22,6 @@ export interface StagePlanEntry extends StageInfo {
 }
 
 const GATE_MARKER = /aiplat:enabled-when\s+([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)/;
-/** Gates the original platform used, for stages whose backend.tf does not declare one. */
-const KNOWN_GATES: Record<string, string[]> = {
-  "40.observability/40.aws-native-observability": ["observability_configuration", "aws_native_tooling"],
-  "40.observability/45.aws-oss-observability": ["observability_configuration", "aws_oss_tooling"],
-};
-
 /** Stage folders among `relativePaths` (files under terraform/), in apply order. */
 export function discoverStagePaths(relativePaths: readonly string[]): string[] {
   const stages = new Set<string>();
@@ -52,21 +46,26 @@ function compareStagePaths(a: string, b: string): number {
   return as.length - bs.length;
 }
 
-export function describeStage(path: string, backendTf: string): StageInfo {
-  let gate: string[] | undefined;
+/** Destroy order: the reverse of the apply order. */
+export function destroyOrder(stages: readonly string[]): string[] {
+  return [...stages].sort(compareStagePaths).reverse();
+}
+
+/** The gate a stage's backend.tf declares in a comment, or undefined when the stage always runs. */
+export function parseStageGate(backendTf: string): string[] | undefined {
   for (const line of backendTf.split("\n")) {
     const trimmed = line.trim();
     if (!trimmed.startsWith("#") && !trimmed.startsWith("//")) continue;
     const match = GATE_MARKER.exec(trimmed);
-    if (match?.[1]) {
-      gate = match[1].split(".");
-      break;
-    }
+    if (match?.[1]) return match[1].split(".");
   }
-  gate ??= KNOWN_GATES[path];
+  return undefined;
+}
+
+export function describeStage(path: string, backendTf: string): StageInfo {
   const kind = /backend\s+"([^"]+)"/.exec(stripComments(backendTf))?.[1];
   const backend = kind === "s3" ? "s3" : kind === "local" ? "local" : kind === undefined ? "local" : "other";
-  return { path, gate, backend };
+  return { path, gate: parseStageGate(backendTf), backend };
 }
 
 function stripComments(text: string): string {

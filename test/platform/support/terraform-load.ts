@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { discoverStages } from "../../../src/core/terraform/index.js";
+import { discoverStagePaths } from "../../../src/core/stages/stages.js";
 
 /** hcl2json output: blocks are arrays of bodies, attributes plain values, expressions "${...}". */
 export type HclJson = Record<string, unknown>;
@@ -105,7 +105,7 @@ export interface StageConfig {
 
 /** The stages of a terraform/ tree in apply order (folders holding backend.tf). */
 export function findStages(terraformRoot: string): string[] {
-  return discoverStages(listFiles(terraformRoot));
+  return discoverStagePaths(listFiles(terraformRoot));
 }
 
 export async function loadStage(terraformRoot: string, stage: string): Promise<StageConfig> {
