@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { condition, deployEndpoint, get, list, rgd, startSim } from "./support/cluster.js";
+import { condition, deployEndpoint, get, list, litellmDeployment, rgd, startSim } from "./support/cluster.js";
 
 describe("simulated KRO", () => {
   it("makes the RGD Active and serves the InferenceEndpoint kind", async () => {
@@ -94,5 +94,32 @@ describe("simulated KRO", () => {
     expect(deleted).toEqual(["Job", "RayService"]);
     expect(get(sim, "kro.run/v1alpha1", "InferenceEndpoint", "bye", "inference")).toBeUndefined();
     expect(list(sim, "v1", "Pod", { namespace: "inference" })).toEqual([]);
+  });
+});
+
+describe("the registration Job", () => {
+  it("waits for LiteLLM to be ready before registering, so the endpoint is not Ready without it", async () => {
+    const sim = await startSim();
+    sim.kube.store.apply(rgd(), { fieldManager: "test", force: true });
+    await sim.settle();
+    sim.kube.store.create({
+      apiVersion: "kro.run/v1alpha1",
+      kind: "InferenceEndpoint",
+      metadata: { name: "lonely", namespace: "inference" },
+      spec: { model: "google/gemma-3-4b-it" },
+    });
+    await sim.settle();
+    expect(get(sim, "batch/v1", "Job", "lonely-litellm-register", "inference")).toBeDefined();
+    expect(
+      condition(get(sim, "kro.run/v1alpha1", "InferenceEndpoint", "lonely", "inference"), "Ready")?.status,
+    ).toBe("False");
+    expect(sim.litellm.registered()).toEqual([]);
+
+    sim.kube.store.create(litellmDeployment());
+    await sim.settle();
+    expect(sim.litellm.registered().map((m) => m.model_name)).toEqual(["lonely"]);
+    expect(
+      condition(get(sim, "kro.run/v1alpha1", "InferenceEndpoint", "lonely", "inference"), "Ready")?.status,
+    ).toBe("True");
   });
 });

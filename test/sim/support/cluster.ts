@@ -38,12 +38,31 @@ export function endpointObject(name: string, spec: Record<string, unknown> = {})
   };
 }
 
-/** The RGD applied and Active, then one InferenceEndpoint created. */
+/** A LiteLLM Deployment in ai-platform (what the litellm Application syncs), for registration Jobs. */
+export function litellmDeployment(): KubeObject {
+  const labels = { "app.kubernetes.io/name": "litellm" };
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "litellm", namespace: "ai-platform", labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: "litellm", image: "ghcr.io/berriai/litellm:stand-in" }] },
+      },
+    },
+  };
+}
+
+/** The RGD applied and Active (and LiteLLM running), then one InferenceEndpoint created. */
 export async function deployEndpoint(
   sim: SimulatedCluster,
   name: string,
   spec: Record<string, unknown> = {},
 ): Promise<void> {
+  sim.kube.store.apply(litellmDeployment(), { fieldManager: "test", force: true });
   sim.kube.store.apply(rgd(), { fieldManager: "test", force: true });
   await sim.settle();
   sim.kube.store.create(endpointObject(name, spec));

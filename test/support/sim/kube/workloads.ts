@@ -78,6 +78,14 @@ export class WorkloadControllers {
             this.controller.enqueue(`${ref.kind}|${pod.metadata?.namespace}/${ref.name}`);
           }
         }
+        // A Job's script may wait for another service (the registration Job waits for LiteLLM):
+        // a pod turning Ready lets waiting Jobs look again at once.
+        if (isConditionTrue(pod, "Ready")) {
+          for (const job of tryList(store, "batch/v1", "Job")) {
+            if (!((job.status as { succeeded?: number } | undefined)?.succeeded ?? 0))
+              this.controller.enqueue(`Job|${keyOf(job)}`);
+          }
+        }
       }),
     );
   }

@@ -1,5 +1,5 @@
 import type { JobOutcome } from "../kube/workloads.js";
-import { isConditionTrue, type KubeObject, labelsOf, type Store, tryGet } from "../runtime/kube.js";
+import { isConditionTrue, type KubeObject, labelsOf, type Store, tryGet, tryList } from "../runtime/kube.js";
 import type { BackendCheck, LiteLlmServer } from "./server.js";
 
 /**
@@ -68,6 +68,12 @@ export function createRegistrationRunner(store: Store, litellm: LiteLlmServer) {
         namespace: target.namespace,
       });
     if (!rs || !isConditionTrue(rs, "Ready")) return "running";
+    // `until curl "$LITELLM_URL/health/readiness"`: LiteLLM answers once one of its pods is Ready.
+    const litellmReady = tryList(store, "v1", "Pod", {
+      namespace: "ai-platform",
+      labelSelector: "app.kubernetes.io/name=litellm",
+    }).some((p) => isConditionTrue(p, "Ready"));
+    if (!litellmReady) return "running";
     if (!env.MODEL_NAME || !env.MODEL_ID || !env.SERVE_URL) return "failed";
     litellm.registerIfAbsent(env.MODEL_NAME, `openai/${env.MODEL_ID}`, env.SERVE_URL);
     return "succeeded";
