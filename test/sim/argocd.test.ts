@@ -247,4 +247,21 @@ describe("simulated ArgoCD", () => {
         .operation,
     ).toBeUndefined();
   });
+
+  it("refuses a destination that is not a registered cluster (managed ArgoCD has no kubernetes.default.svc)", async () => {
+    const repo = demoRepo();
+    const sim = await startSim();
+    const app = application(repo);
+    (app.spec as { destination: Record<string, string> }).destination = {
+      server: "https://kubernetes.default.svc",
+      namespace: "demo",
+    };
+    sim.kube.store.apply(app, { fieldManager: "test", force: true });
+    await sim.settle();
+    expect(appStatus(sim).conditions?.[0]).toMatchObject({ type: "InvalidSpecError" });
+    expect(appStatus(sim).conditions?.[0]?.message).toContain(
+      "https://kubernetes.default.svc has not been configured",
+    );
+    expect(list(sim, "v1", "ConfigMap", { namespace: "demo" })).toEqual([]);
+  });
 });

@@ -15,6 +15,7 @@ import {
 } from "../runtime/kube.js";
 import { type Comparison, compareApp, keyFromTracking, refFor } from "./compare.js";
 import { type AppSpec, computeDesired, type DesiredState, resourceSyncOptions, TRACKING } from "./desired.js";
+import { checkDestination, InvalidSpecError } from "./destination.js";
 import { forgetRevisions } from "./git-source.js";
 import { assessHealth } from "./health.js";
 
@@ -132,16 +133,18 @@ export class ArgoCdController {
     const spec = (app.spec ?? {}) as AppSpec;
     let desired: DesiredState;
     try {
+      checkDestination(this.store, name, spec);
       desired = await computeDesired(this.store, name, spec, this.options.fallbackRepo);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      const type = error instanceof InvalidSpecError ? "InvalidSpecError" : "ComparisonError";
       patchStatus(
         this.store,
         app,
         {
           sync: { status: "Unknown" },
           health: { status: "Unknown" },
-          conditions: [{ type: "ComparisonError", message, lastTransitionTime: now() }],
+          conditions: [{ type, message, lastTransitionTime: now() }],
         },
         MANAGER,
       );
