@@ -51,6 +51,18 @@ function secret(name: string): {
   return { namespace: exprOf(metadata.namespace), data: asRecord(body.data), body };
 }
 
+describe("storage the platform's volumes need", () => {
+  test("a default gp3 StorageClass exists whenever block storage does (EKS ≥ 1.30 marks none)", () => {
+    const sc = resource("kubernetes_storage_class_v1", "gp3");
+    const metadata = asRecord(asArray(sc.metadata)[0]);
+    expect(asRecord(metadata.annotations)["storageclass.kubernetes.io/is-default-class"]).toBe("true");
+    expect(exprOf(sc.count)).toContain("local.capabilities.blockstorage");
+    expect(exprOf(sc.storage_provisioner)).toContain("ebs.csi.aws.com");
+    expect(asRecord(sc.parameters)).toMatchObject({ type: "gp3", encrypted: "true" });
+    expect(sc.volume_binding_mode).toBe("WaitForFirstConsumer");
+  });
+});
+
 describe("defect 1: namespaces exist before the secrets in them", () => {
   test("every secret Terraform creates references its namespace resource or depends on one", () => {
     expect(blocksOf(cluster, "resource", "kubernetes_secret_v1").length).toBeGreaterThanOrEqual(4);
