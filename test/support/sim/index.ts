@@ -213,6 +213,7 @@ export async function startSimulatedCluster(
     }
   };
 
+  let stopped = false;
   return {
     kube,
     kubeconfigPath,
@@ -275,6 +276,8 @@ export async function startSimulatedCluster(
     failures: activity.failures,
     settle,
     stop: async () => {
+      if (stopped) return;
+      stopped = true;
       for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet]) c?.stop();
       clock.stop();
       await litellm.stop();

@@ -256,6 +256,12 @@ export class KarpenterController {
   /** Drain, delete the Node, terminate the instance, then release the finalizer. */
   private terminate(claim: KubeObject): void {
     const name = claim.metadata?.name ?? "";
+    if (this.launching.has(`terminated:${name}`)) {
+      // The instance is gone: release the finalizer (a failed write is retried by the queue).
+      removeFinalizer(this.store, claim, FINALIZER, MANAGER);
+      this.launching.delete(`terminated:${name}`);
+      return;
+    }
     if (this.launching.has(`terminating:${name}`)) return;
     const nodeName = (claim.status as { nodeName?: string } | undefined)?.nodeName;
     if (nodeName) {
@@ -278,7 +284,8 @@ export class KarpenterController {
       this.launching.delete(`terminating:${name}`);
       if (this.controller.isStopped) return;
       if (instanceId) this.ledger.delete(instanceId);
-      removeFinalizer(this.store, claim, FINALIZER, MANAGER);
+      this.launching.add(`terminated:${name}`);
+      this.controller.enqueue(`claim|${name}`);
     });
   }
 

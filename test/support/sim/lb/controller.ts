@@ -135,6 +135,12 @@ export class LoadBalancerController {
 
   private deprovision(obj: KubeObject, finalizer: string): void {
     const uid = obj.metadata?.uid ?? "";
+    if (this.busy.has(`deleted:${uid}`)) {
+      // The load balancer is gone: release the finalizer (a failed write is retried by the queue).
+      removeFinalizer(this.store, obj, finalizer, MANAGER);
+      this.busy.delete(`deleted:${uid}`);
+      return;
+    }
     if (this.busy.has(`delete:${uid}`)) return;
     this.busy.add(`delete:${uid}`);
     this.clock.after(this.lbs.has(uid) ? this.options.deleteMinutes : 0, () => {
@@ -143,7 +149,8 @@ export class LoadBalancerController {
       const id = this.lbs.get(uid);
       if (id) this.ledger.delete(id);
       this.lbs.delete(uid);
-      removeFinalizer(this.store, obj, finalizer, MANAGER);
+      this.busy.add(`deleted:${uid}`);
+      this.controller.enqueue(`${obj.kind}|${keyOf(obj)}`);
     });
   }
 
