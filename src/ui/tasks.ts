@@ -12,7 +12,10 @@ export interface TaskRenderOptions {
 /** listr2 behind the io host: progress always on stderr, titles and detail lines redacted. */
 export async function runListrTasks(tasks: readonly TaskSpec[], options: TaskRenderOptions): Promise<void> {
   const stream = options.stderr as NodeJS.WriteStream;
-  const renderer = options.mode === "live" ? "default" : options.mode === "lines" ? "simple" : "silent";
+  // The live tree needs a terminal width to lay itself out; a terminal that reports none (or a
+  // stream that only claims to be a TTY) gets one line per change instead of garbled wrapping.
+  const mode = options.mode === "live" && !((stream.columns ?? 0) > 0) ? "lines" : options.mode;
+  const renderer = mode === "live" ? "default" : mode === "lines" ? "simple" : "silent";
   // Both streams of the renderer's logger are our stderr: stdout is kept for results.
   const logger = new ListrLogger({
     processOutput: new ProcessOutput(stream, stream, { dump: [] }),
