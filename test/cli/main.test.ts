@@ -184,6 +184,25 @@ describe("io host", () => {
     expect(shouldUseColour(true, { NO_COLOR: "1" })).toBe(false);
   });
 
+  it("falls back to line progress when a TTY reports no width (no garbled live tree)", async () => {
+    const err = capture();
+    const io = new StreamIoHost({
+      json: false,
+      interactive: false,
+      debug: false,
+      colour: false,
+      isTTY: true,
+      stdout: capture().stream,
+      stderr: err.stream,
+      prompter: createNonInteractivePrompter("no terminal to ask on"),
+      redactor: new Redactor(),
+    });
+    await io.runTasks([
+      { title: "applying 10.networking", run: async (task) => task.setTitle("applied 10.networking") },
+    ]);
+    expect(err.text()).toContain("applied 10.networking");
+  });
+
   it("runs tasks with line progress on stderr when there is no TTY", async () => {
     const { io, err } = host(false);
     await io.runTasks([
