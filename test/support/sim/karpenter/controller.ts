@@ -57,7 +57,8 @@ export class KarpenterController {
   private readonly capacityErrors = new Set<string>();
   private readonly unavailable = new Map<string, number>();
   private readonly emptySince = new Map<string, number>();
-  private readonly launching = new Set<string>();
+  /** Claims with a launch or a termination in progress ("<name>", "terminating:<name>", "terminated:<name>"). */
+  private readonly inFlight = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -160,8 +161,8 @@ export class KarpenterController {
       return;
     }
     addFinalizer(this.store, claim, FINALIZER, MANAGER);
-    if (!conditionOf(claim, "Launched") && !this.launching.has(name)) {
-      this.launching.add(name);
+    if (!conditionOf(claim, "Launched") && !this.inFlight.has(name)) {
+      this.inFlight.add(name);
       this.clock.after(this.options.launchMinutes, () => this.launch(name), {
         background: this.endlessCapacityError(),
       });
@@ -169,7 +170,7 @@ export class KarpenterController {
   }
 
   private launch(name: string): void {
-    this.launching.delete(name);
+    this.inFlight.delete(name);
     if (this.controller.isStopped) return;
     const claim = tryGet(this.store, { apiVersion: API, kind: "NodeClaim", name });
     if (!claim || isDeleting(claim)) return;
@@ -256,13 +257,13 @@ export class KarpenterController {
   /** Drain, delete the Node, terminate the instance, then release the finalizer. */
   private terminate(claim: KubeObject): void {
     const name = claim.metadata?.name ?? "";
-    if (this.launching.has(`terminated:${name}`)) {
+    if (this.inFlight.has(`terminated:${name}`)) {
       // The instance is gone: release the finalizer (a failed write is retried by the queue).
       removeFinalizer(this.store, claim, FINALIZER, MANAGER);
-      this.launching.delete(`terminated:${name}`);
+      this.inFlight.delete(`terminated:${name}`);
       return;
     }
-    if (this.launching.has(`terminating:${name}`)) return;
+    if (this.inFlight.has(`terminating:${name}`)) return;
     const nodeName = (claim.status as { nodeName?: string } | undefined)?.nodeName;
     if (nodeName) {
       for (const pod of tryList(this.store, "v1", "Pod")) {
@@ -279,12 +280,12 @@ export class KarpenterController {
     }
     const providerID = (claim.status as { providerID?: string } | undefined)?.providerID;
     const instanceId = providerID?.split("/").pop();
-    this.launching.add(`terminating:${name}`);
+    this.inFlight.add(`terminating:${name}`);
     this.clock.after(instanceId ? this.options.terminateMinutes : 0, () => {
-      this.launching.delete(`terminating:${name}`);
+      this.inFlight.delete(`terminating:${name}`);
       if (this.controller.isStopped) return;
       if (instanceId) this.ledger.delete(instanceId);
-      this.launching.add(`terminated:${name}`);
+      this.inFlight.add(`terminated:${name}`);
       this.controller.enqueue(`claim|${name}`);
     });
   }
