@@ -232,6 +232,44 @@ describe("aiplat doctor", () => {
     });
   });
 
+  it("fails on a Node.js older than 20.19", async () => {
+    const repo = makeTestRepo();
+    const run = await runCli(["doctor", "--json"], {
+      cwd: repo.dir,
+      adapters: { aws: testAwsFactory(), awsProfile: testAwsProfile() },
+      clock,
+      nodeVersion: "20.18.1",
+    });
+    expect(check(run, "node")).toMatchObject({ status: "fail", fix: expect.stringContaining("20.19") });
+    expect(run.exitCode).toBe(4);
+  });
+
+  it("accepts argocd/ Applications that point at a real repository", async () => {
+    const run = await doctor({ tfvars: FILLED, argocdRepoUrl: "https://github.com/acme/aiplat.git" }, [
+      "--json",
+    ]);
+    expect(check(run, "argocd-repo")).toMatchObject({ status: "ok" });
+  });
+
+  it("fails the git check in a platform folder that is not a git working copy", async () => {
+    const dir = makeTempDir();
+    for (const name of ["terraform", "platform", "argocd"]) mkdirSync(join(dir, name));
+    const run = await runCli(["doctor", "--json"], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: makeTempDir(),
+        GIT_CEILING_DIRECTORIES: dir.split("/").slice(0, -1).join("/"),
+      },
+      adapters: { aws: testAwsFactory(), awsProfile: testAwsProfile() },
+      clock,
+    });
+    expect(check(run, "git")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("not a git repository"),
+    });
+  });
+
   it("fails the repository check outside a platform repository", async () => {
     const run = await runCli(["doctor", "--json"], {
       cwd: makeTempDir(),
