@@ -17,6 +17,7 @@ export type StatusReason =
   | "UnsupportedMediaType"
   | "NotAcceptable"
   | "TooManyRequests"
+  | "Timeout"
   | "InternalError";
 
 export interface StatusCause {

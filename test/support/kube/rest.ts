@@ -106,6 +106,8 @@ export async function serveResource(
       fieldSelector: query.get("fieldSelector") ?? undefined,
       limit: Number(query.get("limit") ?? 0),
       continue: query.get("continue") ?? undefined,
+      resourceVersion: query.get("resourceVersion") ?? undefined,
+      resourceVersionMatch: query.get("resourceVersionMatch") ?? undefined,
     });
     const meta: Record<string, unknown> = { resourceVersion: result.resourceVersion };
     if (result.continue) {

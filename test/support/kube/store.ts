@@ -1,6 +1,7 @@
 import { type DeleteOptions, deleteObject } from "./deletion.js";
 import { badRequest } from "./errors.js";
 import { clone } from "./json.js";
+import { checkListVersion } from "./list-versions.js";
 import { asVersion, type Entry, type ObjectStore } from "./object-store.js";
 import { storageKey } from "./registry.js";
 import { parseFieldSelector, parseLabelSelector } from "./selectors.js";
@@ -28,6 +29,9 @@ export interface ListOptions {
   fieldSelector?: string;
   limit?: number;
   continue?: string;
+  /** Checked as kube-apiserver checks it (list-versions.ts); the answer is the current state. */
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
 }
 
 export interface ListResult {
@@ -51,13 +55,24 @@ export function listEntries(objects: ObjectStore, type: ResourceType, opts: List
   const labels = parseLabelSelector(opts.labelSelector);
   const fields = parseFieldSelector(opts.fieldSelector, type);
   let after: string | undefined;
+  let continueRv: string | undefined;
   if (opts.continue) {
     try {
-      after = (JSON.parse(Buffer.from(opts.continue, "base64url").toString()) as { k: string }).k;
+      const token = JSON.parse(Buffer.from(opts.continue, "base64url").toString()) as {
+        k: string;
+        rv: string;
+      };
+      after = token.k;
+      continueRv = String(token.rv);
     } catch {
       throw badRequest("continue key is not valid: illegal base64 data");
     }
   }
+  checkListVersion(objects.hub, objects.resourceVersion, {
+    resourceVersion: opts.resourceVersion,
+    resourceVersionMatch: opts.resourceVersionMatch,
+    continueRv,
+  });
   const all = objects.entries(type, opts.namespace).filter((e) => labels(e.object) && fields(e.object));
   const start = after === undefined ? 0 : all.findIndex((e) => entryKey(e) > after);
   const from = start < 0 ? all.length : start;

@@ -49,6 +49,11 @@ export class WatchHub {
     return this.watchers.size;
   }
 
+  /** True when the history no longer reaches back to `rv` (what etcd calls compacted). */
+  isCompacted(rv: number): boolean {
+    return rv < this.droppedUpTo;
+  }
+
   publish(event: StoreEvent): void {
     if (this.history.length - this.head >= this.historySize) {
       const dropped = this.history[this.head];
@@ -66,7 +71,7 @@ export class WatchHub {
 
   /** Events after `rv` for `storage`, or 410 Expired when the history no longer reaches back. */
   replaySince(rv: number, storage: string, currentRv: number): StoreEvent[] {
-    if (rv < this.droppedUpTo) {
+    if (this.isCompacted(rv)) {
       throw new KubeError(410, "Expired", `too old resource version: ${rv} (${this.droppedUpTo + 1})`);
     }
     if (rv >= currentRv) return [];
