@@ -1,10 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { sharedCrdsDir } from "../support/paths.js";
-import {
-  argoApplicationCrd,
-  hasArgoApplicationCrd,
-  makeStrictValidator,
-} from "./support/manifests-crd-strict.js";
 import {
   describeRef,
   isKubeObject,
@@ -80,26 +74,5 @@ describe("built-in kinds validate with kubernetes-models, Applications with @kub
   });
 });
 
-const applications = manifests.filter((m) => m.object.kind === "Application");
-
-describe.skipIf(!hasArgoApplicationCrd())(
-  `Applications against the ArgoCD v3.5.1 CRD with unknown fields rejected${
-    hasArgoApplicationCrd() ? "" : ` (skipped: ${sharedCrdsDir} is absent)`
-  }`,
-  () => {
-    const validate = hasArgoApplicationCrd() ? makeStrictValidator(argoApplicationCrd, "v1alpha1") : () => [];
-
-    it.each(applications.map((m) => [describeRef(m), m] as const))("%s", (_label, ref) => {
-      expect(validate(ref.object)).toEqual([]);
-    });
-
-    it("rejects a misspelt field that the API server would silently drop", () => {
-      const first = applications[0]?.object;
-      expect(first).toBeDefined();
-      const typo = structuredClone(first) as Record<string, unknown>;
-      const spec = typo.spec as Record<string, unknown>;
-      spec.syncPolicy = { automated: { prune: true, selfHeal: true }, syncOption: ["x"] };
-      expect(validate(typo).join("\n")).toMatch(/syncOption/);
-    });
-  },
-);
+// Applications and every other custom resource are validated strictly against their upstream CRDs
+// (unknown fields included) with src/core/validate in crd-platform.test.ts.

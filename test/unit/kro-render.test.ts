@@ -72,6 +72,22 @@ describe("renderInstance: what KRO would create for an instance", () => {
     expect(deployment.metadata.namespace).toBe("apps");
   });
 
+  it("labels every child as KRO does, so `kubectl get -l kro.run/instance-name=<name>` finds them", () => {
+    const result = renderInstance(rgd, instance({ image: "nginx" }));
+    for (const { object } of result.resources) {
+      expect((object as Json).metadata.labels).toMatchObject({
+        "kro.run/owned": "true",
+        "kro.run/instance-name": "shop",
+        "kro.run/instance-namespace": "apps",
+        "kro.run/instance-group": "kro.run",
+        "kro.run/instance-version": "v1alpha1",
+        "kro.run/instance-kind": "WebApp",
+        "kro.run/resource-graph-definition-name": "webapp.kro.run",
+        "app.kubernetes.io/managed-by": "kro",
+      });
+    }
+  });
+
   it("applies the schema's defaults to the instance", () => {
     const result = renderInstance(rgd, instance({ image: "nginx" }));
     expect(result.instance.spec).toEqual({ image: "nginx", replicas: 2, tier: "web" });

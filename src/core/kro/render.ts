@@ -5,6 +5,7 @@
 import { ConfigError, UsageError } from "../errors.js";
 import { substituteDeep } from "./expressions.js";
 import { checkInstance, type InstanceShape } from "./instance.js";
+import { kroChildLabels } from "./labels.js";
 import { convertSimpleSchema, type OpenApiSchema } from "./simple-schema.js";
 
 export interface RgdResource {
@@ -127,6 +128,13 @@ export function renderInstance(rgdInput: unknown, instanceInput: unknown): Rende
   metadata.namespace = namespace;
   const full = { apiVersion: instance.apiVersion, kind: instance.kind, metadata, spec };
 
+  const labels = kroChildLabels({
+    rgdName: rgd.metadata?.name ?? "",
+    apiVersion: expectedApiVersion,
+    kind: rgd.spec.schema.kind,
+    name: String(metadata.name ?? ""),
+    namespace,
+  });
   const scope: Record<string, unknown> = { schema: full };
   const resources: RenderedResource[] = [];
   for (const resource of rgd.spec.resources) {
@@ -138,8 +146,13 @@ export function renderInstance(rgdInput: unknown, instanceInput: unknown): Rende
       unknown
     >;
     const meta = (object.metadata ?? {}) as Record<string, unknown>;
-    // KRO places namespaced children in the instance's namespace unless the template says otherwise.
-    if (meta.namespace === undefined) object.metadata = { ...meta, namespace };
+    // KRO places namespaced children in the instance's namespace unless the template says otherwise,
+    // and its own labels win over the template's.
+    object.metadata = {
+      ...meta,
+      namespace: meta.namespace ?? namespace,
+      labels: { ...((meta.labels ?? {}) as Record<string, unknown>), ...labels },
+    };
     scope[resource.id] = object;
     resources.push({
       id: resource.id,
