@@ -73,6 +73,8 @@ variable "cluster_config" {
     eks_auto_mode       = optional(bool, false)
     private_eks_cluster = optional(bool, false)
     create_mng_system   = optional(bool, true)
+    # The most GPUs the gpu-inference Karpenter NodePool may run at once (the spend cap).
+    gpu_node_limit = optional(number, 16)
     capabilities = object({
       kube_proxy    = optional(bool, true)
       networking    = optional(bool, true)
@@ -98,6 +100,11 @@ variable "cluster_config" {
       ack_iam_policy_arns = optional(list(string), [])
     }), {})
   })
+
+  validation {
+    condition     = var.cluster_config.gpu_node_limit >= 1 && var.cluster_config.gpu_node_limit <= 512 && floor(var.cluster_config.gpu_node_limit) == var.cluster_config.gpu_node_limit
+    error_message = "cluster_config.gpu_node_limit must be a whole number of GPUs between 1 and 512."
+  }
 
   validation {
     condition     = can(regex("^1\\.[0-9]{2}$", var.cluster_config.kubernetes_version))

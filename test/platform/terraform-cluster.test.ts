@@ -3,6 +3,7 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { parseCatalog } from "../../src/core/catalog/index.js";
 import { repoRoot } from "../support/paths.js";
 import { makeTempDir } from "../support/temp.js";
 import { hasGit, skipNote } from "../support/tools.js";
@@ -291,7 +292,11 @@ describe("no secret in committed files", () => {
 
 describe("Karpenter NodePools and EC2NodeClasses (karpenter/*.yaml.tftpl)", () => {
   const templateFiles = listFiles(karpenterDir).filter((f) => f.endsWith(".yaml.tftpl"));
-  const dummy = { cluster_name: "test-cluster-dev", node_role_name: "test-cluster-dev-karpenter-node" };
+  const dummy = {
+    cluster_name: "test-cluster-dev",
+    node_role_name: "test-cluster-dev-karpenter-node",
+    gpu_node_limit: "16",
+  };
   const rendered = templateFiles.map((f) => ({
     file: f,
     text: readFileSync(join(karpenterDir, f), "utf8"),
@@ -325,6 +330,21 @@ describe("Karpenter NodePools and EC2NodeClasses (karpenter/*.yaml.tftpl)", () =
     const pool = named("NodePool", "gpu-inference");
     expect(pool).toBeDefined();
     expect(checkGpuNodePool(pool!, ["default", "gpu-inference"])).toEqual([]);
+  });
+
+  test("the GPU limit comes from cluster_config.gpu_node_limit, whose default fits an upgrade of the largest catalog model", () => {
+    const pool = readFileSync(join(karpenterDir, "nodepool-gpu-inference.yaml.tftpl"), "utf8");
+    expect(pool).toContain('nvidia.com/gpu: "${gpu_node_limit}"');
+    const variables = readFileSync(join(terraformRoot, "00.global/variables.tf"), "utf8");
+    const limit = Number(variables.match(/gpu_node_limit\s*=\s*optional\(number,\s*(\d+)\)/)?.[1]);
+    // KubeRay brings a changed RayService's new Ray cluster up beside the old one: 2x the GPUs.
+    const largest = Math.max(
+      ...parseCatalog(readFileSync(join(repoRoot, "templates/models.yaml"), "utf8")).flatMap((m) =>
+        Object.values(m.gpus).filter((n): n is number => n !== null),
+      ),
+    );
+    expect(largest).toBeGreaterThanOrEqual(8);
+    expect(limit).toBeGreaterThanOrEqual(2 * largest);
   });
 
   test("the NodePool check fails on a pool that would let any pod onto GPU nodes without a spend limit", () => {

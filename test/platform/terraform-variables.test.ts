@@ -87,6 +87,7 @@ describe("variables shared by every stage", () => {
         "capabilities_config",
         "create_mng_system",
         "eks_auto_mode",
+        "gpu_node_limit",
         "kubernetes_version",
         "private_eks_cluster",
       ].sort(),
@@ -214,6 +215,7 @@ vpc_cidr = "10.4.1.0/16"
 shared_config = { resources_prefix = "AI_Platform" }
 cluster_config = {
   kubernetes_version = "1.35.2"
+  gpu_node_limit = 2.5
   capabilities = {}
   capabilities_config = {
     argocd_idc_instance_arn = "ssoins-123"
@@ -231,6 +233,7 @@ docker_hub_credentials = { username = "me", access_token = "" }
         "vpc_cidr must start on its network address",
         "shared_config.resources_prefix must be",
         "kubernetes_version must be <major>.<minor>",
+        "gpu_node_limit must be a whole number of GPUs",
         "role must be ADMIN, EDITOR or VIEWER",
         "type of SSO_USER or SSO_GROUP",
         "With capabilities.gitops = true",

@@ -32,6 +32,10 @@ cluster_config = {
   private_eks_cluster = false
   # A small managed node group ("system") for Karpenter, CoreDNS and other controllers.
   create_mng_system = true
+  # The most GPUs the gpu-inference NodePool may run at once: the cap on GPU spend. An 8-GPU model
+  # (llama33-70b on g5/g6) needs 16 to be upgraded without downtime (KubeRay starts the new Ray
+  # cluster beside the old one). Default 16.
+  gpu_node_limit = 16
 
   capabilities = {
     kube_proxy    = true # kube-proxy EKS add-on

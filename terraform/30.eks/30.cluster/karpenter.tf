@@ -12,6 +12,7 @@ locals {
   karpenter_template_vars = {
     cluster_name   = module.eks.cluster_name
     node_role_name = module.karpenter.node_iam_role_name
+    gpu_node_limit = var.cluster_config.gpu_node_limit
   }
 }
 

@@ -91,5 +91,9 @@ export function parseDocs(text: string): Record<string, unknown>[] {
 
 /** Terraform templatefile() placeholders (${name}) → a dummy string so the YAML parses. */
 export function fillTerraformTemplate(text: string): string {
-  return text.replace(/\$\{[^}]*\}/g, "tf-placeholder").replace(/%\{[^}]*\}/g, "");
+  // Numeric placeholders get a number (the NodePool's GPU limit is a quantity); the rest a name.
+  return text
+    .replace(/\$\{gpu_node_limit\}/g, "16")
+    .replace(/\$\{[^}]*\}/g, "tf-placeholder")
+    .replace(/%\{[^}]*\}/g, "");
 }
