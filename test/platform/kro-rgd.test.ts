@@ -131,6 +131,13 @@ describe("the schema the RGD declares", () => {
     expect(schema.properties?.maxModelLen).toMatchObject({ type: "integer", minimum: 512 });
   });
 
+  it("accepts a rayImage through the Docker Hub pull-through cache (output docker_hub_cache_prefix)", () => {
+    const pattern = new RegExp(String(schema.properties?.rayImage?.pattern));
+    const cached = `123456789012.dkr.ecr.eu-central-1.amazonaws.com/docker-hub/${ENDPOINT_DEFAULTS.rayImage}`;
+    expect(pattern.test(cached)).toBe(true);
+    expect(pattern.test("rayproject/ray-llm:2.53.0 ; rm -rf /")).toBe(false);
+  });
+
   it("exposes endpoint, ready and modelStatus read from the RayService with optional access", () => {
     const status = rgd.spec.schema.status;
     expect(Object.keys(status).sort()).toEqual(["endpoint", "modelStatus", "ready"]);

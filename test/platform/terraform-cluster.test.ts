@@ -334,6 +334,7 @@ describe("Karpenter NodePools and EC2NodeClasses (karpenter/*.yaml.tftpl)", () =
 
   test("the GPU limit comes from cluster_config.gpu_node_limit, whose default fits an upgrade of the largest catalog model", () => {
     const pool = readFileSync(join(karpenterDir, "nodepool-gpu-inference.yaml.tftpl"), "utf8");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform template placeholder
     expect(pool).toContain('nvidia.com/gpu: "${gpu_node_limit}"');
     const variables = readFileSync(join(terraformRoot, "00.global/variables.tf"), "utf8");
     const limit = Number(variables.match(/gpu_node_limit\s*=\s*optional\(number,\s*(\d+)\)/)?.[1]);

@@ -3,6 +3,13 @@
 # committed file). Images are then pulled as
 #   <account>.dkr.ecr.<region>.amazonaws.com/docker-hub/<namespace>/<image>:<tag>
 # (output docker_hub_cache_prefix).
+#
+# Nothing rewrites image references to this prefix: the manifests in git are shared by every
+# environment (each with its own account and region), so a cached reference cannot be committed
+# once for all. Use it per endpoint: `rayImage: <prefix>/rayproject/ray-llm:2.53.0-py311-cu128`
+# in platform/workloads/<name>.yaml (the RGD's pattern accepts it). The node roles already carry
+# AmazonEC2ContainerRegistryReadOnly (eks and karpenter modules); the policy below adds the
+# first-pull permissions.
 
 locals {
   # Whether credentials were given is not itself secret; count cannot use sensitive values.
