@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import { KubeError } from "./errors.js";
 import type { Faults } from "./faults.js";
 
 /**
@@ -17,6 +18,32 @@ export interface ForwardTarget {
 }
 
 const SUPPORTED = ["v4.channel.k8s.io", "channel.k8s.io"];
+
+const KUBECTL_UNSUPPORTED =
+  "kubectl port-forward (SPDY, or SPDY tunnelled over WebSocket) is not supported by this test server; it forwards over WebSocket with the v4.channel.k8s.io protocol (@kubernetes/client-node PortForward)";
+
+/**
+ * 400 for what this server does not speak, before the handshake: kubectl 1.32 first offers
+ * `SPDY/3.1+portforward.k8s.io` over WebSocket, then falls back to a plain SPDY upgrade; both get
+ * the same message naming the supported protocol (kubectl prints it). Offering no subprotocol is
+ * accepted as channel.k8s.io, as kube-apiserver's stream negotiation does.
+ */
+export function checkForwardProtocol(req: IncomingMessage): void {
+  const upgrade = String(req.headers.upgrade ?? "").toLowerCase();
+  const offered = String(req.headers["sec-websocket-protocol"] ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (upgrade !== "websocket" || offered.some((p) => p.startsWith("SPDY")))
+    throw new KubeError(400, "BadRequest", KUBECTL_UNSUPPORTED);
+  if (offered.length > 0 && !offered.some((p) => SUPPORTED.includes(p))) {
+    throw new KubeError(
+      400,
+      "BadRequest",
+      `requested protocol(s) are not supported: [${offered.join(" ")}]; supports [${SUPPORTED.join(" ")}]`,
+    );
+  }
+}
 
 export class PortForwarder {
   private readonly targets = new Map<string, ForwardTarget>();

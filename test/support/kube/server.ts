@@ -11,7 +11,7 @@ import { toKubeConfig, writeKubeconfig } from "./kubeconfig.js";
 import { ObjectStore } from "./object-store.js";
 import { openApiGroupVersion, openApiRoot } from "./openapi.js";
 import { PodLogs } from "./pod-logs.js";
-import { type ForwardTarget, PortForwarder } from "./portforward.js";
+import { checkForwardProtocol, type ForwardTarget, PortForwarder } from "./portforward.js";
 import { TypeRegistry } from "./registry.js";
 import { type RestContext, serveResource } from "./rest.js";
 import { routePath } from "./router.js";
@@ -165,13 +165,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     }
     const { type, namespace, name } = route.route;
     objects.require(type, namespace, name ?? "");
-    if (String(req.headers["sec-websocket-protocol"] ?? "").includes("SPDY")) {
-      throw new KubeError(
-        400,
-        "BadRequest",
-        "SPDY-over-WebSocket port-forward (kubectl port-forward) is not supported by this test server; use the v4.channel.k8s.io protocol (@kubernetes/client-node PortForward)",
-      );
-    }
+    checkForwardProtocol(req);
     const ports = url.searchParams
       .getAll("ports")
       .flatMap((p) => p.split(","))
