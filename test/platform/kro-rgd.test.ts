@@ -124,6 +124,14 @@ describe("the schema the RGD declares", () => {
     expect(defaults).toEqual(ENDPOINT_DEFAULTS);
   });
 
+  it("makes model immutable: the registration Job carries it, and a Job's pod template cannot change", () => {
+    expect(schema.properties?.model?.["x-kubernetes-validations"]).toEqual([
+      { rule: "self == oldSelf", message: "field is immutable" },
+    ]);
+    const jobEnv = JSON.stringify(rgd.spec.resources.find((r: Json) => r.id === "registration").template);
+    expect(jobEnv).toContain("${schema.spec.model}");
+  });
+
   it("bounds the numbers", () => {
     expect(schema.properties?.gpuCount).toMatchObject({ type: "integer", minimum: 1, maximum: 8 });
     expect(schema.properties?.minReplicas).toMatchObject({ minimum: 1 });
