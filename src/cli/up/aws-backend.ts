@@ -1,3 +1,4 @@
+import type { S3Client } from "@aws-sdk/client-s3";
 import { createAwsIdentity } from "../../adapters/aws/identity.js";
 import { type AwsProfileInfo, reloginCommand } from "../../adapters/aws/profile.js";
 import { checkStateBucket, ensureStateBucket, stateBucketName } from "../../adapters/aws/state-backend.js";
@@ -10,6 +11,8 @@ import type { CommandContext } from "../context.js";
 export interface AwsBackend {
   bucket: string;
   region: string;
+  /** The state bucket's client (reads the state of switched-off stages). */
+  s3: S3Client;
   profile: AwsProfileInfo;
   credentialExpiry(): Promise<Date | undefined>;
 }
@@ -57,7 +60,7 @@ export async function prepareAwsBackend(
       },
     );
   }
-  return { bucket, region, profile, created, credentialExpiry: () => identity.credentialExpiry() };
+  return { bucket, region, s3, profile, created, credentialExpiry: () => identity.credentialExpiry() };
 }
 
 /**
@@ -66,7 +69,7 @@ export async function prepareAwsBackend(
  */
 export async function guardCredentials(
   ctx: CommandContext,
-  backend: AwsBackend,
+  backend: Pick<AwsBackend, "profile" | "credentialExpiry">,
   stage: string,
   resume: string,
 ): Promise<void> {

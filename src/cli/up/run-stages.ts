@@ -1,7 +1,6 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { createTerraform, type Terraform, type TerraformProgress } from "../../adapters/terraform.js";
-import { formatElapsed } from "../../core/clock.js";
+import { createTerraform, type Terraform } from "../../adapters/terraform.js";
 import { type AiplatError, InterruptedError, isAiplatError, UsageError } from "../../core/errors.js";
 import {
   hasUnfinishedRun,
@@ -18,11 +17,12 @@ import {
   summarizePlan,
 } from "../../core/stages/plan-summary.js";
 import { resolveStageName, type StagePlanEntry, stateKey } from "../../core/stages/stages.js";
-import type { TaskHandle } from "../../ui/io-host.js";
 import type { CommandContext } from "../context.js";
 import { type AwsBackend, guardCredentials, prepareAwsBackend } from "./aws-backend.js";
 import { clusterCachePath, pickClusterOutputs, writeClusterCache } from "./cluster-cache.js";
 import { loadJournal, saveJournal } from "./journal-store.js";
+import { countStateResources } from "./leftover-state.js";
+import { progressReporter, runTask } from "./progress.js";
 import { loadEnvironmentStages, tfvarsRegion } from "./stage-files.js";
 
 export interface StageRunOptions {
@@ -71,7 +71,9 @@ export async function runStages(ctx: CommandContext, options: StageRunOptions): 
     );
   }
 
-  const needsAws = loaded.entries.some((e) => e.enabled && selected.has(e.path) && e.backend === "s3");
+  const needsAws = loaded.entries.some(
+    (e) => e.backend === "s3" && selected.has(e.path) && (e.enabled || only?.includes(e.path)),
+  );
   let backend: AwsBackend | undefined;
   if (needsAws) {
     const prepared = await prepareAwsBackend(ctx, tfvarsRegion(loaded.tfvars), options.mode);
@@ -94,9 +96,24 @@ export async function runStages(ctx: CommandContext, options: StageRunOptions): 
       continue;
     }
     if (!entry.enabled) {
-      report.stages.push({ stage: entry.path, result: "skipped", reason: entry.skipReason });
-      await save(recordStage(journal, entry.path, "skipped", new Date(ctx.clock.now())));
-      continue;
+      const leftover = await countStateResources({
+        backend: entry.backend,
+        stageDir: join(loaded.terraformDir, entry.path),
+        stage: entry.path,
+        env,
+        s3: backend ? { client: backend.s3, bucket: backend.bucket } : undefined,
+      });
+      // Named with --only on purpose: plan it, so its count-gated resources show up as destroys.
+      const runAnyway = (leftover ?? 0) > 0 && only?.includes(entry.path) === true;
+      if (!runAnyway) {
+        const reason = leftover
+          ? `${entry.skipReason}, but ${leftover} resource(s) from an earlier apply remain`
+          : entry.skipReason;
+        if (leftover) warnLeftover(ctx, entry.path, leftover, entry.skipReason);
+        report.stages.push({ stage: entry.path, result: "skipped", reason });
+        await save(recordStage(journal, entry.path, "skipped", new Date(ctx.clock.now())));
+        continue;
+      }
     }
     if (ctx.signal.aborted) throw interrupted(`Stopped before stage ${entry.path}.`, resume, logDir);
     if (backend && entry.backend === "s3" && options.mode === "up") {
@@ -230,60 +247,6 @@ async function confirmApply(ctx: CommandContext, stage: string, summary: PlanSum
   }
 }
 
-/** One listr task with the elapsed time in its title, refreshed every second. */
-async function runTask(
-  ctx: CommandContext,
-  title: string,
-  run: (task: TaskHandle) => Promise<void>,
-): Promise<void> {
-  await ctx.io.runTasks([
-    {
-      title,
-      run: async (task) => {
-        const started = ctx.clock.now();
-        let current = title;
-        const wrapped: TaskHandle = {
-          setTitle: (t) => {
-            current = t;
-            task.setTitle(`${t} (${formatElapsed(ctx.clock.now() - started)})`);
-          },
-          output: (line) => task.output(line),
-          skip: (reason) => task.skip(reason),
-        };
-        const timer = setInterval(() => wrapped.setTitle(current), 1000);
-        timer.unref();
-        try {
-          await run(wrapped);
-        } finally {
-          clearInterval(timer);
-          wrapped.setTitle(current);
-        }
-      },
-    },
-  ]);
-}
-
-/** Shows the resource terraform is working on (title), and each start or failure (detail line). */
-function progressReporter(ctx: CommandContext, task: TaskHandle, base: string) {
-  return (p: TerraformProgress) => {
-    ctx.io.debug(p.message);
-    if (!p.address) return;
-    const verbs: Record<string, string> = {
-      delete: "destroying",
-      update: "updating",
-      read: "reading",
-      replace: "replacing",
-    };
-    const verb = verbs[p.action ?? ""] ?? "creating";
-    if (p.type === "refresh_start") task.setTitle(`${base} — refreshing ${p.address}`);
-    if (p.type === "apply_start" || p.type === "apply_progress")
-      task.setTitle(`${base} — ${verb} ${p.address}`);
-    if (p.type === "provision_start") task.setTitle(`${base} — provisioning ${p.address}`);
-    if (p.type === "apply_start" && p.action !== "read") task.output(`${verb} ${p.address}`);
-    if (p.type === "apply_errored") task.output(`failed: ${p.address}`);
-  };
-}
-
 async function cacheClusterOutputs(
   ctx: CommandContext,
   tf: Terraform,
@@ -294,6 +257,17 @@ async function cacheClusterOutputs(
   const outputs = await tf.output();
   const picked = pickClusterOutputs(outputs, tfvarsRegion(tfvars));
   if (picked) await writeClusterCache(clusterCachePath(ctx.state().path, ctx.env), picked);
+}
+
+/** A switched-off stage that still has resources: they keep running (and billing) until removed. */
+function warnLeftover(ctx: CommandContext, stage: string, count: number, why: string | undefined): void {
+  ctx.io.warn(
+    [
+      `Stage ${stage} is switched off (${why}) but its state still holds ${count} resource(s) from an earlier apply; they keep running.`,
+      `  To remove them: \`aiplat up --env ${ctx.env} --only ${stage}\` (plans their destruction and asks first).`,
+      "  To keep managing them: set that switch back to true in the tfvars.",
+    ].join("\n"),
+  );
 }
 
 function elapsed(ctx: CommandContext, started: number): number {
