@@ -146,10 +146,11 @@ describe("test API server: port-forward wire protocol", () => {
     kube.store.create(pod);
     const url = `${kube.url}${pfPath}?ports=8000`;
     // kubectl 1.32 first tunnels SPDY over WebSocket, then falls back to a plain SPDY upgrade.
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       { Upgrade: "websocket", "Sec-WebSocket-Protocol": "SPDY/3.1+portforward.k8s.io" },
       { Upgrade: "SPDY/3.1", "X-Stream-Protocol-Version": "portforward.k8s.io" },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const answer = await rawUpgrade(url, headers);
       expect(answer.status).toBe(400);
       expect(answer.message).toContain("kubectl port-forward (SPDY");
