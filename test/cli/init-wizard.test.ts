@@ -55,6 +55,7 @@ describe("aiplat init on a terminal", () => {
         true, // Docker Hub?
         "dockerme",
         DOCKER_TOKEN,
+        "my-hf-password", // not an hf_ token: `aiplat secret hf-token` would refuse it later
         HF_TOKEN,
       ],
     });
@@ -77,6 +78,7 @@ describe("aiplat init on a terminal", () => {
       "DOCKER_HUB_TOKEN",
       "HF_TOKEN",
     ]);
+    expect(run.asked[15]!.rejected[0]).toContain("not a HuggingFace token");
     expect(run.asked[1]!.rejected).toEqual(["must be an AWS region name such as eu-central-1 or us-east-1"]);
     expect(run.asked[3]!.rejected[0]).toContain("RFC 1918");
     expect(run.stderr).toContain("Pod Identity");

@@ -6,6 +6,7 @@
  * - The HuggingFace token (asked on a TTY only) goes to .aiplat/<env>/hf-token (0600, gitignored),
  *   where `aiplat secret hf-token` picks it up once the cluster exists.
  */
+import { checkHfToken } from "../../core/hf-token.js";
 import { checkDockerHubUsername, checkSecretValue } from "../../core/init/validate.js";
 import type { Redactor } from "../../core/redact.js";
 import type { IoHost } from "../../ui/io-host.js";
@@ -97,14 +98,10 @@ export async function resolveHfToken(
   const token = await io.prompt.password({
     flag: "HF_TOKEN",
     message: "HuggingFace token for gated models (hidden; Enter to skip, `aiplat secret hf-token` later)",
-    validate: (value) =>
-      value === ""
-        ? true
-        : /^\S{8,}$/.test(value)
-          ? checkSecretValue(value)
-          : "a HuggingFace token has no spaces and at least 8 characters",
+    // The rule of `aiplat secret hf-token`, which later reads this file: a token kept here must pass it.
+    validate: (value) => (value.trim() === "" ? true : checkHfToken(value.trim())),
   });
-  if (token === "") return { kind: "none" };
-  options.redactor.add(token);
-  return { kind: "write", token };
+  if (token.trim() === "") return { kind: "none" };
+  options.redactor.add(token.trim());
+  return { kind: "write", token: token.trim() };
 }
