@@ -13,8 +13,8 @@ const run = promisify(execFile);
 const present = hasKubectl();
 
 /**
- * kubectl 1.32 is the judge of the test server's fidelity: the launcher (npm run test-cluster)
- * starts it as people would, and kubectl runs with its own HOME and cache dir.
+ * kubectl 1.32 is the judge of the test server's fidelity: `npm run test-cluster` starts it as
+ * people would, and kubectl runs with its own HOME and cache dir.
  */
 describe.skipIf(!present)(
   `kubectl 1.32 against the launched test server${skipNote("kubectl", present)}`,
@@ -72,20 +72,15 @@ describe.skipIf(!present)(
       dir = mkdtempSync(join(tmpdir(), "aiplat-kubectl-"));
       mkdirSync(join(dir, "home"));
       kubeconfig = join(dir, "kubeconfig");
+      // The documented launcher, as people start it; its own process group so stopping it stops
+      // npm, the shell and the server together.
       launcher = spawn(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          join(repoRoot, "test/support/kube/launch.ts"),
-          "--port",
-          "0",
-          "--kubeconfig",
-          kubeconfig,
-        ],
+        "npm",
+        ["run", "--silent", "test-cluster", "--", "--port", "0", "--kubeconfig", kubeconfig],
         {
           cwd: repoRoot,
           stdio: ["ignore", "pipe", "pipe"],
+          detached: true,
         },
       );
       const out: string[] = [];
@@ -101,9 +96,9 @@ describe.skipIf(!present)(
 
     afterAll(async () => {
       for (const c of children) c.kill();
-      if (launcher && launcher.exitCode === null) {
+      if (launcher?.pid && launcher.exitCode === null) {
         const exited = new Promise((r) => launcher!.once("exit", r));
-        launcher.kill("SIGTERM");
+        process.kill(-launcher.pid, "SIGTERM");
         await exited;
       }
       rmSync(dir, { recursive: true, force: true });
@@ -244,6 +239,15 @@ describe.skipIf(!present)(
         "the watched change",
       );
       watch.child.kill();
+    });
+
+    it("refuses kubectl port-forward with a message naming the protocol it does support", async () => {
+      expect((await kubectl("run", "web", "-n", "demo", "--image=x")).code).toBe(0);
+      await patchStatus("/api/v1/namespaces/demo/pods/web", { phase: "Running" });
+      const forward = await kubectl("port-forward", "-n", "demo", "pod/web", "0:80");
+      expect(forward.code).not.toBe(0);
+      expect(forward.stderr).toContain("kubectl port-forward (SPDY");
+      expect(forward.stderr).toContain("v4.channel.k8s.io");
     });
 
     it("applies server-side, then deletes and waits for the object to go", async () => {
