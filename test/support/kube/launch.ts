@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { type KubeServer, type KubeServerOptions, startKubeServer } from "./server.js";
 
@@ -75,9 +76,9 @@ async function main(argv: string[]): Promise<void> {
   process.once("SIGTERM", shutdown);
 }
 
+// Compare whole paths: test/support/sim/launch.ts has the same file name.
 const invokedDirectly =
-  process.argv[1] !== undefined &&
-  import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/").split("/").pop() ?? "");
+  process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(`test-cluster: ${(error as Error).message}`);
