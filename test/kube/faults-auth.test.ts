@@ -59,9 +59,23 @@ describe("test API server: fault injection", () => {
     expect((await core.listNamespace({})).items.length).toBe(4);
   });
 
-  it("adds latency without changing answers", async () => {
-    const { core } = await startCluster({ faults: { latencyMs: 20 } });
-    expect((await core.listNamespace({})).items.map((n) => n.metadata?.name)).toContain("default");
+  it("delays matching requests by the added latency without changing answers", async () => {
+    const { core } = await startCluster({ faults: { latencyMs: 800, methods: ["GET"] } });
+    const started = performance.now();
+    let slowDone = false;
+    const slow = core.listNamespace({}).then((list) => {
+      slowDone = true;
+      return list;
+    });
+    // A request the fault does not match (POST) is answered while the delayed GET still waits.
+    await core.createNamespacedConfigMap({
+      namespace: "default",
+      body: { metadata: { name: "fast" } },
+    });
+    expect(slowDone).toBe(false);
+    expect((await slow).items.map((n) => n.metadata?.name)).toContain("default");
+    // A lower bound only: the delay is the fault itself; timers never fire early.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(795);
   });
 
   it("cuts watch streams after N events", async () => {
