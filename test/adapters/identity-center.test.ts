@@ -101,6 +101,26 @@ describe("Identity Center discovery", () => {
     });
   });
 
+  it("counts a call that never answers as unreachable instead of holding the wizard", async () => {
+    sso.on(ListInstancesCommand).callsFake(() => new Promise(() => {}));
+    const error = await createIdentityCenter(testAwsFactory(), "us-east-1", { timeoutMs: 20 })
+      .listInstances()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdentityCenterUnavailable);
+    expect((error as IdentityCenterUnavailable).reason).toBe("unreachable");
+    expect((error as Error).message).toContain("Identity Center in us-east-1 did not answer");
+  });
+
+  it("stops a pending call on Ctrl-C (an abort, which aiplat reports as exit 130)", async () => {
+    ids.on(ListUsersCommand).callsFake(() => new Promise(() => {}));
+    const controller = new AbortController();
+    const pending = createIdentityCenter(testAwsFactory(), "us-east-1", { signal: controller.signal })
+      .listUsers(STORE)
+      .catch((e: unknown) => e);
+    controller.abort();
+    expect(await pending).toMatchObject({ name: "AbortError" });
+  });
+
   it("pages through 250 users, 100 at a time, to find one by display name", async () => {
     const all = Array.from({ length: 250 }, (_, i) => user(i + 1));
     ids.on(GetUserIdCommand).rejects(notFound());

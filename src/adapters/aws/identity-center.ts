@@ -49,10 +49,26 @@ export interface IdentityCenter {
   describe(identityStoreId: string, id: string, type: IdentityType): Promise<DirectoryEntry | undefined>;
 }
 
-export function createIdentityCenter(clients: AwsClientFactory, region: string): IdentityCenter {
+export interface IdentityCenterOptions {
+  /** Aborted on Ctrl-C: a pending call stops at once. */
+  signal?: AbortSignal | undefined;
+  /** How long one call may take before Identity Center counts as unreachable. */
+  timeoutMs?: number | undefined;
+}
+
+/** A blackholed endpoint would otherwise hold the wizard for minutes (the SDK sets no timeout). */
+export const IDENTITY_CENTER_TIMEOUT_MS = 15_000;
+
+export function createIdentityCenter(
+  clients: AwsClientFactory,
+  region: string,
+  options: IdentityCenterOptions = {},
+): IdentityCenter {
   const sso = (): Promise<SSOAdminClient> => clients.ssoAdmin(region);
   const ids = (): Promise<IdentitystoreClient> => clients.identityStore(region);
   const sdk = () => import("@aws-sdk/client-identitystore");
+  const call = <T>(send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> =>
+    callWithin(send, region, options.timeoutMs ?? IDENTITY_CENTER_TIMEOUT_MS, options.signal);
 
   const listUsers = async (identityStoreId: string): Promise<DirectoryEntry[]> => {
     const { ListUsersCommand } = await sdk();
@@ -60,8 +76,10 @@ export function createIdentityCenter(clients: AwsClientFactory, region: string):
     const users: DirectoryEntry[] = [];
     let token: string | undefined;
     do {
-      const out = await call(() =>
-        client.send(new ListUsersCommand({ IdentityStoreId: identityStoreId, NextToken: token })),
+      const out = await call((abortSignal) =>
+        client.send(new ListUsersCommand({ IdentityStoreId: identityStoreId, NextToken: token }), {
+          abortSignal,
+        }),
       );
       for (const u of out.Users ?? []) users.push(toUser(u));
       token = out.NextToken;
@@ -75,8 +93,10 @@ export function createIdentityCenter(clients: AwsClientFactory, region: string):
     const groups: DirectoryEntry[] = [];
     let token: string | undefined;
     do {
-      const out = await call(() =>
-        client.send(new ListGroupsCommand({ IdentityStoreId: identityStoreId, NextToken: token })),
+      const out = await call((abortSignal) =>
+        client.send(new ListGroupsCommand({ IdentityStoreId: identityStoreId, NextToken: token }), {
+          abortSignal,
+        }),
       );
       for (const g of out.Groups ?? []) groups.push(toGroup(g));
       token = out.NextToken;
@@ -89,13 +109,17 @@ export function createIdentityCenter(clients: AwsClientFactory, region: string):
     const client = await ids();
     try {
       if (type === "SSO_USER") {
-        const out = await call(() =>
-          client.send(new DescribeUserCommand({ IdentityStoreId: identityStoreId, UserId: id })),
+        const out = await call((abortSignal) =>
+          client.send(new DescribeUserCommand({ IdentityStoreId: identityStoreId, UserId: id }), {
+            abortSignal,
+          }),
         );
         return toUser({ ...out, UserId: out.UserId ?? id });
       }
-      const out = await call(() =>
-        client.send(new DescribeGroupCommand({ IdentityStoreId: identityStoreId, GroupId: id })),
+      const out = await call((abortSignal) =>
+        client.send(new DescribeGroupCommand({ IdentityStoreId: identityStoreId, GroupId: id }), {
+          abortSignal,
+        }),
       );
       return toGroup({ ...out, GroupId: out.GroupId ?? id });
     } catch (error) {
@@ -111,7 +135,9 @@ export function createIdentityCenter(clients: AwsClientFactory, region: string):
       const instances: IdcInstance[] = [];
       let token: string | undefined;
       do {
-        const out = await call(() => client.send(new ListInstancesCommand({ NextToken: token })));
+        const out = await call((abortSignal) =>
+          client.send(new ListInstancesCommand({ NextToken: token }), { abortSignal }),
+        );
         for (const i of out.Instances ?? []) {
           if (!i.InstanceArn || !i.IdentityStoreId) continue;
           instances.push({
@@ -135,12 +161,13 @@ export function createIdentityCenter(clients: AwsClientFactory, region: string):
       // Exact unique attributes first: one cheap call instead of paging the whole directory.
       for (const path of ["userName", "emails.value"]) {
         try {
-          const out = await call(() =>
+          const out = await call((abortSignal) =>
             client.send(
               new GetUserIdCommand({
                 IdentityStoreId: identityStoreId,
                 AlternateIdentifier: { UniqueAttribute: { AttributePath: path, AttributeValue: name } },
               }),
+              { abortSignal },
             ),
           );
           if (out.UserId) {
@@ -163,7 +190,7 @@ export function createIdentityCenter(clients: AwsClientFactory, region: string):
       const { GetGroupIdCommand } = await sdk();
       const client = await ids();
       try {
-        const out = await call(() =>
+        const out = await call((abortSignal) =>
           client.send(
             new GetGroupIdCommand({
               IdentityStoreId: identityStoreId,
@@ -171,6 +198,7 @@ export function createIdentityCenter(clients: AwsClientFactory, region: string):
                 UniqueAttribute: { AttributePath: "displayName", AttributeValue: name },
               },
             }),
+            { abortSignal },
           ),
         );
         if (out.GroupId) {
@@ -226,8 +254,45 @@ function isNotFound(error: unknown): boolean {
   return (error as { name?: string })?.name === "ResourceNotFoundException";
 }
 
+/**
+ * One SDK call with a deadline and Ctrl-C. The abort reaches the SDK's HTTP request, and the race
+ * makes sure the wizard moves on even when the SDK is stuck before sending (credential refresh).
+ */
+async function callWithin<T>(
+  send: (abortSignal: AbortSignal) => Promise<T>,
+  region: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  const deadline = new AbortController();
+  const abort = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), timeoutMs);
+  const stop = () => abort.abort(signal?.reason);
+  signal?.addEventListener("abort", stop, { once: true });
+  deadline.signal.addEventListener("abort", stop, { once: true });
+  const stopped = new Promise<never>((_, reject) => {
+    const fail = () =>
+      reject(
+        deadline.signal.aborted
+          ? new IdentityCenterUnavailable(
+              "unreachable",
+              `Identity Center in ${region} did not answer within ${Math.round(timeoutMs / 1000)} s`,
+            )
+          : Object.assign(new Error("Interrupted"), { name: "AbortError" }),
+      );
+    if (signal?.aborted) fail();
+    else abort.signal.addEventListener("abort", fail, { once: true });
+  });
+  try {
+    return await Promise.race([classify(() => send(abort.signal)), stopped]);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", stop);
+  }
+}
+
 /** Turns "you may not" and "you are not signed in" into IdentityCenterUnavailable; the rest pass. */
-async function call<T>(send: () => Promise<T>): Promise<T> {
+async function classify<T>(send: () => Promise<T>): Promise<T> {
   try {
     return await send();
   } catch (error) {

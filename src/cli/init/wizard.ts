@@ -108,7 +108,7 @@ export async function collectAnswers(
     let discovery: Discovery | undefined;
     const discover = async (): Promise<Discovery> => {
       if (!resolvedIdcRegion) return { unavailable: "no valid Identity Center region" };
-      center ??= createIdentityCenter(ctx.adapters.aws, resolvedIdcRegion);
+      center ??= createIdentityCenter(ctx.adapters.aws, resolvedIdcRegion, { signal: ctx.signal });
       discovery ??= await discoverInstances(center);
       return discovery;
     };
