@@ -87,6 +87,8 @@ describe("aiplat kubeconfig", () => {
     expect(credential.kind).toBe("ExecCredential");
     expect(credential.status.token).toMatch(/^k8s-aws-v1\.[A-Za-z0-9_-]+$/);
     expect(Date.parse(credential.status.expirationTimestamp)).toBeGreaterThan(Date.now());
+    // EKS takes a token for 15 minutes; kubectl is told to replace it a minute earlier (clock skew).
+    expect(Date.parse(credential.status.expirationTimestamp) - Date.now()).toBeLessThanOrEqual(14 * 60_000);
     expect(result.stderr).not.toContain(credential.status.token.slice(11, 40));
   });
 

@@ -17,7 +17,8 @@ import type { KubeConnector, KubeTarget } from "./connect.js";
 export const TOKEN_PREFIX = "k8s-aws-v1.";
 /** EKS rejects tokens older than 15 minutes, whatever X-Amz-Expires says. */
 const TOKEN_LIFETIME_MS = 15 * 60_000;
-const REFRESH_MARGIN_MS = 60_000;
+/** Tokens are replaced this long before EKS stops taking them (clock skew; AWS CLI also stops at 14 min). */
+export const REFRESH_MARGIN_MS = 60_000;
 
 export interface EksToken {
   token: string;

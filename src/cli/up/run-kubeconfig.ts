@@ -1,7 +1,13 @@
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type ClusterAccess, createEksToken, describeCluster } from "../../adapters/kube/eks-connector.js";
+import {
+  type ClusterAccess,
+  createEksToken,
+  describeCluster,
+  REFRESH_MARGIN_MS,
+} from "../../adapters/kube/eks-connector.js";
 import { writeKubeconfigEntry } from "../../adapters/kube/kubeconfig-writer.js";
 import { ConfigError, PrerequisiteError } from "../../core/errors.js";
 import type { CommandContext } from "../context.js";
@@ -25,6 +31,17 @@ export async function runKubeconfig(ctx: CommandContext, options: KubeconfigOpti
   );
   const name = `aiplat-${ctx.env}`;
   const bin = fileURLToPath(new URL("../../../bin/aiplat.js", import.meta.url));
+  // kubectl runs bin/aiplat.js, which loads the compiled CLI: without dist/ every kubectl call
+  // would fail with a module-not-found trace instead of a token.
+  if (!existsSync(join(dirname(bin), "..", "dist", "cli", "main.js"))) {
+    throw new PrerequisiteError(
+      `The kubeconfig entry would run ${bin}, but the compiled CLI (dist/) is missing, so kubectl could not get a token.`,
+      {
+        code: "cli-not-built",
+        hint: "Run `npm run build` (npm ci does it too), then `aiplat kubeconfig` again.",
+      },
+    );
+  }
   const env = ctx.processEnv.AWS_PROFILE ? [{ name: "AWS_PROFILE", value: ctx.processEnv.AWS_PROFILE }] : [];
   const { updated } = await writeKubeconfigEntry(file, {
     name,
@@ -86,7 +103,8 @@ async function printExecCredential(ctx: CommandContext, access: ClusterAccess): 
     apiVersion: "client.authentication.k8s.io/v1beta1",
     kind: "ExecCredential",
     spec: {},
-    status: { expirationTimestamp: expiresAt.toISOString(), token },
+    // kubectl uses the token until this time: stop a minute early, as the in-process source does.
+    status: { expirationTimestamp: new Date(expiresAt.getTime() - REFRESH_MARGIN_MS).toISOString(), token },
   };
   // The token goes to kubectl on stdout, exactly once; it must not reach logs or stderr.
   ctx.io.result(credential, JSON.stringify(credential));
