@@ -33,6 +33,26 @@ describe("test API server: deletion", () => {
     expect((await failure(core.readNamespacedConfigMap({ name: "f", namespace: "default" }))).code).toBe(404);
   });
 
+  it("answers 200 for a deletion a finalizer holds up, 202 only when cascading was asked with orphanDependents=false", async () => {
+    const { kube } = await startCluster();
+    const base = `${kube.url}/api/v1/namespaces/default/configmaps`;
+    for (const name of ["held", "cascade"])
+      kube.store.create({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name, namespace: "default", finalizers: ["example.com/hold"] },
+      });
+    const held = await fetch(`${base}/held`, { method: "DELETE" });
+    expect(held.status).toBe(200);
+    expect(((await held.json()) as KubeObject).metadata?.deletionTimestamp).toBeTruthy();
+    const cascade = await fetch(`${base}/cascade`, {
+      method: "DELETE",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ kind: "DeleteOptions", apiVersion: "v1", orphanDependents: false }),
+    });
+    expect(cascade.status).toBe(202);
+  });
+
   it("keeps deletionTimestamp when an update tries to clear it", async () => {
     const { kube } = await startCluster();
     kube.store.create({

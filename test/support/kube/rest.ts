@@ -191,8 +191,8 @@ export async function serveResource(
     return;
   }
   if (method === "DELETE") {
-    const opts = deleteOptions(parseJson(raw), query);
     if (!name) {
+      const opts = deleteOptions(parseJson(raw), query);
       const { entries } = listEntries(store, type, {
         namespace,
         labelSelector: query.get("labelSelector") ?? undefined,
@@ -210,8 +210,13 @@ export async function serveResource(
       });
       return;
     }
-    const result = deleteObject(store, type, namespace, name, opts);
-    sendJson(res, result.gone ? 200 : 202, asVersion(result.object, type));
+    const options = parseJson(raw);
+    const result = deleteObject(store, type, namespace, name, deleteOptions(options, query));
+    // kube-apiserver answers 202 only when the object stays and the client explicitly asked for
+    // cascading deletion with orphanDependents=false; a pending finalizer alone is still 200.
+    const cascadingAsked =
+      query.get("orphanDependents") === "false" || (isObject(options) && options.orphanDependents === false);
+    sendJson(res, !result.gone && cascadingAsked ? 202 : 200, asVersion(result.object, type));
     return;
   }
   throw new KubeError(
