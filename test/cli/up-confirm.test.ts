@@ -27,6 +27,8 @@ describe.skipIf(!hasTerraform())(`aiplat up confirmation${skipNote("terraform", 
     expect(result.stderr).toContain("Plan for 20.iam-roles-for-eks: +4 to add");
     expect(result.stderr).toContain('create  terraform_data.roles["EKSAdmin"]');
     expect(result.stderr).toContain("aiplat up --env dev");
+    expect(result.stderr).toContain("Nothing was changed in 20.iam-roles-for-eks");
+    expect(result.stderr).not.toMatch(/terraform saved its state/i);
     // 10 was applied, 20 was not: its workspace has no state yet.
     expect(
       existsSync(join(repo.stageDir("10.networking"), "terraform.tfstate.d", "dev", "terraform.tfstate")),

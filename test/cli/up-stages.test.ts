@@ -31,6 +31,9 @@ describe.skipIf(!hasTerraform())(
       const order = STAGES.map((s) => first.stdout.indexOf(`${s} `));
       expect([...order].sort((a, b) => a - b)).toEqual(order);
       expect(first.stdout).toContain("aiplat bootstrap --env dev");
+      // Progress names the resource being created and each stage's elapsed time.
+      expect(first.stderr).toContain("creating terraform_data.cluster");
+      expect(first.stderr).toMatch(/30\.eks\/30\.cluster: applied \(\+2 to add.*\(\d+s\)/);
 
       const journal = repo.journal();
       expect(journal.stages["30.eks/35.addons"]?.status).toBe("done");

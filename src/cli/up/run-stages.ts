@@ -181,6 +181,8 @@ export async function runStages(ctx: CommandContext, options: StageRunOptions): 
         }),
       );
     }
+    // A declined plan changed nothing: its own message says so (no "terraform saved its state").
+    if (isAiplatError(error) && error.code === "not-confirmed") return error;
     if (aborted) {
       const what = error instanceof InterruptedError ? error.message : `Stage ${stage} was interrupted.`;
       return interrupted(what, options.mode === "up" ? resume : `aiplat plan --env ${env}`, logDir);
