@@ -156,7 +156,22 @@ cluster_config = {
     });
   });
 
+  it("Karpenter without the system node group a hand edit turned off", async () => {
+    const tfvars = 'cluster_config = {\n  kubernetes_version = "1.35"\n  create_mng_system = false\n}\n';
+    await expectRejected(BASE, "create_mng_system", { "terraform/00.global/vars/dev.tfvars": tfvars });
+  });
+
+  it("capabilities of the existing tfvars that break the cluster stage's rules", async () => {
+    const tfvars = `cluster_config = {
+  kubernetes_version = "1.35"
+  capabilities = { identity = false, autoscaling = true }
+}
+`;
+    const argv = BASE.filter((_, i) => BASE[i] !== "--capabilities" && BASE[i - 1] !== "--capabilities");
+    await expectRejected(argv, "Pod Identity", { "terraform/00.global/vars/dev.tfvars": tfvars });
+  });
+
   it("counts at least 25 distinct bad inputs", () => {
-    expect(CASES.length + 3).toBeGreaterThanOrEqual(25);
+    expect(CASES.length + 5).toBeGreaterThanOrEqual(25);
   });
 });

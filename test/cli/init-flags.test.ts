@@ -1,4 +1,4 @@
-import { statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ListInstancesCommand } from "@aws-sdk/client-sso-admin";
 import { afterEach, describe, expect, it } from "vitest";
@@ -19,7 +19,10 @@ import {
   sso,
   tfvarsFile,
 } from "../fixtures/init/harness.js";
+import { testAwsFactory } from "../support/aws.js";
+import { runCli } from "../support/cli.js";
 import { repoRoot } from "../support/paths.js";
+import { makeTempDir } from "../support/temp.js";
 
 afterEach(() => resetAws());
 
@@ -335,6 +338,34 @@ describe("aiplat init without a terminal", () => {
     // An explicit URL is written as given: SSH stays SSH (a repository secret in ArgoCD is then needed).
     expect(readIf(join(repo.dir, "argocd", "workloads.yaml"))).toContain(
       "repoURL: git@gitlab.com:me/aiplat.git",
+    );
+  });
+
+  it("says when the directory is not a git clone instead of blaming a detached HEAD (exit 3)", async () => {
+    const root = makeTempDir("aiplat-init-noclone-");
+    for (const dir of ["terraform/00.global/vars", "platform"])
+      mkdirSync(join(root, dir), { recursive: true });
+    cpSync(join(repoRoot, "argocd"), join(root, "argocd"), { recursive: true });
+    const run = await runCli(["init", ...FULL_FLAGS, "--repo-url", "https://github.com/me/aiplat.git"], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: root, NO_COLOR: "1" },
+      adapters: { aws: testAwsFactory() },
+    });
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain("is not a git clone");
+    expect(run.stderr).toContain("--revision");
+    expect(run.stderr).not.toContain("detached");
+    expect(existsSync(join(root, "terraform/00.global/vars/dev.tfvars"))).toBe(false);
+  });
+
+  it("warns that a branch only in this clone must be pushed before ArgoCD can sync it", async () => {
+    const repo = makeInitRepo();
+    repo.git("switch", "-q", "-c", "my-feature");
+    const run = await runInit(repo, FULL_FLAGS);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(readIf(join(repo.dir, "argocd", "workloads.yaml"))).toContain("targetRevision: my-feature");
+    expect(run.stdout).toContain(
+      "branch my-feature is not on a remote yet: push it (git push -u origin my-feature)",
     );
   });
 

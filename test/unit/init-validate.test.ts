@@ -105,5 +105,8 @@ describe("init field validation", () => {
     expect(parseCapabilityList("gpu")).toContain('unknown capability "gpu"');
     expect(checkCapabilities({ ...allCapabilities(true), identity: false })).toContain("Pod Identity");
     expect(checkCapabilities({ ...allCapabilities(false), gitops: true })).toBe(true);
+    // A hand edit kept from the tfvars (create_mng_system = false) leaves Karpenter nowhere to run.
+    expect(checkCapabilities(allCapabilities(true), false)).toContain("create_mng_system");
+    expect(checkCapabilities({ ...allCapabilities(true), autoscaling: false }, false)).toBe(true);
   });
 });

@@ -58,7 +58,8 @@ export async function resolveCapabilities(
   pre: Partial<TfvarsAnswers>,
 ): Promise<Capabilities | undefined> {
   const autoMode = pre.eksAutoMode ?? false;
-  const check = (caps: Capabilities) => (autoMode ? true : checkCapabilities(caps));
+  const check = (caps: Capabilities) =>
+    autoMode ? true : checkCapabilities(caps, pre.createMngSystem ?? true);
   if (raw.capabilities !== undefined) {
     const parsed = parseCapabilityList(raw.capabilities);
     const verdict = typeof parsed === "string" ? parsed : check(parsed);
@@ -70,7 +71,12 @@ export async function resolveCapabilities(
   }
   const current = pre.capabilities ?? allCapabilities(true);
   if (!r.interactive) {
-    if (pre.capabilities || ctx.globals.yes) return current;
+    if (pre.capabilities || ctx.globals.yes) {
+      const verdict = check(current);
+      if (verdict !== true)
+        r.problems.push(`capabilities (from the existing tfvars or the defaults): ${verdict}`);
+      return current;
+    }
     r.markMissing("--capabilities");
     return undefined;
   }

@@ -25,11 +25,21 @@ export async function resolveRepoTarget(
   let revision = raw.revision;
   let note: string | undefined;
   let error: ConfigError | undefined;
+  const isRepository = await git.isRepository();
+  if (!isRepository && (repoUrl === undefined || revision === undefined)) {
+    error = new ConfigError(
+      `${root} is not a git clone: ArgoCD syncs the platform from your fork's remote and branch, which init reads from git.`,
+      {
+        code: "not-a-clone",
+        hint: "Run aiplat init in a clone of your fork (git clone https://github.com/<you>/<repo>.git), or pass both --repo-url and --revision.",
+      },
+    );
+  }
   if (repoUrl !== undefined) {
     const verdict = checkRepoUrl(repoUrl);
     if (verdict !== true) r.reject("--repo-url", repoUrl, verdict);
-  } else {
-    const remote = (await git.isRepository()) ? await git.remoteUrl("origin") : undefined;
+  } else if (!error) {
+    const remote = await git.remoteUrl("origin");
     if (remote === undefined) {
       error = new ConfigError(
         `${root} has no git remote "origin": ArgoCD must sync the platform from your fork, so it needs its URL.`,
@@ -64,6 +74,10 @@ export async function resolveRepoTarget(
         code: "no-branch",
         hint: "Check out the branch ArgoCD should sync (`git switch main`), or pass --revision <branch>.",
       });
+    } else if ((await git.upstream()) === undefined) {
+      // ArgoCD reads the branch from the remote: a branch only in this clone cannot be synced.
+      const unpushed = `branch ${revision} is not on a remote yet: push it (git push -u origin ${revision}) before aiplat bootstrap`;
+      note = note ? `${note}; ${unpushed}` : unpushed;
     }
   }
   if (error) return { error };

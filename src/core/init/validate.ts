@@ -174,9 +174,12 @@ export function checkSecretValue(value: string): Verdict {
 }
 
 /** Cross-field rules of the cluster_config variable that init can check before writing. */
-export function checkCapabilities(capabilities: Capabilities): Verdict {
+export function checkCapabilities(capabilities: Capabilities, createMngSystem = true): Verdict {
   if ((capabilities.autoscaling || capabilities.blockstorage) && !capabilities.identity) {
     return "autoscaling (Karpenter) and blockstorage (EBS CSI) authenticate through EKS Pod Identity: keep identity on";
+  }
+  if (capabilities.autoscaling && !createMngSystem) {
+    return "autoscaling runs the Karpenter controller on the system node group, which create_mng_system = false in the tfvars turns off: turn autoscaling off or set create_mng_system = true";
   }
   return true;
 }
