@@ -16,6 +16,7 @@ export interface Delays {
   loadBalancerProvisionMinutes: number;
   loadBalancerDeleteMinutes: number;
   argocdPollMinutes: number;
+  devicePluginMinutes: number;
   selfHealMinutes: number;
 }
 
@@ -32,6 +33,7 @@ export const DEFAULT_DELAYS: Delays = {
   loadBalancerProvisionMinutes: 2,
   loadBalancerDeleteMinutes: 1,
   argocdPollMinutes: 3,
+  devicePluginMinutes: 0.5,
   selfHealMinutes: 0.1,
 };
 

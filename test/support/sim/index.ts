@@ -12,7 +12,9 @@ import { installCrds } from "./crds.js";
 import { type Delays, resolveDelays } from "./delays.js";
 import { KarpenterController } from "./karpenter/controller.js";
 import { KroController } from "./kro/controller.js";
+import { DevicePlugin } from "./kube/device-plugin.js";
 import { Kubelet } from "./kube/kubelet.js";
+import type { OperatorMode } from "./kube/operators.js";
 import { WEB_STUBS, WebStubs } from "./kube/web-stubs.js";
 import { WorkloadControllers } from "./kube/workloads.js";
 import { KubeRayController } from "./kuberay/controller.js";
@@ -47,8 +49,16 @@ export interface SimulatedClusterOptions {
   delays?: Partial<Delays>;
   clusterName?: string;
   masterKey?: string;
+  /** The gpu-inference NodePool's GPU limit (cluster_config.gpu_node_limit; default 16). */
+  gpuNodeLimit?: number;
   /** Create ai-platform/litellm-secrets and inference/litellm-api-key as Terraform does (default true). */
   createSecrets?: boolean;
+  /**
+   * "required" (default): KubeRay works only while the kuberay-operator Deployment is available and
+   * GPUs appear on nodes only while the gpu-operator Deployment is — as on a real cluster, where
+   * both come from ArgoCD apps. "assumed": both are taken as running (tests of one controller).
+   */
+  operators?: OperatorMode;
   /** Stages applied at start (default all four); [] starts with an empty account and no cluster objects. */
   applyStages?: Stage[];
   port?: number;
@@ -157,8 +167,14 @@ export async function startSimulatedCluster(
     },
   });
   const kro = new KroController(store, clock, activity);
+  const operators = options.operators ?? "required";
   const kuberay = new KubeRayController(store, clock, activity, random, {
     modelLoadMinutes: delays.modelLoadMinutes,
+    operators,
+  });
+  const devicePlugin = new DevicePlugin(store, clock, activity, {
+    operators,
+    devicePluginMinutes: delays.devicePluginMinutes,
   });
   const argocd = new ArgoCdController(store, clock, activity, {
     pollMinutes: delays.argocdPollMinutes,
@@ -170,7 +186,13 @@ export async function startSimulatedCluster(
   const terraform = new SimulatedTerraform(
     store,
     ledger,
-    { clusterName, masterKey, createSecrets: options.createSecrets ?? true, random },
+    {
+      clusterName,
+      masterKey,
+      createSecrets: options.createSecrets ?? true,
+      gpuNodeLimit: options.gpuNodeLimit ?? 16,
+      random,
+    },
     {
       clusterUp: () => {
         karpenter = new KarpenterController(store, clock, activity, random, ledger, {
@@ -182,7 +204,7 @@ export async function startSimulatedCluster(
         });
       },
       clusterDown: () => {
-        for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet]) c?.stop();
+        for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin]) c?.stop();
       },
       addonsUp: () => {
         lb = new LoadBalancerController(store, clock, activity, ledger, {
@@ -278,7 +300,7 @@ export async function startSimulatedCluster(
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet]) c?.stop();
+      for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin]) c?.stop();
       clock.stop();
       await litellm.stop();
       await cloudApi.stop();

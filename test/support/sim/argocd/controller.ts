@@ -71,7 +71,15 @@ export class ArgoCdController {
         this.controller.enqueue(keyOf(app)),
       ),
     );
-    this.controller.onStop(clock.every(options.pollMinutes, () => this.refreshAll()));
+    // ArgoCD polls git every 3 minutes; scaled down that can be shorter than one round of
+    // reconciles on a loaded machine, so never poll more often than every 250 ms of real time, and
+    // skip a poll while the previous round is still running (settle() refreshes explicitly).
+    const pollMinutes = Math.max(options.pollMinutes, 250 / clock.timeScale);
+    this.controller.onStop(
+      clock.every(pollMinutes, () => {
+        if (!this.controller.busy()) this.refreshAll();
+      }),
+    );
   }
 
   /** A refresh: resolve every Application's revision from git again, then compare. */

@@ -35,13 +35,27 @@ export interface TerraformOptions {
   clusterName: string;
   masterKey: string;
   createSecrets: boolean;
+  /** cluster_config.gpu_node_limit (default 16 in terraform/00.global/variables.tf). */
+  gpuNodeLimit: number;
   random: { hex(n: number): string };
 }
 
 const SYSTEM_TYPE = "m7i.large";
 
-/** A Terraform templatefile() placeholder, `${name}`. */
-const TF_VAR = (name: string): string => `$${"{"}${name}}`;
+/**
+ * Terraform's templatefile() for the simple `${name}` placeholders the Karpenter templates use. An
+ * unknown variable fails loudly: a template that grew a variable needs a value here too.
+ */
+function renderTemplate(text: string, file: string, vars: Record<string, string>): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
+    const value = vars[name];
+    if (value === undefined)
+      throw new Error(
+        `${file}: template variable ${name} has no value in the simulator (cloud/terraform.ts)`,
+      );
+    return value;
+  });
+}
 
 export class SimulatedTerraform {
   private readonly created = new Map<Stage, CloudResource[]>();
@@ -253,9 +267,11 @@ export class SimulatedTerraform {
     for (const file of files) {
       const path = join(dir, file);
       if (!existsSync(path)) continue;
-      const text = readFileSync(path, "utf8")
-        .replaceAll(TF_VAR("cluster_name"), this.options.clusterName)
-        .replaceAll(TF_VAR("node_role_name"), `${this.options.clusterName}-karpenter-node`);
+      const text = renderTemplate(readFileSync(path, "utf8"), file, {
+        cluster_name: this.options.clusterName,
+        node_role_name: `${this.options.clusterName}-karpenter-node`,
+        gpu_node_limit: String(this.options.gpuNodeLimit),
+      });
       for (const doc of parseAllDocuments(text)) {
         const obj = doc.toJS() as KubeObject | null;
         if (obj?.kind) out.push(obj);

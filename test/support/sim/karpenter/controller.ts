@@ -81,7 +81,13 @@ export class KarpenterController {
       watchKind(store, API, "NodeClaim", (_t, c) => this.controller.enqueue(`claim|${c.metadata?.name}`)),
     );
     this.controller.onStop(watchKind(store, API, "NodePool", () => this.controller.enqueue("pools")));
-    this.controller.onStop(watchKind(store, "v1", "Node", () => this.controller.enqueue("consolidate")));
+    this.controller.onStop(
+      watchKind(store, "v1", "Node", (_t, node) => {
+        this.controller.enqueue("consolidate");
+        const claim = labelsOf(node)["karpenter.sh/nodeclaim"];
+        if (claim) this.controller.enqueue(`claim|${claim}`);
+      }),
+    );
   }
 
   /** Launches of this instance type (or of every type) fail with InsufficientInstanceCapacity. */
@@ -161,6 +167,7 @@ export class KarpenterController {
       return;
     }
     addFinalizer(this.store, claim, FINALIZER, MANAGER);
+    this.initialize(claim);
     if (!conditionOf(claim, "Launched") && !this.inFlight.has(name)) {
       this.inFlight.add(name);
       this.clock.after(this.options.launchMinutes, () => this.launch(name), {
@@ -237,19 +244,46 @@ export class KarpenterController {
     const claim = tryGet(this.store, { apiVersion: API, kind: "NodeClaim", name });
     if (!claim || isDeleting(claim)) return;
     const nodeName = registerNode(this.store, this.random, claim, type, instanceId, zone);
-    let conditions = withCondition((claim.status as { conditions?: unknown })?.conditions, {
+    const conditions = withCondition((claim.status as { conditions?: unknown })?.conditions, {
       type: "Registered",
       status: "True",
     });
-    conditions = withCondition(conditions, { type: "Initialized", status: "True" });
-    conditions = withCondition(conditions, { type: "Ready", status: "True" });
     patchStatus(this.store, claim, { nodeName, conditions }, MANAGER);
+    this.controller.enqueue(`claim|${name}`);
     recordEvent(
       this.store,
       claim,
       "Normal",
       "Registered",
       `Status condition transitioned, Type: Registered, Status: True`,
+      MANAGER,
+    );
+  }
+
+  /**
+   * Initialized once the Node is Ready and its extended resources (GPUs) are registered — which
+   * needs the NVIDIA device plugin; until then the node is not disrupted and pods wait for it.
+   */
+  private initialize(claim: KubeObject): void {
+    const nodeName = (claim.status as { nodeName?: string } | undefined)?.nodeName;
+    if (!nodeName || isConditionTrue(claim, "Initialized")) return;
+    const node = tryGet(this.store, { apiVersion: "v1", kind: "Node", name: nodeName });
+    if (!node) return;
+    const type = findInstanceType(labelsOf(claim)["node.kubernetes.io/instance-type"] ?? "");
+    const allocatable = ((node.status as { allocatable?: Record<string, string> } | undefined)?.allocatable ??
+      {}) as Record<string, string>;
+    const gpusRegistered =
+      !type || type.gpus === 0 || Number(allocatable["nvidia.com/gpu"] ?? 0) >= type.gpus;
+    const conditions = withCondition((claim.status as { conditions?: unknown })?.conditions, {
+      type: "Initialized",
+      status: gpusRegistered ? "True" : "False",
+      reason: gpusRegistered ? "Initialized" : "ExtendedResourcesNotRegistered",
+      message: gpusRegistered ? "" : 'Resource "nvidia.com/gpu" was requested but not registered',
+    });
+    patchStatus(
+      this.store,
+      claim,
+      { conditions: withCondition(conditions, { type: "Ready", status: gpusRegistered ? "True" : "False" }) },
       MANAGER,
     );
   }

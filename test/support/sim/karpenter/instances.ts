@@ -61,7 +61,9 @@ export function registerNode(
 ): string {
   const nodeName = `ip-10-0-${Math.floor(random.next() * 250)}-${Math.floor(random.next() * 250) + 2}.ec2.internal`;
   const spec = (claim.spec ?? {}) as { taints?: unknown[] };
-  const { capacity, allocatable } = nodeResources(type);
+  const { capacity, allocatable: full } = nodeResources(type);
+  // The kubelet reports GPUs only once the NVIDIA device plugin registers them (kube/device-plugin.ts).
+  const { "nvidia.com/gpu": _gpus, ...allocatable } = full;
   const node = store.create(
     {
       apiVersion: "v1",

@@ -1,3 +1,4 @@
+import { type OperatorMode, operatorAvailable } from "../kube/operators.js";
 import type { SimClock } from "../runtime/clock.js";
 import { type Activity, Controller } from "../runtime/controller.js";
 import {
@@ -36,6 +37,7 @@ import { clusterReadiness, rayServiceStatus, type ServeState } from "./status.js
  */
 export interface KubeRayOptions {
   modelLoadMinutes: number;
+  operators: OperatorMode;
 }
 
 export class KubeRayController {
@@ -56,6 +58,15 @@ export class KubeRayController {
       watchKind(store, "ray.io/v1", "RayService", (_t, o) =>
         this.controller.enqueue(`RayService|${keyOf(o)}`),
       ),
+    );
+    this.controller.onStop(
+      watchKind(store, "apps/v1", "Deployment", (_t, d) => {
+        if (d.metadata?.name !== "kuberay-operator") return;
+        for (const rs of tryList(store, "ray.io/v1", "RayService"))
+          this.controller.enqueue(`RayService|${keyOf(rs)}`);
+        for (const rc of tryList(store, "ray.io/v1", "RayCluster"))
+          this.controller.enqueue(`RayCluster|${keyOf(rc)}`);
+      }),
     );
     this.controller.onStop(
       watchKind(store, "ray.io/v1", "RayCluster", (_t, o) => {
@@ -90,6 +101,8 @@ export class KubeRayController {
     const { namespace, name } = splitKey(key.slice(bar + 1));
     const obj = tryGet(this.store, { apiVersion: "ray.io/v1", kind, name, namespace });
     if (!obj || isDeleting(obj)) return;
+    // Nothing happens to RayServices until the operator runs (a watch on it wakes us up).
+    if (!operatorAvailable(this.store, this.options.operators, "kuberay-operator")) return;
     if (kind === "RayService") this.reconcileService(obj);
     else this.reconcileCluster(obj);
   }

@@ -71,9 +71,13 @@ export class Controller {
     this.schedule();
   }
 
-  /** Reconcile `key` again after `minutes` simulated minutes (a foreground timer). */
+  /**
+   * Reconcile `key` again after `minutes` simulated minutes. Background retries (endless polling)
+   * wait at least 50 ms of real time, so that they leave settle() quiet windows on a busy machine.
+   */
   enqueueAfter(key: string, minutes: number, background = false): void {
     if (this.stopped) return;
+    if (background) minutes = Math.max(minutes, 50 / this.clock.timeScale);
     const cancel = this.clock.after(
       minutes,
       () => {
