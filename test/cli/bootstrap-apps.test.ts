@@ -206,7 +206,7 @@ describe("aiplat bootstrap on the simulated cluster", () => {
         cwd: repo.dir,
       },
     );
-    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.exitCode, result.stdout).toBe(0);
     const apps = result.json().applications as { app: string; health: string }[];
     expect(apps.map((a) => a.app)).toEqual(APPS);
     expect(apps.every((a) => a.health === "Healthy")).toBe(true);
