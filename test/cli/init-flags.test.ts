@@ -199,6 +199,17 @@ describe("aiplat init without a terminal", () => {
     );
   });
 
+  it("refuses a broken argocd/ file (exit 3) before writing anything", async () => {
+    const repo = makeInitRepo();
+    writeFileSync(join(repo.dir, "argocd", "zz-broken.yaml"), "kind: Application\nspec: [\n");
+    const run = await runInit(repo, FULL_FLAGS);
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain("argocd/zz-broken.yaml is not valid YAML");
+    expect(readIf(tfvarsFile(repo))).toBeUndefined();
+    expect(readIf(join(repo.dir, ".aiplat", "active-env"))).toBeUndefined();
+    expect(repo.git("status", "--porcelain")).toBe("?? argocd/zz-broken.yaml");
+  });
+
   it("keeps hand edits to values init does not ask about", async () => {
     const repo = makeInitRepo();
     mockDirectory();
@@ -265,7 +276,15 @@ describe("aiplat init without a terminal", () => {
   it("asks nothing about Identity Center when gitops is off", async () => {
     const repo = makeInitRepo();
     const argv = FULL_FLAGS.slice(0, FULL_FLAGS.indexOf("--capabilities"));
-    const run = await runInit(repo, [...argv, "--capabilities", "none,kube_proxy,networking,coredns"]);
+    const run = await runInit(repo, [
+      ...argv,
+      "--capabilities",
+      "none,kube_proxy,networking,coredns",
+      "--idc-region",
+      "us-east-1",
+      "--argocd-admin",
+      JANE_ID,
+    ]);
     expect(run.exitCode, run.stderr).toBe(0);
     const data = await parseTfvarsText("x", readIf(tfvarsFile(repo))!);
     expect(data.cluster_config).toMatchObject({
@@ -273,6 +292,10 @@ describe("aiplat init without a terminal", () => {
       capabilities_config: { argocd_idc_instance_arn: "", argocd_rbac_mappings: [] },
     });
     expect(sso.calls()).toHaveLength(0);
+    // Identity Center flags given for nothing: the user is told.
+    expect(run.stderr).toContain(
+      "gitops is off, so ArgoCD needs no sign-in: ignoring --idc-region, --argocd-admin.",
+    );
   });
 
   it("--yes without a discoverable instance says why and names the flag", async () => {

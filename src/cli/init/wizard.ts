@@ -147,6 +147,18 @@ export async function collectAnswers(
     });
     rbac = resolved.rbac;
     people = resolved.people;
+  } else {
+    const ignored = (
+      [
+        ["--idc-instance-arn", raw.idcInstanceArn],
+        ["--idc-region", raw.idcRegion],
+        ["--argocd-admin", raw.argocdAdmin?.[0]],
+        ["--argocd-editor", raw.argocdEditor?.[0]],
+        ["--argocd-viewer", raw.argocdViewer?.[0]],
+      ] as const
+    ).filter(([, value]) => value !== undefined);
+    if (ignored.length > 0)
+      io.warn(`gitops is off, so ArgoCD needs no sign-in: ignoring ${ignored.map(([f]) => f).join(", ")}.`);
   }
 
   const repo = await resolveRepoTarget(ctx, r, raw, existing.root);

@@ -31,6 +31,9 @@ export async function writePlan(
   const rel = (path: string) => relative(root, path);
   const changed: string[] = [];
   const { answers } = plan;
+  const target = { repoUrl: answers.repoUrl, revision: answers.revision };
+  // argocd/ is read first: a file that is not valid YAML stops init before anything is written.
+  await rewriteArgoRepo(root, target, { dryRun: true });
 
   if (await writeIfChanged(existing.tfvarsPath, renderTfvars(answers.env, answers)))
     changed.push(rel(existing.tfvarsPath));
@@ -54,7 +57,7 @@ export async function writePlan(
     hfToken = rel(existing.hfTokenPath);
   }
 
-  const argo = await rewriteArgoRepo(root, { repoUrl: answers.repoUrl, revision: answers.revision });
+  const argo = await rewriteArgoRepo(root, target);
   changed.push(...argo.filter((c) => c.changed).map((c) => c.file));
 
   const state = ctx.state();
