@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import { emitYaml } from "../../src/cli/deploy/emit-yaml.js";
 import { renderInstance } from "../../src/core/kro/render.js";
 import { runCli } from "../support/cli.js";
 import { gitTestEnv, makeTestRepo } from "../support/git-repo.js";
@@ -68,62 +67,5 @@ describe("deploy-model --dry-run", () => {
     expect(out.resources).toEqual(renderInstance(rgd, out.endpoint).resources.map((x) => x.object));
     expect(out.fit.verdict).toBe("fits");
     expect(out.fit.hourlyUsd.min).toBeGreaterThan(0);
-  });
-});
-
-describe("the dry-run YAML emitter", () => {
-  it("writes values that the yaml package reads back unchanged", () => {
-    const tricky = {
-      strings: [
-        "true",
-        "False",
-        "null",
-        "~",
-        "yes",
-        "1",
-        "1.5",
-        "-2",
-        "0x1f",
-        ".inf",
-        "1e3",
-        "",
-        " lead",
-        "trail ",
-        "a: b",
-        "a #b",
-        "#c",
-        "- x",
-        "-",
-        "?",
-        "k:",
-        "{x}",
-        "[y]",
-        "*a",
-        "&b",
-        "!t",
-        "%p",
-        "@x",
-        "`q`",
-        "it's",
-        'say "hi"',
-        "tab\there",
-        "0.0.0.0",
-        "rayproject/ray-llm:2.53.0-py311-cu128",
-      ],
-      blocks: [
-        "line 1\nline 2\n",
-        "no newline at end\n  indented",
-        "ends\n\n",
-        " starts with space\nx",
-        "trailing \nspace",
-      ],
-      numbers: [0, -1, 3.25, 1e21],
-      flags: [true, false, null],
-      empty: { map: {}, list: [] },
-      nested: [{ a: 1, b: [{ c: "d" }, []] }, [1, [2]]],
-      "key with: colon": "v",
-      "8000": "numeric key",
-    };
-    expect(parse(emitYaml(tricky))).toEqual(tricky);
   });
 });

@@ -71,6 +71,8 @@ const BAD: [string[], string][] = [
   [["gemma-27b", "--gpus", "2"], "fits only g6e"],
   [["gemma-4b", "--timeout", "soon", "--wait"], "--timeout"],
   [["gemma-4b", "--wait", "--no-push"], "--no-push"],
+  [["gemma-4b", "--image-pull-timeout", "0s", "--wait"], "--image-pull-timeout"],
+  [["gemma-4b", "--capacity-timeout", "forever"], "--capacity-timeout"],
   [["nope-model"], "not in the model catalog"],
 ];
 

@@ -28,6 +28,12 @@ describe("deploy-model input validation", () => {
     expect(validateDeployInputs({ name: "a".repeat(40) }).name).toHaveLength(40);
   });
 
+  it("says why names stop at 40 characters although Services allow 63", () => {
+    expect(() => validateDeployInputs({ name: "a".repeat(41) })).toThrow(
+      /41 characters, at most 40 .*<name>-raycluster-xxxxx.*<name>-litellm-register.*63 characters/,
+    );
+  });
+
   it("reports every problem at once, naming each flag", () => {
     let error: unknown;
     try {

@@ -171,10 +171,12 @@ describe("the deploy rollout state machine", () => {
       imagePullError: memory?.message,
       firstSeen: { "image-pull": 1_000_000 - 300_000 },
     });
-    expect(terminalFailure(computeDeploySteps(o))).toMatchObject({
-      id: "image",
-      reason: "ErrImagePull: not found",
-    });
+    const failed = terminalFailure(computeDeploySteps(o));
+    expect(failed?.id).toBe("image");
+    expect(failed?.reason).toBe("ErrImagePull: not found (failing for 5m 00s; --image-pull-timeout)");
+    // A longer --image-pull-timeout keeps waiting.
+    const patient = { ...o, limits: { imagePullMs: 600_000, capacityMs: 180_000 } };
+    expect(terminalFailure(computeDeploySteps(patient))).toBeUndefined();
   });
 
   it("fails fast on DEPLOY_FAILED with Ray's message", () => {
@@ -201,11 +203,98 @@ describe("the deploy rollout state machine", () => {
           { type: "UpgradeInProgress", status: "True" },
         ],
         activeServiceStatus: { applicationStatuses: { llm: { status: "RUNNING" } } },
-        pendingServiceStatus: { rayClusterName: "gemma-4b-raycluster-new", applicationStatuses: { llm: { status: "DEPLOYING" } } },
+        pendingServiceStatus: {
+          rayClusterName: "gemma-4b-raycluster-new",
+          applicationStatuses: { llm: { status: "DEPLOYING" } },
+        },
       }),
     });
-    expect(step(upgrading, "loaded")).toMatchObject({ state: "pending", reason: "upgrade: new RayCluster DEPLOYING (downloading and loading the weights)" });
+    expect(step(upgrading, "loaded")).toMatchObject({
+      state: "pending",
+      reason: "upgrade: new RayCluster DEPLOYING (downloading and loading the weights)",
+    });
     expect(step(upgrading, "ready")?.reason).toContain("upgrade in progress");
+  });
+
+  it("after a changed declaration, reports the new RayCluster's worker pod, not the old running one", () => {
+    const oldPod: Pod = {
+      metadata: { name: "old-w", uid: "o1", labels: { "ray.io/cluster": "gemma-4b-raycluster-old" } },
+      spec: { nodeName: "ip-old" },
+      status: { phase: "Running", containerStatuses: [{ name: "ray-worker", state: { running: {} } }] },
+    };
+    const newPod: Pod = {
+      ...pendingPod,
+      metadata: { name: "w-1", uid: "u1", labels: { "ray.io/cluster": "gemma-4b-raycluster-new" } },
+    };
+    const expected = { serveConfigV2: "new" };
+    const carried = (generation: number, observed: number, status: Record<string, unknown>) => ({
+      ...rayService(status),
+      metadata: { name: "gemma-4b", generation },
+      spec: expected,
+      status: { ...status, observedGeneration: observed },
+    });
+    const active = { activeServiceStatus: { rayClusterName: "gemma-4b-raycluster-old" } };
+    const base = {
+      endpoint,
+      expectedRayServiceSpec: expected,
+      workerPods: [oldPod, newPod],
+      events: [failedScheduling],
+      nodes: [{ metadata: { name: "ip-old" } }],
+    };
+    // KRO has not applied the new spec yet, then KubeRay has not observed it: the old pod says nothing.
+    const notApplied = observation({
+      ...base,
+      rayService: { ...carried(1, 1, active), spec: { serveConfigV2: "old" } },
+    });
+    expect(stateOf(notApplied)).toMatchObject({
+      rayservice: "active",
+      scheduled: "pending",
+      node: "pending",
+      image: "pending",
+    });
+    const notObserved = observation({ ...base, rayService: carried(2, 1, active) });
+    expect(step(notObserved, "scheduled")).toMatchObject({
+      state: "active",
+      reason: expect.stringContaining("KubeRay"),
+    });
+    expect(stateOf(notObserved)).toMatchObject({ node: "pending", image: "pending" });
+    // KubeRay upgrades: the pending cluster's pod is the one reported.
+    const upgrading = observation({
+      ...base,
+      rayService: carried(2, 2, {
+        ...active,
+        pendingServiceStatus: { rayClusterName: "gemma-4b-raycluster-new" },
+      }),
+    });
+    expect(step(upgrading, "scheduled")).toMatchObject({
+      state: "active",
+      reason: expect.stringContaining("FailedScheduling"),
+    });
+    expect(stateOf(upgrading)).toMatchObject({ node: "pending", image: "pending" });
+  });
+
+  it("ignores NodeClaims older than the worker pod (other endpoints' nodes)", () => {
+    const pod: Pod = {
+      ...pendingPod,
+      metadata: { ...pendingPod.metadata, creationTimestamp: "2026-01-01T10:00:00Z" },
+    };
+    const older = claim("gpu-inference-other", "g6.2xlarge", { status: "True" });
+    older.metadata = { ...older.metadata, creationTimestamp: "2026-01-01T09:00:00Z" };
+    const mine = claim("gpu-inference-mine", "g6.2xlarge", { status: "False", message: ICE });
+    mine.metadata = { ...mine.metadata, creationTimestamp: "2026-01-01T10:00:05Z" };
+    const o = observation({
+      endpoint,
+      rayService: rayService(),
+      workerPods: [pod],
+      nodeClaims: [older, mine],
+    });
+    expect(step(o, "scheduled")?.reason).not.toContain("gpu-inference-other");
+    expect(step(o, "scheduled")?.reason).toContain("gpu-inference-mine");
+    expect(step(o, "node")?.reason).not.toContain("launched, waiting for it to join");
+    // Another endpoint's launched node does not stop the capacity timer.
+    const errors = collectCapacityErrors({}, [older, mine], [pod]);
+    expect(Object.keys(errors)).toEqual(["g6.2xlarge"]);
+    expect(timedConditions({ ...o, capacityErrors: errors })).toContain("capacity");
   });
 
   it("is done when LiteLLM lists the name and a completion answered", () => {

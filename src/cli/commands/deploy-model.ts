@@ -24,6 +24,16 @@ export const deployModelCommand: CommandModule = {
       .option("--no-push", "commit only")
       .option("--wait", "follow the rollout layer by layer until the model answers through LiteLLM", false)
       .option("--timeout <duration>", "how long --wait follows (e.g. 90s, 15m, 1h30m)", "30m")
+      .option(
+        "--image-pull-timeout <duration>",
+        "--wait fails when the image pull keeps failing this long",
+        "5m",
+      )
+      .option(
+        "--capacity-timeout <duration>",
+        "--wait fails when no GPU instance type could be launched for this long",
+        "3m",
+      )
       .option("--force", "deploy although the model does not fit, or replace a different declaration", false)
       .action(action(runDeployModel));
   },

@@ -25,9 +25,23 @@ export interface DeployOptions extends Omit<RawDeployInputs, "name" | "image"> {
   wait?: boolean;
   force?: boolean;
   timeout?: string | undefined;
+  imagePullTimeout?: string | undefined;
+  capacityTimeout?: string | undefined;
 }
 
 export const DEFAULT_TIMEOUT = "30m";
+export const DEFAULT_IMAGE_PULL_TIMEOUT = "5m";
+export const DEFAULT_CAPACITY_TIMEOUT = "3m";
+
+function parseTimeout(flag: string, value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0) {
+    throw new UsageError(`${flag} ${JSON.stringify(value)} is not a duration such as 90s, 15m or 1h30m.`, {
+      code: "invalid-input",
+    });
+  }
+  return ms;
+}
 const GATED_ORGS = new Set(["google", "meta-llama", "mistralai"]);
 
 async function chooseFromCatalog(
@@ -54,6 +68,7 @@ export interface DeployPlan {
   planned: PlannedEndpoint;
   preview: Preview;
   timeoutMs: number;
+  limits: { imagePullMs: number; capacityMs: number };
 }
 
 /** Everything that can be decided without writing: exit 2 on any bad value, before any I/O. */
@@ -74,15 +89,11 @@ export async function planDeploy(
     workerCpu: options.workerCpu,
     image: options.image,
   };
-  const timeoutMs = parseDuration(options.timeout ?? DEFAULT_TIMEOUT);
-  if (timeoutMs === undefined || timeoutMs <= 0) {
-    throw new UsageError(
-      `--timeout ${JSON.stringify(options.timeout)} is not a duration such as 90s, 15m or 1h30m.`,
-      {
-        code: "invalid-input",
-      },
-    );
-  }
+  const timeoutMs = parseTimeout("--timeout", options.timeout ?? DEFAULT_TIMEOUT);
+  const limits = {
+    imagePullMs: parseTimeout("--image-pull-timeout", options.imagePullTimeout ?? DEFAULT_IMAGE_PULL_TIMEOUT),
+    capacityMs: parseTimeout("--capacity-timeout", options.capacityTimeout ?? DEFAULT_CAPACITY_TIMEOUT),
+  };
   if (options.wait && options.push === false) {
     throw new UsageError(
       "--wait follows what ArgoCD syncs from the remote, so it cannot be combined with --no-push.",
@@ -107,7 +118,7 @@ export async function planDeploy(
   const preview = await previewEndpoint(readTemplate(root), await readRgd(root), planned.spec, {
     strict: !options.dryRun,
   });
-  return { planned, preview, timeoutMs };
+  return { planned, preview, timeoutMs, limits };
 }
 
 export interface DeployOutcome {
@@ -120,7 +131,7 @@ export async function runDeploy(
   name: string,
   options: DeployOptions,
 ): Promise<DeployOutcome> {
-  const { planned, preview, timeoutMs } = await planDeploy(ctx, name, options);
+  const { planned, preview, timeoutMs, limits } = await planDeploy(ctx, name, options);
   const { spec } = planned;
   const base = { name: spec.name, model: spec.model, spec, fit: fitJson(planned, spec) };
   if (options.dryRun) {
@@ -186,6 +197,7 @@ export async function runDeploy(
       expectedRayServiceSpec: preview.rendered.resources.find((r) => r.object.kind === "RayService")?.object
         .spec as Record<string, unknown> | undefined,
       timeoutMs,
+      limits,
     });
     const ttft = followed.timeToFirstTokenMs;
     lines.push(

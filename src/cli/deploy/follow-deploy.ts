@@ -12,10 +12,11 @@ import {
   timedConditions,
   trackFirstSeen,
 } from "../../core/rollout/follow-memory.js";
+import { currentWorkerPods } from "../../core/rollout/observe-pods.js";
 import type { ArgoApplication, FirstToken, LitellmView, Obj, RolloutStep } from "../../core/rollout/types.js";
 import { conditionOf } from "../../core/rollout/types.js";
-import type { CommandContext } from "../context.js";
 import { type Cluster, type LitellmAccess, openLitellm } from "../cluster-access.js";
+import type { CommandContext } from "../context.js";
 import { createNotifier, startWatches, type WatchSpec } from "./cluster-watch.js";
 import { allRecords, type StepRecord, stepTasks } from "./step-tasks.js";
 
@@ -33,7 +34,8 @@ export interface FollowDeployParams {
   /** The RayService spec KRO renders for this declaration (from the preview). */
   expectedRayServiceSpec?: Record<string, unknown> | undefined;
   timeoutMs: number;
-  limits?: { imagePullMs: number; capacityMs: number };
+  /** --image-pull-timeout and --capacity-timeout: how long those errors may last before failing. */
+  limits: { imagePullMs: number; capacityMs: number };
 }
 
 export function workerSelector(name: string): string {
@@ -83,7 +85,8 @@ const LOOK_AT: Record<string, (name: string, ns: string) => string> = {
   scheduled: (n, ns) => `kubectl -n ${ns} describe pods -l ${workerSelector(n)}`,
   node: () => "kubectl get nodeclaims -l karpenter.sh/nodepool=gpu-inference -o wide",
   image: (n, ns) => `kubectl -n ${ns} describe pods -l ${workerSelector(n)}`,
-  loaded: (n, ns) => `kubectl -n ${ns} logs -l ${workerSelector(n)} --tail 100 (Ray dashboard: kubectl -n ${ns} port-forward svc/${n}-head-svc 8265)`,
+  loaded: (n, ns) =>
+    `kubectl -n ${ns} logs -l ${workerSelector(n)} --tail 100 (Ray dashboard: kubectl -n ${ns} port-forward svc/${n}-head-svc 8265)`,
   ready: (n, ns) => `kubectl -n ${ns} describe rayservice ${n}`,
   registered: (n, ns) => `kubectl -n ${ns} logs job/${n}-litellm-register`,
   answered: () => "kubectl -n ai-platform logs deploy/litellm --tail 100",
@@ -136,13 +139,14 @@ export async function followDeploy(
       litellm,
       firstToken,
       now: ctx.clock.now(),
-      limits: p.limits ?? { imagePullMs: 5 * 60_000, capacityMs: 3 * 60_000 },
+      limits: p.limits,
       capacityErrors: {} as Record<string, string>,
       imagePullError: undefined as string | undefined,
     };
-    pullError = collectImagePullError(pullError, base.workerPods);
+    const current = currentWorkerPods(base.rayService, base.workerPods);
+    pullError = collectImagePullError(pullError, current);
     base.imagePullError = pullError?.message;
-    capacityErrors = collectCapacityErrors(capacityErrors, base.nodeClaims, base.workerPods);
+    capacityErrors = collectCapacityErrors(capacityErrors, base.nodeClaims, current);
     base.capacityErrors = capacityErrors;
     firstSeen = trackFirstSeen(firstSeen, timedConditions(base), base.now);
     return { ...base, firstSeen } as DeployObservation;

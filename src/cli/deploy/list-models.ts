@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
 import { conditionOf, type Obj } from "../../core/rollout/types.js";
-import type { CommandContext } from "../context.js";
 import { openLitellm, tryConnect } from "../cluster-access.js";
+import type { CommandContext } from "../context.js";
 import { ENDPOINT_API } from "./follow-deploy.js";
 import { WORKLOADS_DIR } from "./platform-files.js";
 

@@ -3,12 +3,11 @@
  * strictly against the CRD that KRO generates from the RGD, and the RayService and Job that the
  * RGD turns it into (src/core/kro's renderer). Used by --dry-run and before writing the file.
  */
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import type { EndpointSpec } from "../../core/endpoint/endpoint-spec.js";
 import { renderEndpointManifest } from "../../core/endpoint/render-manifest.js";
 import { UsageError } from "../../core/errors.js";
 import { generateInstanceCrd, type RenderResult, renderInstance } from "../../core/kro/render.js";
-import { emitYaml } from "./emit-yaml.js";
 
 export interface Preview {
   /** The YAML text that is (or would be) committed as platform/workloads/<name>.yaml. */
@@ -47,6 +46,9 @@ export async function previewEndpoint(
 
 /** The multi-document YAML --dry-run prints: the InferenceEndpoint, then each resource KRO creates. */
 export function formatPreview(preview: Preview): string {
-  const docs = preview.rendered.resources.map((r) => `# KRO resource "${r.id}"\n${emitYaml(r.object)}`);
+  // lineWidth 0: long strings (the serve config's lines, commands) stay on one line, as KRO sends them.
+  const docs = preview.rendered.resources.map(
+    (r) => `# KRO resource "${r.id}"\n${stringify(r.object, { lineWidth: 0 })}`,
+  );
   return [`# platform/workloads file\n${preview.manifestText}`, ...docs].join("---\n");
 }

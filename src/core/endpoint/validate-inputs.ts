@@ -69,7 +69,7 @@ export function findUnsafeText(value: string): string | undefined {
 export function checkEndpointName(name: string): string | undefined {
   if (name === "") return "the endpoint name is empty";
   if (name.length > MAX_ENDPOINT_NAME_LENGTH) {
-    return `the endpoint name is ${name.length} characters; at most ${MAX_ENDPOINT_NAME_LENGTH} keep <name>-serve-svc, <name>-head-svc and the RayCluster's names within 63`;
+    return `the endpoint name is ${name.length} characters, at most ${MAX_ENDPOINT_NAME_LENGTH} are allowed: besides <name>-serve-svc and <name>-head-svc, KubeRay and KRO derive longer names from it (the RayCluster <name>-raycluster-xxxxx with its Services and pods, the Job <name>-litellm-register), and Kubernetes allows at most 63 characters in each`;
   }
   if (!ENDPOINT_NAME_PATTERN.test(name)) {
     return `the endpoint name ${JSON.stringify(name)} must be a DNS label: lowercase letters, digits and "-", starting with a letter and not ending with "-"`;

@@ -5,12 +5,14 @@
  * not done is "active" and the rest "pending" — unless a terminal failure was seen anywhere, which
  * marks that step "failed" so the follower stops at once instead of waiting for its timeout.
  */
+import { formatElapsed } from "../clock.js";
 import {
   capacityError,
   claimInstanceType,
+  claimsForPod,
+  currentWorkerPods,
   describeClaims,
   GPU_NODEPOOL,
-  gpuNodeClaims,
   INSTANCE_TYPE_LABEL,
   imagePullState,
   isScheduled,
@@ -166,7 +168,7 @@ function staleStatus(rayService: Obj | undefined): boolean {
 function judgeScheduled(o: DeployObservation, pod: Pod | undefined): Judgement {
   if (!pod) return { done: false, reason: "no Ray worker pod yet (KubeRay creates it with the RayCluster)" };
   if (isScheduled(pod)) return { done: true, reason: `pod ${pod.metadata?.name} on ${pod.spec?.nodeName}` };
-  const claims = describeClaims(gpuNodeClaims(o.nodeClaims));
+  const claims = describeClaims(claimsForPod(o.nodeClaims, pod));
   return { done: false, reason: [unscheduledReason(pod, o.events), claims].filter(Boolean).join(" — ") };
 }
 
@@ -177,7 +179,7 @@ function judgeNode(o: DeployObservation, pod: Pod | undefined): Judgement {
     const type = node?.metadata?.labels?.[INSTANCE_TYPE_LABEL];
     return { done: true, reason: type ? `${type} (${nodeName})` : `${nodeName}` };
   }
-  const claims = gpuNodeClaims(o.nodeClaims);
+  const claims = claimsForPod(o.nodeClaims, pod);
   const launched = claims.find((c) => launchedCondition(c)?.status === "True");
   if (launched) {
     return {
@@ -195,7 +197,11 @@ function judgeNode(o: DeployObservation, pod: Pod | undefined): Judgement {
     const reason = `no GPU capacity for ${failedTypes.join(", ")}: ${last}`;
     const since = o.firstSeen.capacity ?? o.now;
     if (o.now - since >= o.limits.capacityMs) {
-      return { done: false, failed: true, reason: `${reason} (no instance type could be launched)` };
+      return {
+        done: false,
+        failed: true,
+        reason: `${reason} (no instance type could be launched for ${formatElapsed(o.limits.capacityMs)}; --capacity-timeout)`,
+      };
     }
     return { done: false, reason: `${reason}${launchingText ? ` — now trying: ${launchingText}` : ""}` };
   }
@@ -210,7 +216,13 @@ function judgeImage(o: DeployObservation, pod: Pod | undefined): Judgement {
   const error = pull.state === "failing" ? pull.message : o.imagePullError;
   if (error) {
     const since = o.firstSeen["image-pull"] ?? o.now;
-    if (o.now - since >= o.limits.imagePullMs) return { done: false, failed: true, reason: error };
+    if (o.now - since >= o.limits.imagePullMs) {
+      return {
+        done: false,
+        failed: true,
+        reason: `${error} (failing for ${formatElapsed(o.limits.imagePullMs)}; --image-pull-timeout)`,
+      };
+    }
     return { done: false, reason: `${error} (kubelet retries with back-off)` };
   }
   return {
@@ -313,15 +325,20 @@ export const DEPLOY_STEP_TITLES: Record<DeployStepId, string> = {
 };
 
 export function computeDeploySteps(o: DeployObservation): RolloutStep[] {
-  const pod = pickWorkerPod(o.workerPods);
+  const rayservice = judgeRayService(o);
+  // Until KubeRay has taken in this declaration, the worker pods on view may be the old ones
+  // (a changed endpoint): none of them says anything about this deploy yet.
+  const applying = o.rayService !== undefined && (!rayservice.done || staleStatus(o.rayService));
+  const pod = applying ? undefined : pickWorkerPod(currentWorkerPods(o.rayService, o.workerPods));
+  const waitKubeRay = { done: false, reason: "waiting for KubeRay to apply the change to the RayCluster" };
   const judged: Record<DeployStepId, Judgement> = {
     pushed: { done: true, reason: `${o.commit.slice(0, 7)} to ${o.pushedTo}` },
     synced: judgeSynced(o),
     accepted: judgeAccepted(o),
-    rayservice: judgeRayService(o),
-    scheduled: judgeScheduled(o, pod),
-    node: judgeNode(o, pod),
-    image: judgeImage(o, pod),
+    rayservice,
+    scheduled: applying ? waitKubeRay : judgeScheduled(o, pod),
+    node: applying ? waitKubeRay : judgeNode(o, pod),
+    image: applying ? waitKubeRay : judgeImage(o, pod),
     loaded: judgeLoaded(o),
     ready: judgeReady(o),
     registered: judgeRegistered(o),

@@ -6,7 +6,8 @@ import type { DeployObservation } from "./deploy-steps.js";
 import {
   capacityError,
   claimInstanceType,
-  gpuNodeClaims,
+  claimsForPod,
+  currentWorkerPods,
   imagePullState,
   isScheduled,
   launchedCondition,
@@ -15,7 +16,7 @@ import {
 import type { Obj, Pod } from "./types.js";
 
 /**
- * The worker pod's image pull error, kept between kubelet's retries (a retry shows a plain
+ * The worker pod's image pull error (`workerPods`: the current RayCluster's, see currentWorkerPods), kept between kubelet's retries (a retry shows a plain
  * waiting state for a while) and dropped once the image is pulled or the pod is replaced.
  */
 export function collectImagePullError(
@@ -31,15 +32,19 @@ export function collectImagePullError(
   return prev && prev.uid === pod.metadata?.uid ? prev : undefined;
 }
 
-/** Adds the capacity errors NodeClaims show now; forgets them all once the pod is scheduled. */
+/**
+ * Adds the capacity errors the pod's NodeClaims show now; forgets them all once the pod is
+ * scheduled. `workerPods`: the current RayCluster's (currentWorkerPods).
+ */
 export function collectCapacityErrors(
   prev: Record<string, string>,
   nodeClaims: readonly Obj[],
   workerPods: readonly Pod[],
 ): Record<string, string> {
-  if (isScheduled(pickWorkerPod(workerPods))) return {};
+  const pod = pickWorkerPod(workerPods);
+  if (isScheduled(pod)) return {};
   const next = { ...prev };
-  for (const claim of gpuNodeClaims(nodeClaims)) {
+  for (const claim of claimsForPod(nodeClaims, pod)) {
     const error = capacityError(claim);
     if (error) next[claimInstanceType(claim) ?? claim.metadata?.name ?? "?"] = error;
   }
@@ -50,7 +55,8 @@ export function collectCapacityErrors(
 export function timedConditions(o: Omit<DeployObservation, "firstSeen">): string[] {
   const keys: string[] = [];
   if (o.imagePullError) keys.push("image-pull");
-  const launched = gpuNodeClaims(o.nodeClaims).some((c) => launchedCondition(c)?.status === "True");
+  const pod = pickWorkerPod(currentWorkerPods(o.rayService, o.workerPods));
+  const launched = claimsForPod(o.nodeClaims, pod).some((c) => launchedCondition(c)?.status === "True");
   if (Object.keys(o.capacityErrors).length > 0 && !launched) keys.push("capacity");
   return keys;
 }

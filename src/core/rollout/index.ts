@@ -14,6 +14,9 @@ export {
   trackFirstSeen,
 } from "./follow-memory.js";
 export {
+  claimsForPod,
+  currentRayCluster,
+  currentWorkerPods,
   GPU_NODEPOOL,
   INSTANCE_TYPE_LABEL,
   imagePullState,

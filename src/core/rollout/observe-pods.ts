@@ -22,6 +22,50 @@ function eventTime(e: KubeEvent): number {
   return t ? Date.parse(t) || 0 : 0;
 }
 
+export const RAY_CLUSTER_LABEL = "ray.io/cluster";
+
+/**
+ * The RayCluster whose workers this rollout waits for: during a zero-downtime upgrade (after a
+ * changed declaration) the pending one, else the active one; undefined before KubeRay reports any.
+ */
+export function currentRayCluster(rayService: Obj | undefined): string | undefined {
+  const status = rayService?.status as
+    | {
+        activeServiceStatus?: { rayClusterName?: string } | null;
+        pendingServiceStatus?: { rayClusterName?: string } | null;
+      }
+    | undefined;
+  return (
+    status?.pendingServiceStatus?.rayClusterName || status?.activeServiceStatus?.rayClusterName || undefined
+  );
+}
+
+/**
+ * Worker pods of the current RayCluster only: during an upgrade the old cluster's pods are still
+ * scheduled and running, and must not make the new cluster's steps look done. Pods without the
+ * KubeRay label are kept (nothing to tell them apart by).
+ */
+export function currentWorkerPods(rayService: Obj | undefined, pods: readonly Pod[]): Pod[] {
+  const cluster = currentRayCluster(rayService);
+  if (!cluster) return [...pods];
+  return pods.filter((p) => {
+    const label = p.metadata?.labels?.[RAY_CLUSTER_LABEL];
+    return label === undefined || label === cluster;
+  });
+}
+
+/**
+ * The GPU NodeClaims that can be for this pod: Karpenter creates a claim only after the pod turned
+ * out unschedulable, so claims older than the pod belong to other endpoints' workers.
+ */
+export function claimsForPod(nodeClaims: readonly Obj[], pod: Pod | undefined): Obj[] {
+  const since = Date.parse(pod?.metadata?.creationTimestamp ?? "");
+  return gpuNodeClaims(nodeClaims).filter((c) => {
+    const created = Date.parse(c.metadata?.creationTimestamp ?? "");
+    return Number.isNaN(since) || Number.isNaN(created) || created >= since;
+  });
+}
+
 /** The worker pod to report on: a scheduled one if any, else the oldest. */
 export function pickWorkerPod(pods: readonly Pod[]): Pod | undefined {
   const live = pods.filter((p) => !p.metadata?.deletionTimestamp);
