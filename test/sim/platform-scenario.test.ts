@@ -12,6 +12,7 @@ import {
   readyCondition,
 } from "./support/platform.js";
 
+// Each test runs a whole platform lifecycle: seconds normally, more on a loaded CI machine.
 let sim: SimulatedCluster | undefined;
 afterEach(async () => {
   await sim?.stop();
@@ -106,7 +107,7 @@ describe("the platform's own argocd/ and platform/ content on the simulated clus
     }
     expect(sim.ledger.instances()).toEqual([]);
     expect(sim.failures).toEqual([]);
-  });
+  }, 60_000);
 });
 
 describe("bootstrapping a repository that already holds an endpoint", () => {
@@ -123,7 +124,7 @@ describe("bootstrapping a repository that already holds an endpoint", () => {
     expect(status.sync?.status).toBe("Synced");
     expect(status.operationState?.phase).toBe("Succeeded");
     expect(readyCondition(endpoint(sim, "early"))).toBe("True");
-  });
+  }, 60_000);
 });
 
 describe("undeploying through git", () => {
@@ -146,7 +147,7 @@ describe("undeploying through git", () => {
     expect(sim.ledger.instances().filter((i) => i.createdBy === "karpenter")).toEqual([]);
     const status = app(sim, "workloads").status as { sync?: { status?: string } };
     expect(status.sync?.status).toBe("Synced");
-  });
+  }, 60_000);
 });
 
 describe("a platform app that cannot start", () => {
@@ -167,5 +168,5 @@ describe("a platform app that cannot start", () => {
     expect((app(sim, "open-webui").status as { health?: { status?: string } }).health?.status).toBe(
       "Healthy",
     );
-  });
+  }, 60_000);
 });
