@@ -4,6 +4,7 @@ import {
   hasUnfinishedRun,
   parseJournal,
   recordStage,
+  resumeCommand,
   resumePoint,
   selectStages,
 } from "../../src/core/stages/journal.js";
@@ -138,6 +139,16 @@ describe("up journal", () => {
     j = recordStage(j, "c", "skipped", at);
     expect(resumePoint(j, stages)).toBeUndefined();
     expect(hasUnfinishedRun(j)).toBe(false);
+  });
+
+  it("resumes with the selection the user made: --only stays --only, --from stays --from", () => {
+    expect(resumeCommand("dev")).toBe("aiplat up --env dev");
+    expect(resumeCommand("dev", { from: "30.eks/35.addons" })).toBe(
+      "aiplat up --env dev --from 30.eks/35.addons",
+    );
+    expect(resumeCommand("dev", { only: ["10.networking", "30.eks/30.cluster"] })).toBe(
+      "aiplat up --env dev --only 10.networking,30.eks/30.cluster",
+    );
   });
 
   it("treats a foreign or broken journal as empty", () => {

@@ -57,7 +57,7 @@ export async function runStages(ctx: CommandContext, options: StageRunOptions): 
   const from = options.from ? resolveStageName(options.from, all, "--from") : undefined;
   const only = options.only?.map((o) => resolveStageName(o, all, "--only"));
   const selected = new Set(selectStages(all, { from, only }));
-  const resume = resumeCommand(env, from, from !== undefined);
+  const resume = resumeCommand(env, { from, only });
   const logDir = state.logDir(env);
   const journalPath = state.journalPath(env, "up");
   let journal = await loadJournal(journalPath, env);

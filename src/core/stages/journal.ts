@@ -70,7 +70,13 @@ export function selectStages(stages: readonly string[], options: SelectionOption
   return [...stages];
 }
 
-/** The command that resumes an interrupted or failed `up`. */
-export function resumeCommand(env: string, stage?: string | undefined, explicitFrom = false): string {
-  return explicitFrom && stage ? `aiplat up --env ${env} --from ${stage}` : `aiplat up --env ${env}`;
+/**
+ * The command that resumes an interrupted or failed `up`: the same selection the user made (a run
+ * limited with --only must not grow into every stage), otherwise plain `up`, which finds its place
+ * from the journal.
+ */
+export function resumeCommand(env: string, selection: SelectionOptions = {}): string {
+  if (selection.only && selection.only.length > 0)
+    return `aiplat up --env ${env} --only ${selection.only.join(",")}`;
+  return selection.from ? `aiplat up --env ${env} --from ${selection.from}` : `aiplat up --env ${env}`;
 }
