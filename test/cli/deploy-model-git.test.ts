@@ -89,6 +89,21 @@ describe("deploy-model writes, commits and pushes exactly one file", () => {
     expect(run.stdout).toContain("not pushed");
   });
 
+  it("an unchanged declaration that was never pushed is pushed, without a new commit", async () => {
+    const { repo, env } = platformRepo();
+    expect((await runCli(["deploy-model", "gemma-1b", "--no-push"], { cwd: repo.dir, env })).exitCode).toBe(
+      0,
+    );
+    const head = repo.git("rev-parse", "HEAD");
+    expect(repo.remoteGit("rev-parse", "main")).not.toBe(head);
+    const again = await runCli(["deploy-model", "gemma-1b"], { cwd: repo.dir, env });
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain("already declared");
+    expect(again.stdout).toContain("pushed it");
+    expect(repo.git("rev-parse", "HEAD")).toBe(head);
+    expect(repo.remoteGit("rev-parse", "main")).toBe(head);
+  });
+
   it("a rejected push keeps the commit and says how to recover (exit 5)", async () => {
     const { repo, env } = platformRepo();
     // Someone else pushed first: the remote has a commit this clone does not.

@@ -167,16 +167,24 @@ export async function runDeploy(
     message,
   });
   const resume = `aiplat deploy-model ${spec.name} --wait`;
-  let pushed = false;
-  if (declared.commit && options.push !== false) {
-    await pushCommit(git, target, declared.commit, resume);
-    pushed = true;
-  }
   const commit =
     declared.commit ?? (await lastCommitOf(ctx, root, declared.path)) ?? (await git.headCommit());
+  // An unchanged declaration committed earlier but never pushed (--no-push, a rejected push):
+  // ArgoCD cannot see it, so it is pushed now; --wait would otherwise wait for nothing.
+  const unpushed =
+    declared.commit !== undefined ||
+    !(await isOnRemote(ctx, root, commit, `${target.remote}/${target.branch}`));
+  let pushed = false;
+  if (unpushed && options.push !== false) {
+    await pushCommit(git, target, commit, resume);
+    pushed = true;
+  }
   const lines: string[] = [];
   if (declared.status === "unchanged" && !declared.commit) {
     lines.push(`${spec.name} is already declared in ${declared.path} with these values: nothing to commit.`);
+    if (pushed) lines.push(`  its commit ${commit.slice(0, 7)} was not on ${pushedTo} yet: pushed it.`);
+    else if (unpushed)
+      lines.push(`  its commit ${commit.slice(0, 7)} is not pushed (--no-push): push it with \`git push\`.`);
   } else {
     lines.push(
       `${declared.status === "updated" ? "Updated" : "Declared"} ${spec.name} (${spec.model}) in ${declared.path}.`,
@@ -223,6 +231,22 @@ export async function runDeploy(
     },
     human: lines.join("\n"),
   };
+}
+
+/** Whether the remote-tracking branch already contains `commit` (as of the last fetch or push). */
+async function isOnRemote(
+  ctx: CommandContext,
+  root: string,
+  commit: string,
+  tracking: string,
+): Promise<boolean> {
+  const result = await ctx.adapters.process.run(
+    "git",
+    ["merge-base", "--is-ancestor", commit, `refs/remotes/${tracking}`],
+    { cwd: root },
+  );
+  // 1: not an ancestor; anything else (no such ref yet): treat as not pushed.
+  return result.exitCode === 0;
 }
 
 async function lastCommitOf(ctx: CommandContext, root: string, path: string): Promise<string | undefined> {
