@@ -300,6 +300,25 @@ describe("aiplat init on a terminal", () => {
     expect(data).toMatchObject({ region: "eu-west-1", vpc_cidr: "10.9.0.0/16" });
   });
 
+  it("stops before the first question when a flag is malformed, naming every bad flag", async () => {
+    const repo = makeInitRepo();
+    mockDirectory();
+    const run = await runInit(
+      repo,
+      ["--region", "Frankfurt", "--vpc-cidr", "8.8.0.0/16", "--argocd-admin", 'x"y'],
+      {
+        answers: [],
+      },
+    );
+    expect(run.exitCode).toBe(2);
+    expect(run.asked).toEqual([]);
+    expect(run.stderr).toContain('--region "Frankfurt": must be an AWS region name');
+    expect(run.stderr).toContain('--vpc-cidr "8.8.0.0/16": must be a private (RFC 1918) range');
+    expect(run.stderr).toContain("--argocd-admin");
+    expect(readIf(tfvarsFile(repo))).toBeUndefined();
+    expect(repo.git("status", "--porcelain")).toBe("");
+  });
+
   it("Ctrl-C at a prompt exits 130 and writes nothing", async () => {
     const repo = makeInitRepo();
     mockDirectory();

@@ -1,4 +1,6 @@
 import { relative } from "node:path";
+import { UsageError } from "../../core/errors.js";
+import { checkGivenValues } from "../../core/init/given.js";
 import { mergeRawInit } from "../../core/init/raw-input.js";
 import type { CommandContext } from "../context.js";
 import { type ExistingState, emptyExisting, loadAnswersFile, loadExisting } from "./load.js";
@@ -12,6 +14,16 @@ import { writePlan } from "./write-step.js";
 export async function runInit(ctx: CommandContext, options: InitOptions): Promise<void> {
   const root = ctx.root();
   const raw = mergeRawInit(toRawInit(options), await loadAnswersFile(ctx.cwd, options.answers));
+  if (ctx.io.interactive) {
+    const problems = checkGivenValues({ ...raw, env: ctx.envSource === "--env" ? ctx.env : raw.env });
+    if (problems.length > 0) {
+      throw new UsageError(`aiplat init: Invalid values:\n  ${problems.join("\n  ")}`, {
+        code: "invalid-answers",
+        hint: "Correct the values (see `aiplat init --help`); nothing was asked or written.",
+        details: { problems },
+      });
+    }
+  }
   const r = new FieldResolver(ctx.io, ctx.globals.yes);
   // --env wins, then the answers file, then AIPLAT_ENV; the recorded active environment only pre-fills.
   const fromFlagOrVar = ctx.envSource === "--env" || ctx.envSource === "AIPLAT_ENV";
