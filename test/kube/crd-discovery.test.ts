@@ -149,6 +149,40 @@ describe("test API server: CustomResourceDefinitions", () => {
     expect(String(missing.body.message)).toContain("spec.size: Required value");
   });
 
+  it("refuses undeclared fields with fieldValidation=Strict (kubectl's default) on create and patch", async () => {
+    const { kube, custom } = await startCluster();
+    kube.store.create(widgetCrd);
+    const path = "/apis/example.com/v1/namespaces/default/widgets";
+    const strict = await fetch(`${kube.url}${path}?fieldValidation=Strict`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ ...widget("w", 3), spec: { size: 3, bogus: true }, junk: 1 }),
+    });
+    expect(strict.status).toBe(400);
+    expect(await strict.json()).toMatchObject({
+      reason: "BadRequest",
+      message:
+        'Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "junk", unknown field "spec.bogus"',
+    });
+    kube.store.create(widget("w", 3));
+    const patch = await fetch(`${kube.url}${path}/w?fieldValidation=Strict`, {
+      method: "PATCH",
+      headers: { "Content-Type": "application/merge-patch+json" },
+      body: JSON.stringify({ spec: { sise: 4 } }),
+    });
+    expect(patch.status).toBe(400);
+    // Without Strict (client-node sends none) the field is pruned as before.
+    const patched = (await custom.patchNamespacedCustomObject({
+      group: "example.com",
+      version: "v1",
+      namespace: "default",
+      plural: "widgets",
+      name: "w",
+      body: [{ op: "add", path: "/spec/sise", value: 4 }],
+    })) as { spec: Record<string, unknown> };
+    expect(patched.spec).toEqual({ size: 3, color: "blue" });
+  });
+
   it("requires a resourceVersion on PUT of a custom resource", async () => {
     const { kube, custom } = await startCluster();
     kube.store.create(widgetCrd);

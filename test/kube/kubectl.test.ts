@@ -153,6 +153,17 @@ describe.skipIf(!present)(
       const res = await kubectl("apply", "-f", manifest("widget.yaml", [instance]));
       expect(res.stderr).toBe("");
       expect(res.stdout.trim()).toBe("widget.example.com/w1 created");
+      // Default validation is strict: kubectl asks the server (fieldValidation=Strict), which
+      // refuses a field the CRD's schema does not declare instead of silently pruning it.
+      const typo = await kubectl(
+        "apply",
+        "-f",
+        manifest("typo.yaml", [
+          { ...instance, metadata: { name: "w2", namespace: "demo" }, spec: { size: 1, colour: "red" } },
+        ]),
+      );
+      expect(typo.code).not.toBe(0);
+      expect(typo.stderr).toContain('strict decoding error: unknown field "spec.colour"');
       const table = await kubectl("get", "widgets", "-n", "demo");
       expect(table.stdout.split("\n")[0]).toMatch(/^NAME\s+SIZE\s+AGE$/);
       expect(table.stdout).toMatch(/^w1\s+3\s+\S+$/m);

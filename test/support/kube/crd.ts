@@ -1,4 +1,6 @@
-import { invalid } from "./errors.js";
+import { badRequest, invalid } from "./errors.js";
+import { nowTimestamp } from "./json.js";
+import { processCustomResource } from "./schema.js";
 import { completeType, isObject, type KubeObject, type PrinterColumn, type ResourceType } from "./types.js";
 
 /**
@@ -115,4 +117,31 @@ export function establishedStatus(crd: KubeObject, now: string): Record<string, 
     ],
     storedVersions: storage ? [storage] : [],
   };
+}
+
+const isCrdType = (type: ResourceType): boolean =>
+  type.group === "apiextensions.k8s.io" && type.plural === "customresourcedefinitions";
+
+/**
+ * What every write of a CRD or a custom resource goes through: a CRD is validated and reported
+ * Established; a custom resource is pruned, defaulted and validated by its schema, and with
+ * `fieldValidation=Strict` (kubectl's default) a field the schema does not declare is a 400 with
+ * the real server's strict-decoding message instead of being pruned silently.
+ */
+export function prepareCustomObject(type: ResourceType, obj: KubeObject, fieldValidation?: string): void {
+  if (isCrdType(type)) {
+    validateCrd(obj);
+    if (!obj.metadata?.deletionTimestamp) obj.status = establishedStatus(obj, nowTimestamp());
+  }
+  if (!type.custom) return;
+  const pruned = processCustomResource(type, obj);
+  if (fieldValidation === "Strict" && pruned.length > 0) {
+    const fields = [...pruned]
+      .sort()
+      .map((f) => `unknown field "${f}"`)
+      .join(", ");
+    throw badRequest(
+      `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: strict decoding error: ${fields}`,
+    );
+  }
 }

@@ -52,6 +52,7 @@ function writeOptions(req: IncomingMessage, query: URLSearchParams, route: Resou
   const opts: WriteOptions = {
     fieldManager: fieldManagerOf(req, query),
     dryRun: query.get("dryRun") === "All",
+    fieldValidation: query.get("fieldValidation") ?? undefined,
   };
   if (route.subresource === "status") opts.subresource = "status";
   else if (route.subresource)

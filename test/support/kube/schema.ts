@@ -16,27 +16,36 @@ interface Cause {
   type: string;
 }
 
-export function processCustomResource(type: ResourceType, obj: KubeObject): void {
+/**
+ * Prune, default and validate `obj` in place. Returns the paths of the fields pruned because the
+ * schema does not declare them (what `fieldValidation=Strict` turns into an error).
+ */
+export function processCustomResource(type: ResourceType, obj: KubeObject): string[] {
   const schema = type.schema;
-  if (!schema) return;
+  if (!schema) return [];
   const props = isObject(schema.properties) ? schema.properties : {};
   const causes: Cause[] = [];
+  const pruned: string[] = [];
   for (const key of Object.keys(obj)) {
     if (key === "apiVersion" || key === "kind" || key === "metadata") continue;
     const sub = props[key];
-    if (isObject(sub)) obj[key] = walk(obj[key], sub, key, causes);
-    else if (schema["x-kubernetes-preserve-unknown-fields"] !== true) delete obj[key];
+    if (isObject(sub)) obj[key] = walk(obj[key], sub, key, causes, pruned);
+    else if (schema["x-kubernetes-preserve-unknown-fields"] !== true) {
+      delete obj[key];
+      pruned.push(key);
+    }
   }
   for (const [key, sub] of Object.entries(props)) {
     if (key === "metadata" || !isObject(sub)) continue;
     if (obj[key] === undefined && sub.default !== undefined)
-      obj[key] = walk(clone(sub.default), sub, key, causes);
+      obj[key] = walk(clone(sub.default), sub, key, causes, pruned);
   }
   for (const req of Array.isArray(schema.required) ? schema.required : []) {
     if (obj[String(req)] === undefined)
       causes.push({ field: String(req), message: "Required value", type: "FieldValueRequired" });
   }
   if (causes.length > 0) throw invalid(type.kind, type.group, obj.metadata?.name ?? "", causes);
+  return pruned;
 }
 
 const typeOf = (v: unknown): string =>
@@ -59,7 +68,7 @@ function typeMatches(value: unknown, schema: Schema): boolean {
   return got === want || (want === "number" && got === "integer");
 }
 
-function walk(value: unknown, schema: Schema, path: string, causes: Cause[]): unknown {
+function walk(value: unknown, schema: Schema, path: string, causes: Cause[], pruned: string[]): unknown {
   if (value === null && schema.nullable === true) return value;
   if (!typeMatches(value, schema)) {
     causes.push({
@@ -69,11 +78,11 @@ function walk(value: unknown, schema: Schema, path: string, causes: Cause[]): un
     });
     return value;
   }
-  if (isObject(value)) return walkObject(value, schema, path, causes);
+  if (isObject(value)) return walkObject(value, schema, path, causes, pruned);
   if (Array.isArray(value)) {
     const items = isObject(schema.items) ? schema.items : undefined;
     checkBounds(value.length, schema, "minItems", "maxItems", path, causes, "items");
-    return items ? value.map((v, i) => walk(v, items, `${path}[${i}]`, causes)) : value;
+    return items ? value.map((v, i) => walk(v, items, `${path}[${i}]`, causes, pruned)) : value;
   }
   checkScalar(value, schema, path, causes);
   return value;
@@ -84,6 +93,7 @@ function walkObject(
   schema: Schema,
   path: string,
   causes: Cause[],
+  pruned: string[],
 ): Record<string, unknown> {
   const props = isObject(schema.properties) ? schema.properties : undefined;
   const additional = isObject(schema.additionalProperties) ? schema.additionalProperties : undefined;
@@ -92,13 +102,14 @@ function walkObject(
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     const sub = props?.[key];
-    if (isObject(sub)) out[key] = walk(v, sub, `${path}.${key}`, causes);
-    else if (additional) out[key] = walk(v, additional, `${path}.${key}`, causes);
+    if (isObject(sub)) out[key] = walk(v, sub, `${path}.${key}`, causes, pruned);
+    else if (additional) out[key] = walk(v, additional, `${path}.${key}`, causes, pruned);
     else if (preserve || (!props && schema.type !== "object")) out[key] = v;
+    else pruned.push(`${path}.${key}`);
   }
   for (const [key, sub] of Object.entries(props ?? {})) {
     if (out[key] === undefined && isObject(sub) && sub.default !== undefined)
-      out[key] = walk(clone(sub.default), sub, `${path}.${key}`, causes);
+      out[key] = walk(clone(sub.default), sub, `${path}.${key}`, causes, pruned);
   }
   for (const req of Array.isArray(schema.required) ? schema.required : []) {
     if (out[String(req)] === undefined)

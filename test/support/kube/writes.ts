@@ -1,5 +1,5 @@
 import { parse as parseYaml } from "yaml";
-import { establishedStatus, validateCrd } from "./crd.js";
+import { prepareCustomObject } from "./crd.js";
 import {
   applyTypeDefaults,
   generateName,
@@ -11,11 +11,10 @@ import {
 } from "./defaults.js";
 import { finishDeletion, syncCrdTypes } from "./deletion.js";
 import { alreadyExists, badRequest, conflict, invalid, KubeError } from "./errors.js";
-import { clone, nowTimestamp } from "./json.js";
+import { clone } from "./json.js";
 import { applyConfiguration, trackUpdate } from "./managed-fields.js";
 import type { ObjectStore } from "./object-store.js";
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from "./patch.js";
-import { processCustomResource } from "./schema.js";
 import { apiVersionOf, isObject, type KubeObject, type ResourceType } from "./types.js";
 
 /**
@@ -30,6 +29,8 @@ export interface WriteOptions {
   force?: boolean;
   /** Apply-created objects carry the Apply entry computed by server-side apply. */
   keepManagedFields?: boolean;
+  /** `Strict` (what kubectl sends by default) rejects fields a custom resource's schema lacks. */
+  fieldValidation?: string;
 }
 
 export type PatchType = "merge" | "json" | "strategic" | "apply";
@@ -90,14 +91,6 @@ function checkBody(type: ResourceType, body: unknown, namespace: string | undefi
   return obj;
 }
 
-function prepareCustom(type: ResourceType, obj: KubeObject): void {
-  if (isCrd(type)) {
-    validateCrd(obj);
-    if (!obj.metadata?.deletionTimestamp) obj.status = establishedStatus(obj, nowTimestamp());
-  }
-  if (type.custom) processCustomResource(type, obj);
-}
-
 export function createObject(
   store: ObjectStore,
   type: ResourceType,
@@ -119,7 +112,7 @@ export function createObject(
   checkNamespace(store, type, meta.namespace, meta.name);
   if (store.find(type, meta.namespace, meta.name)) throw alreadyExists(type.plural, type.group, meta.name);
   prepareCreate(type, obj);
-  prepareCustom(type, obj);
+  prepareCustomObject(type, obj, opts.fieldValidation);
   if (!opts.keepManagedFields) {
     delete meta.managedFields;
     trackUpdate(undefined, obj, opts.fieldManager ?? "unknown");
@@ -167,7 +160,7 @@ function commitUpdate(
   }
   if (hasGeneration(type)) meta.generation = (old.generation ?? 1) + (specChanged(existing, next) ? 1 : 0);
   applyTypeDefaults(type, next);
-  prepareCustom(type, next);
+  prepareCustomObject(type, next, opts.fieldValidation);
   if (track) {
     if (next.metadata) next.metadata.managedFields = old.managedFields;
     trackUpdate(existing, next, opts.fieldManager ?? "unknown", opts.subresource);
