@@ -18,7 +18,11 @@ export const upCommand: CommandModule = {
         "--from <stage>",
         "start at this stage (path like 30.eks/30.cluster, or 30.cluster, or cluster)",
       )
-      .option("--only <stage>", "run only this stage (repeatable, or comma-separated)", collect)
+      .option(
+        "--only <stage>",
+        "run only this stage (repeatable, or comma-separated); a switched-off stage named here is planned if it still has resources, to remove them",
+        collect,
+      )
       .option("--plan-only", "plan every stage and change nothing (same as `aiplat plan`)", false)
       .addHelpText(
         "after",
