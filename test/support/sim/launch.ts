@@ -14,7 +14,7 @@ import { startSimulatedCluster } from "./index.js";
  *
  * Without --simulate: the bare test API server, as test/support/kube/launch.ts starts it. With
  * --simulate: the API server plus every simulated controller and the LiteLLM stand-in, a bare git
- * repository holding this checkout's argocd/, platform/ and templates/ (clone it, commit an
+ * repository holding this checkout's argocd/, platform/, templates/ and terraform/ (clone it, commit an
  * InferenceEndpoint, push), and — unless --no-bootstrap — the six Applications applied with
  * their repoURL pointing at that repository. Runs until Ctrl-C.
  */
@@ -65,8 +65,10 @@ function makePlatformRemote(base: string): string {
   git(remote, ["init", "--quiet", "--bare", "--initial-branch=main"]);
   mkdirSync(work);
   git(work, ["init", "--quiet", "--initial-branch=main"]);
-  for (const dir of ["argocd", "platform", "templates"])
+  // The whole platform repository shape (terraform/ too), so a clone is a repository aiplat works in.
+  for (const dir of ["argocd", "platform", "templates", "terraform"])
     cpSync(join(repoRoot, dir), join(work, dir), { recursive: true });
+  writeFileSync(join(work, ".gitignore"), ".aiplat/\n");
   git(work, ["add", "-A"]);
   git(work, ["-c", "commit.gpgsign=false", "commit", "--quiet", "-m", "platform content"]);
   git(work, ["push", "--quiet", remote, "main"]);
