@@ -99,11 +99,16 @@ export async function listModels(ctx: CommandContext): Promise<ModelList> {
     return { cluster: { reachable: false, reason: access.reason }, endpoints: [...rows.values()] };
   }
   const cluster = access.cluster;
+  // A kind the cluster does not serve yet (KRO's CRD, KubeRay not bootstrapped) means none exist;
+  // any other failure (403, a broken connection) must not turn into "not in cluster" rows.
+  const listKind = (apiVersion: string, kind: string) =>
+    cluster.objects.list<Obj>(apiVersion, kind, { namespace: ENDPOINT_NAMESPACE }).catch((error: unknown) => {
+      if ((error as { code?: string }).code === "kube-unknown-kind") return [];
+      throw error;
+    });
   const [endpoints, rayServices] = await Promise.all([
-    cluster.objects
-      .list<Obj>(ENDPOINT_API, "InferenceEndpoint", { namespace: ENDPOINT_NAMESPACE })
-      .catch(() => []),
-    cluster.objects.list<Obj>("ray.io/v1", "RayService", { namespace: ENDPOINT_NAMESPACE }).catch(() => []),
+    listKind(ENDPOINT_API, "InferenceEndpoint"),
+    listKind("ray.io/v1", "RayService"),
   ]);
   let registered: string[] | undefined;
   let litellmProblem: string | undefined;
