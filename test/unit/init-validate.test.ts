@@ -4,7 +4,6 @@ import {
   checkCapabilities,
   checkEnvName,
   checkIdcInstanceArn,
-  checkIdentityId,
   checkKubernetesVersion,
   checkPrefix,
   checkRegion,
@@ -12,6 +11,7 @@ import {
   checkRevision,
   checkSafeText,
   checkVpcCidr,
+  isIdentityId,
 } from "../../src/core/init/validate.js";
 
 describe("init field validation", () => {
@@ -71,9 +71,9 @@ describe("init field validation", () => {
     expect(checkIdcInstanceArn("arn:aws:sso:::instance/ssoins-7223a1b2c3d4e5f6")).toBe(true);
     expect(checkIdcInstanceArn("arn:aws:sso:::instance/ssoins-XXXXXXXXXXXXXXXX")).toContain("placeholder");
     expect(checkIdcInstanceArn("arn:aws:iam::123456789012:role/x")).not.toBe(true);
-    expect(checkIdentityId("906744a8-1234-5678-9abc-def012345678")).toBe(true);
-    expect(checkIdentityId("9067448e70-906744a8-1234-5678-9abc-def012345678")).toBe(true);
-    expect(checkIdentityId("your-sso-user-id")).not.toBe(true);
+    expect(isIdentityId("906744a8-1234-5678-9abc-def012345678")).toBe(true);
+    expect(isIdentityId("9067448e70-906744a8-1234-5678-9abc-def012345678")).toBe(true);
+    expect(isIdentityId("your-sso-user-id")).toBe(false);
   });
 
   it("refuses text that would break out of an HCL string or interpolate", () => {

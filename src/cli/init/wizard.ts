@@ -11,7 +11,7 @@ import {
 } from "../../adapters/aws/identity-center.js";
 import type { InitAnswers, TfvarsAnswers } from "../../core/init/answers.js";
 import { allCapabilities, DEFAULTS, defaultTfvarsAnswers } from "../../core/init/answers.js";
-import type { RawInit } from "../../core/init/raw-input.js";
+import { parseIdentityRef, type RawInit } from "../../core/init/raw-input.js";
 import {
   checkEnvName,
   checkPrefix,
@@ -124,7 +124,10 @@ export async function collectAnswers(
     const needsLookup =
       r.interactive ||
       [raw.argocdAdmin, raw.argocdEditor, raw.argocdViewer].some((list) =>
-        (list ?? []).some((ref) => !/^(user:|group:)?([0-9a-f]{10}-)?[0-9a-fA-F]{8}-/.test(ref)),
+        (list ?? []).some((text) => {
+          const ref = parseIdentityRef(text);
+          return typeof ref !== "string" && !ref.isId;
+        }),
       );
     let lookup: { center: IdentityCenter; identityStoreId: string } | undefined;
     let unavailable: string | undefined;

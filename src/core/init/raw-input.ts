@@ -130,10 +130,6 @@ export function parseIdentityRef(text: string): IdentityRef | string {
   return { kind, value, isId };
 }
 
-export function formatIdentityRef(ref: IdentityRef): string {
-  return ref.kind === "group" ? `group:${ref.value}` : ref.value;
-}
-
 /** Fills fields missing from `primary` (flags) with those of `secondary` (the answers file). */
 export function mergeRawInit(primary: RawInit, secondary: RawInit): RawInit {
   const merged: RawInit = { ...secondary };

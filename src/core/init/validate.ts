@@ -4,7 +4,6 @@
  * The rules are those of terraform/00.global/variables.tf, checked before anything is written.
  */
 import type { Capabilities } from "./answers.js";
-import { ARGOCD_ROLES } from "./answers.js";
 
 export type Verdict = true | string;
 
@@ -119,19 +118,6 @@ const IDENTITY_ID =
   /^([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
 export function isIdentityId(value: string): boolean {
   return IDENTITY_ID.test(value);
-}
-export function checkIdentityId(value: string): Verdict {
-  return safeThen(value, (v) =>
-    isIdentityId(v)
-      ? true
-      : "must be an Identity Store user or group id (a UUID, e.g. 94482488-3041-7026-18f3-be45837cd0e4)",
-  );
-}
-
-export function checkRole(value: string): Verdict {
-  return (ARGOCD_ROLES as readonly string[]).includes(value)
-    ? true
-    : `role must be ${ARGOCD_ROLES.join(", ")}`;
 }
 
 /** A name to look up in the identity store (user name, display name, e-mail or group name). */
