@@ -1,5 +1,6 @@
 import {
   CreateBucketCommand,
+  GetBucketVersioningCommand,
   HeadBucketCommand,
   PutBucketEncryptionCommand,
   PutBucketVersioningCommand,
@@ -28,11 +29,31 @@ describe("Terraform state bucket", () => {
     expect(stateBucketName("123456789012")).toBe("tfstate-123456789012");
   });
 
-  it("leaves an existing bucket alone", async () => {
+  it("leaves an existing versioned bucket alone", async () => {
     s3mock.on(HeadBucketCommand).resolves({});
+    s3mock.on(GetBucketVersioningCommand).resolves({ Status: "Enabled" });
     const s3 = await testAwsFactory().s3("eu-central-1");
     expect(await ensureStateBucket(s3, "tfstate-1", "eu-central-1")).toBe("exists");
     expect(s3mock.commandCalls(CreateBucketCommand)).toHaveLength(0);
+    expect(s3mock.commandCalls(PutBucketVersioningCommand)).toHaveLength(0);
+  });
+
+  it("finishes configuring a bucket that an interrupted run created but never versioned", async () => {
+    s3mock.on(HeadBucketCommand).resolves({});
+    s3mock.on(GetBucketVersioningCommand).resolves({});
+    const s3 = await testAwsFactory().s3("eu-central-1");
+    expect(await ensureStateBucket(s3, "tfstate-1", "eu-central-1")).toBe("repaired");
+    expect(s3mock.commandCalls(CreateBucketCommand)).toHaveLength(0);
+    expect(s3mock.commandCalls(PutBucketVersioningCommand)).toHaveLength(1);
+    expect(s3mock.commandCalls(PutBucketEncryptionCommand)).toHaveLength(1);
+    expect(s3mock.commandCalls(PutPublicAccessBlockCommand)).toHaveLength(1);
+  });
+
+  it("does not fail a run when it may not read the versioning of an existing bucket", async () => {
+    s3mock.on(HeadBucketCommand).resolves({});
+    s3mock.on(GetBucketVersioningCommand).rejects(denied());
+    const s3 = await testAwsFactory().s3("eu-central-1");
+    expect(await ensureStateBucket(s3, "tfstate-1", "eu-central-1")).toBe("exists");
     expect(s3mock.commandCalls(PutBucketVersioningCommand)).toHaveLength(0);
   });
 

@@ -1,4 +1,4 @@
-import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetBucketVersioningCommand, HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
@@ -37,6 +37,7 @@ describe("aiplat up with the S3 backend", () => {
       .on(GetCallerIdentityCommand)
       .resolves({ Account: "111122223333", Arn: "arn:aws:iam::111122223333:user/me" });
     s3.on(HeadBucketCommand).resolves({});
+    s3.on(GetBucketVersioningCommand).resolves({ Status: "Enabled" });
     const repo = makeTestRepo({
       files: {
         "terraform/00.global/vars/staging.tfvars": 'region = "eu-west-1"\n',

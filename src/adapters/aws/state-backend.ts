@@ -26,14 +26,22 @@ export async function checkStateBucket(s3: S3Client, bucket: string): Promise<Bu
   }
 }
 
-/** Creates the bucket if missing; "created" or "exists". */
+/**
+ * Creates the bucket if missing ("created"). An existing bucket that is not versioned — a run
+ * stopped between creating and configuring it — is configured now ("repaired"); otherwise it is
+ * left alone ("exists").
+ */
 export async function ensureStateBucket(
   s3: S3Client,
   bucket: string,
   region: string,
-): Promise<"created" | "exists"> {
-  if ((await checkStateBucket(s3, bucket)) === "exists") return "exists";
+): Promise<"created" | "exists" | "repaired"> {
   const s3sdk = await import("@aws-sdk/client-s3");
+  if ((await checkStateBucket(s3, bucket)) === "exists") {
+    if (await isVersioned(s3, bucket)) return "exists";
+    await configureStateBucket(s3, bucket);
+    return "repaired";
+  }
   try {
     await s3.send(
       new s3sdk.CreateBucketCommand({
@@ -49,6 +57,24 @@ export async function ensureStateBucket(
     if ((error as { name?: string }).name !== "BucketAlreadyOwnedByYou")
       throw wrapS3Error(error, bucket, "create");
   }
+  await configureStateBucket(s3, bucket);
+  return "created";
+}
+
+/** Unknown (no permission to read it) counts as versioned: never fail a run over the check. */
+async function isVersioned(s3: S3Client, bucket: string): Promise<boolean> {
+  const { GetBucketVersioningCommand } = await import("@aws-sdk/client-s3");
+  try {
+    const out = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+    return out?.Status === "Enabled";
+  } catch {
+    return true;
+  }
+}
+
+/** Versioning, default encryption and every public access blocked. */
+async function configureStateBucket(s3: S3Client, bucket: string): Promise<void> {
+  const s3sdk = await import("@aws-sdk/client-s3");
   try {
     await s3.send(
       new s3sdk.PutBucketVersioningCommand({
@@ -78,7 +104,6 @@ export async function ensureStateBucket(
   } catch (error) {
     throw wrapS3Error(error, bucket, "configure");
   }
-  return "created";
 }
 
 function httpStatus(error: unknown): number | undefined {

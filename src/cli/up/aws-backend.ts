@@ -50,7 +50,12 @@ export async function prepareAwsBackend(
   const s3 = await ctx.adapters.aws.s3(region);
   let created = false;
   if (mode === "up") {
-    created = (await ensureStateBucket(s3, bucket, region)) === "created";
+    const outcome = await ensureStateBucket(s3, bucket, region);
+    created = outcome === "created";
+    if (outcome === "repaired")
+      ctx.io.warn(
+        `The state bucket ${bucket} was not versioned: versioning, encryption and the public access block are now on.`,
+      );
   } else if ((await checkStateBucket(s3, bucket)) === "missing") {
     throw new PrerequisiteError(
       `The Terraform state bucket ${bucket} does not exist yet, so there is nothing to plan against.`,
