@@ -77,12 +77,26 @@ describe("deploy-model --wait on the simulated cluster", () => {
 
   it("--force with new worker resources follows KubeRay's upgrade to the new RayCluster", async () => {
     platform = await startSimPlatform();
-    expect((await deploy(platform, ["gemma-4b", "--wait", "--timeout", "8h"])).exitCode).toBe(0);
-    const run = await deploy(platform, ["gemma-4b", "--worker-memory", "28Gi", "--force", "--wait", "--timeout", "8h"]);
+    const first = await deploy(platform, ["gemma-4b", "--wait", "--timeout", "8h"]);
+    expect(first.exitCode).toBe(0);
+    const run = await deploy(platform, [
+      "gemma-4b",
+      "--worker-memory",
+      "28Gi",
+      "--force",
+      "--wait",
+      "--timeout",
+      "8h",
+    ]);
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toContain("Updated gemma-4b");
     expect(run.stderr).toContain("upgrade");
     expect(doneOrder(run.stderr)).toEqual(STEP_TITLES);
+    // The steps report the new RayCluster's worker pod, not the old one that was still running.
+    const scheduledPod = (stderr: string) => /✔ Worker pod scheduled — pod (\S+) on/.exec(stderr)?.[1];
+    expect(scheduledPod(first.stderr)).toBeDefined();
+    expect(scheduledPod(run.stderr)).toBeDefined();
+    expect(scheduledPod(run.stderr)).not.toBe(scheduledPod(first.stderr));
   }, 90_000);
 
   it("fails fast on DEPLOY_FAILED with Ray's message", async () => {
