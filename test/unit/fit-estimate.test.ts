@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseCatalog } from "../../src/core/catalog/catalog.js";
+import { parse } from "yaml";
+import { GPU_FAMILIES, parseCatalog } from "../../src/core/catalog/catalog.js";
 import {
   bytesPerParameter,
   estimateMemory,
+  INSTANCE_TYPES,
   needPerGpuGiB,
   parametersFromModelId,
   parseCpu,
@@ -240,5 +242,21 @@ describe("sizes from model ids and quantities", () => {
     expect(parseCpu("3500m")).toBe(3.5);
     expect(parseCpu("4")).toBe(4);
     expect(parseCpu("4m5")).toBeNaN();
+  });
+});
+
+describe("the GPU types the fit check knows", () => {
+  it("are exactly the families the gpu-inference NodePool allows", () => {
+    const pool = parse(
+      readFileSync(
+        join(repoRoot, "terraform/30.eks/30.cluster/karpenter/nodepool-gpu-inference.yaml.tftpl"),
+        "utf8",
+      ),
+    ) as { spec: { template: { spec: { requirements: { key: string; values: string[] }[] } } } };
+    const families = pool.spec.template.spec.requirements.find(
+      (r) => r.key === "karpenter.k8s.aws/instance-family",
+    )?.values;
+    expect([...(families ?? [])].sort()).toEqual([...GPU_FAMILIES].sort());
+    expect([...new Set(INSTANCE_TYPES.map((t) => t.family))].sort()).toEqual([...GPU_FAMILIES].sort());
   });
 });
