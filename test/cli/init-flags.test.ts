@@ -216,6 +216,7 @@ describe("aiplat init without a terminal", () => {
     await runInit(repo, FULL_FLAGS);
     const edited = readIf(tfvarsFile(repo))!
       .replace("eks_auto_mode       = false", "eks_auto_mode       = true")
+      .replace("gpu_node_limit = 16", "gpu_node_limit = 32")
       .replace('project = "acme-ai"', 'project = "acme-ai"\n  owner   = "ml-team"');
     writeFileSync(tfvarsFile(repo), edited);
     const run = await runInit(repo, [...without("--region"), "--region", "us-west-2"]);
@@ -224,7 +225,7 @@ describe("aiplat init without a terminal", () => {
     expect(data).toMatchObject({
       region: "us-west-2",
       tags: { owner: "ml-team" },
-      cluster_config: { eks_auto_mode: true },
+      cluster_config: { eks_auto_mode: true, gpu_node_limit: 32 },
     });
   });
 

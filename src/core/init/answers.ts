@@ -39,6 +39,8 @@ export interface TfvarsAnswers {
   eksAutoMode: boolean;
   privateEksCluster: boolean;
   createMngSystem: boolean;
+  /** The gpu-inference NodePool's GPU cap (variables.tf default 16); kept like the three above. */
+  gpuNodeLimit: number;
   capabilities: Capabilities;
   idcInstanceArn: string;
   idcRegion: string;
@@ -76,6 +78,7 @@ export function defaultTfvarsAnswers(): Omit<
     eksAutoMode: false,
     privateEksCluster: false,
     createMngSystem: true,
+    gpuNodeLimit: 16,
     capabilities: allCapabilities(true),
     rbac: emptyRbac(),
     ackIamPolicyArns: [],

@@ -46,7 +46,8 @@ export function renderTfvars(env: string, answers: TfvarsAnswers): string {
   const o = answers.observability;
   return `# Environment "${env}", written by \`aiplat init\`. Re-run \`aiplat init --env ${env}\` to change it: every
 # answer is pre-filled from this file. Hand edits to values init does not ask about (eks_auto_mode,
-# private_eks_cluster, create_mng_system, ack_iam_policy_arns, observability_configuration, tags)
+# private_eks_cluster, create_mng_system, gpu_node_limit, ack_iam_policy_arns,
+# observability_configuration, tags)
 # are kept; comments are not. Secrets never belong here (Docker Hub: ${env}.secret.tfvars).
 # The types and validation rules of every key: terraform/00.global/variables.tf.
 
@@ -64,6 +65,9 @@ cluster_config = {
   eks_auto_mode       = ${answers.eksAutoMode}
   private_eks_cluster = ${answers.privateEksCluster}
   create_mng_system   = ${answers.createMngSystem}
+  # The most GPUs the gpu-inference NodePool may run at once: the cap on GPU spend. Keep it at
+  # least twice the GPUs of your largest endpoint (KubeRay upgrades beside the old Ray cluster).
+  gpu_node_limit = ${answers.gpuNodeLimit}
 
   capabilities = {
 ${caps.join("\n")}
@@ -108,6 +112,8 @@ const obj = (value: unknown): Data =>
   value && typeof value === "object" && !Array.isArray(value) ? (value as Data) : {};
 const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 const bool = (value: unknown, fallback: boolean): boolean => (typeof value === "boolean" ? value : fallback);
+const wholeNumber = (value: unknown, fallback: number): number =>
+  typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 512 ? value : fallback;
 
 /**
  * What an existing tfvars says, as partial answers (hcl2json output). Values of the wrong type are
@@ -124,6 +130,7 @@ export function readTfvarsAnswers(parsed: Data): Partial<TfvarsAnswers> {
     eksAutoMode: bool(cluster.eks_auto_mode, defaults.eksAutoMode),
     privateEksCluster: bool(cluster.private_eks_cluster, defaults.privateEksCluster),
     createMngSystem: bool(cluster.create_mng_system, defaults.createMngSystem),
+    gpuNodeLimit: wholeNumber(cluster.gpu_node_limit, defaults.gpuNodeLimit),
     observability: {
       awsNativeTooling: bool(observability.aws_native_tooling, false),
       awsOssTooling: bool(observability.aws_oss_tooling, false),
@@ -213,6 +220,7 @@ export function toTfvarsData(answers: TfvarsAnswers): Data {
       eks_auto_mode: answers.eksAutoMode,
       private_eks_cluster: answers.privateEksCluster,
       create_mng_system: answers.createMngSystem,
+      gpu_node_limit: answers.gpuNodeLimit,
       capabilities: { ...answers.capabilities },
       capabilities_config: {
         argocd_idc_instance_arn: answers.idcInstanceArn,
