@@ -5,25 +5,13 @@
  * not done is "active" and the rest "pending" — unless a terminal failure was seen anywhere, which
  * marks that step "failed" so the follower stops at once instead of waiting for its timeout.
  */
-import { formatElapsed } from "../clock.js";
-import {
-  capacityError,
-  claimInstanceType,
-  claimsForPod,
-  currentWorkerPods,
-  describeClaims,
-  GPU_NODEPOOL,
-  INSTANCE_TYPE_LABEL,
-  imagePullState,
-  isScheduled,
-  launchedCondition,
-  pickWorkerPod,
-  unscheduledReason,
-} from "./observe-pods.js";
+import { judgeImage, judgeNode, judgeScheduled } from "./judge-worker.js";
+import { currentWorkerPods, pickWorkerPod } from "./observe-pods.js";
 import {
   type ArgoApplication,
   conditionOf,
   type FirstToken,
+  type Judgement,
   type KubeEvent,
   type LitellmView,
   type Obj,
@@ -81,12 +69,6 @@ export const DEPLOY_STEP_IDS = [
   "answered",
 ] as const;
 export type DeployStepId = (typeof DEPLOY_STEP_IDS)[number];
-
-interface Judgement {
-  done: boolean;
-  reason?: string | undefined;
-  failed?: boolean;
-}
 
 const APP = "llm";
 
@@ -163,72 +145,6 @@ function staleStatus(rayService: Obj | undefined): boolean {
   const generation = (rayService?.metadata as { generation?: number } | undefined)?.generation;
   const observed = (rayService?.status as { observedGeneration?: number } | undefined)?.observedGeneration;
   return generation !== undefined && observed !== undefined && observed < generation;
-}
-
-function judgeScheduled(o: DeployObservation, pod: Pod | undefined): Judgement {
-  if (!pod) return { done: false, reason: "no Ray worker pod yet (KubeRay creates it with the RayCluster)" };
-  if (isScheduled(pod)) return { done: true, reason: `pod ${pod.metadata?.name} on ${pod.spec?.nodeName}` };
-  const claims = describeClaims(claimsForPod(o.nodeClaims, pod));
-  return { done: false, reason: [unscheduledReason(pod, o.events), claims].filter(Boolean).join(" — ") };
-}
-
-function judgeNode(o: DeployObservation, pod: Pod | undefined): Judgement {
-  const nodeName = pod?.spec?.nodeName;
-  const node = nodeName ? o.nodes.find((n) => n.metadata?.name === nodeName) : undefined;
-  if (node || nodeName) {
-    const type = node?.metadata?.labels?.[INSTANCE_TYPE_LABEL];
-    return { done: true, reason: type ? `${type} (${nodeName})` : `${nodeName}` };
-  }
-  const claims = claimsForPod(o.nodeClaims, pod);
-  const launched = claims.find((c) => launchedCondition(c)?.status === "True");
-  if (launched) {
-    return {
-      done: false,
-      reason: `${claimInstanceType(launched) ?? "GPU node"} launched, waiting for it to join (NodeClaim ${launched.metadata?.name})`,
-    };
-  }
-  const failedTypes = Object.keys(o.capacityErrors);
-  const launching = claims.find((c) => capacityError(c) === undefined);
-  const launchingText = launching
-    ? `Karpenter is launching ${claimInstanceType(launching) ?? "a GPU node"} (NodeClaim ${launching.metadata?.name})`
-    : undefined;
-  if (failedTypes.length > 0) {
-    const last = o.capacityErrors[failedTypes[failedTypes.length - 1] as string];
-    const reason = `no GPU capacity for ${failedTypes.join(", ")}: ${last}`;
-    const since = o.firstSeen.capacity ?? o.now;
-    if (o.now - since >= o.limits.capacityMs) {
-      return {
-        done: false,
-        failed: true,
-        reason: `${reason} (no instance type could be launched for ${formatElapsed(o.limits.capacityMs)}; --capacity-timeout)`,
-      };
-    }
-    return { done: false, reason: `${reason}${launchingText ? ` — now trying: ${launchingText}` : ""}` };
-  }
-  if (launchingText) return { done: false, reason: launchingText };
-  return { done: false, reason: `waiting for Karpenter (NodePool ${GPU_NODEPOOL}) to create a NodeClaim` };
-}
-
-function judgeImage(o: DeployObservation, pod: Pod | undefined): Judgement {
-  if (!pod || !isScheduled(pod)) return { done: false, reason: "waiting for the worker pod to be scheduled" };
-  const pull = imagePullState(pod);
-  if (pull.state === "pulled") return { done: true };
-  const error = pull.state === "failing" ? pull.message : o.imagePullError;
-  if (error) {
-    const since = o.firstSeen["image-pull"] ?? o.now;
-    if (o.now - since >= o.limits.imagePullMs) {
-      return {
-        done: false,
-        failed: true,
-        reason: `${error} (failing for ${formatElapsed(o.limits.imagePullMs)}; --image-pull-timeout)`,
-      };
-    }
-    return { done: false, reason: `${error} (kubelet retries with back-off)` };
-  }
-  return {
-    done: false,
-    reason: `${pull.message ?? "pulling"} (the Ray LLM image is large: minutes are normal)`,
-  };
 }
 
 type AppStatuses = Record<string, { status?: string; message?: string }>;

@@ -87,6 +87,13 @@ export interface FirstToken {
   error?: string | undefined;
 }
 
+/** One step's verdict on the latest observation, before the steps are ordered. */
+export interface Judgement {
+  done: boolean;
+  reason?: string | undefined;
+  failed?: boolean;
+}
+
 export type StepState = "done" | "active" | "failed" | "pending";
 
 export interface RolloutStep {
