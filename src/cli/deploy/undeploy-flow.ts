@@ -56,6 +56,7 @@ export async function runUndeploy(
       "--wait follows what ArgoCD syncs from the remote, so it cannot be combined with --no-push.",
       {
         code: "invalid-input",
+        hint: `Drop --no-push, or push later and follow with \`aiplat undeploy-model ${name} --wait\`.`,
       },
     );
   }
