@@ -56,6 +56,12 @@ function templateHash(text: string): string {
 export class WorkloadControllers {
   private readonly controller: Controller;
   private readonly runners: JobRunner[] = [];
+  /**
+   * When each Deployment was first seen, in real ms. creationTimestamp has one-second resolution,
+   * which at 20 ms per simulated minute would be up to 50 simulated minutes of error: enough to
+   * declare a fresh Deployment past its 10-minute progress deadline.
+   */
+  private readonly firstSeen = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -197,8 +203,9 @@ export class WorkloadControllers {
     }
     const deadlineMinutes =
       ((owner.spec as { progressDeadlineSeconds?: number }).progressDeadlineSeconds ?? 600) / 60;
-    const created = Date.parse(owner.metadata?.creationTimestamp ?? "") || Date.now();
-    const elapsedMinutes = (Date.now() - created) / this.clock.realMs(1);
+    const key = owner.metadata?.uid ?? keyOf(owner);
+    if (!this.firstSeen.has(key)) this.firstSeen.set(key, Date.now());
+    const elapsedMinutes = (Date.now() - this.firstSeen.get(key)!) / this.clock.realMs(1);
     if (elapsedMinutes >= deadlineMinutes) {
       return {
         type: "Progressing",
