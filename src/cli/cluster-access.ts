@@ -7,7 +7,8 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { KubeObjects } from "../adapters/kube/objects.js";
 import type { PortForwardHandle } from "../adapters/kube/port-forward.js";
 import type { LitellmClient } from "../adapters/llm/litellm.js";
-import { ExternalError, PrerequisiteError } from "../core/errors.js";
+import { PrerequisiteError } from "../core/errors.js";
+import { withTimeout } from "../core/timeout.js";
 import type { CommandContext } from "./context.js";
 
 export const PROBE_TIMEOUT_MS = 8_000;
@@ -22,14 +23,6 @@ export interface Cluster {
 }
 
 export type ClusterAccess = { cluster: Cluster } | { cluster: undefined; reason: string };
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ExternalError(`${what} did not answer within ${ms / 1000}s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** The cluster if one is configured and answers; otherwise why not (never throws for "absent"). */
 export async function tryConnect(ctx: CommandContext): Promise<ClusterAccess> {

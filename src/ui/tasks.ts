@@ -12,9 +12,11 @@ export interface TaskRenderOptions {
 /** listr2 behind the io host: progress always on stderr, titles and detail lines redacted. */
 export async function runListrTasks(tasks: readonly TaskSpec[], options: TaskRenderOptions): Promise<void> {
   const stream = options.stderr as NodeJS.WriteStream;
-  // The live tree needs a terminal width to lay itself out; a terminal that reports none (or a
-  // stream that only claims to be a TTY) gets one line per change instead of garbled wrapping.
-  const mode = options.mode === "live" && !((stream.columns ?? 0) > 0) ? "lines" : options.mode;
+  // The live tree needs the terminal's size to lay itself out (listr2 cuts each frame to the
+  // rows): a terminal that reports no width or no height (or a stream that only claims to be a
+  // TTY) gets one line per change instead of garbled or empty frames.
+  const sized = (stream.columns ?? 0) > 0 && (stream.rows ?? 0) > 0;
+  const mode = options.mode === "live" && !sized ? "lines" : options.mode;
   const renderer = mode === "live" ? "default" : mode === "lines" ? "simple" : "silent";
   // Both streams of the renderer's logger are our stderr: stdout is kept for results.
   const logger = new ListrLogger({

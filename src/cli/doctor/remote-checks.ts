@@ -1,6 +1,7 @@
 import { reloginCommand } from "../../adapters/aws/profile.js";
 import type { CheckResult } from "../../core/doctor/checks.js";
 import { checkCredentials, fail, ok, skip, warn } from "../../core/doctor/checks.js";
+import { withTimeout } from "../../core/timeout.js";
 import type { CommandContext } from "../context.js";
 
 const CLUSTER_TIMEOUT_MS = 10_000;
@@ -51,7 +52,7 @@ export async function checkCluster(ctx: CommandContext): Promise<CheckResult[]> 
   let version: string;
   try {
     const api = target.config.makeApiClient(k8s.VersionApi);
-    version = (await withTimeout(api.getCode(), CLUSTER_TIMEOUT_MS)).gitVersion;
+    version = (await withTimeout(api.getCode(), CLUSTER_TIMEOUT_MS, "The cluster")).gitVersion;
   } catch (error) {
     return [
       fail(
@@ -69,6 +70,7 @@ export async function checkCluster(ctx: CommandContext): Promise<CheckResult[]> 
     const secret = await withTimeout(
       core.readNamespacedSecret({ name: "hf-token", namespace: "inference" }),
       CLUSTER_TIMEOUT_MS,
+      "The cluster",
     );
     const hasToken = Boolean(secret.data?.token ?? secret.stringData?.token);
     return [
@@ -109,12 +111,4 @@ function describe(error: unknown): string {
   const e = error as { code?: number | string; message?: string; cause?: { code?: string } };
   if (typeof e.code === "number") return `HTTP ${e.code}`;
   return e.cause?.code ?? (typeof e.code === "string" ? e.code : (e.message ?? String(error)));
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000}s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
