@@ -79,6 +79,22 @@ describe("deploy-model writes, commits and pushes exactly one file", () => {
     expect(repo.remoteGit("log", "-1", "--format=%s", "main")).toBe("deploy gemma-4b (google/gemma-3-4b-it)");
   });
 
+  it("refuses to change an endpoint's model in place, even with --force (the RGD makes model immutable)", async () => {
+    const { repo, env } = platformRepo();
+    await runCli(["deploy-model", "gemma-4b"], { cwd: repo.dir, env });
+    const head = repo.git("rev-parse", "HEAD");
+    const before = readFileSync(join(repo.dir, "platform/workloads/gemma-4b.yaml"), "utf8");
+    const run = await runCli(["deploy-model", "gemma-4b", "--model", "google/gemma-3-12b-it", "--force"], {
+      cwd: repo.dir,
+      env,
+    });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("already serves google/gemma-3-4b-it");
+    expect(run.stderr).toContain("undeploy-model gemma-4b");
+    expect(repo.git("rev-parse", "HEAD")).toBe(head);
+    expect(readFileSync(join(repo.dir, "platform/workloads/gemma-4b.yaml"), "utf8")).toBe(before);
+  });
+
   it("--no-push commits without pushing", async () => {
     const { repo, env } = platformRepo();
     const before = repo.remoteGit("rev-parse", "main");

@@ -69,6 +69,20 @@ export async function declareWorkload(
       details: { path },
     });
   }
+  // The RGD declares `model` immutable: the registration Job carries it and a Job's pod template
+  // cannot change, so an in-place model change would half-apply (RayService upgraded, LiteLLM
+  // still routing to the old model). Refuse before anything is written.
+  const declaredModel = existing?.spec?.model;
+  if (existing && typeof declaredModel === "string" && declaredModel !== spec.model) {
+    throw new UsageError(
+      `${spec.name} already serves ${declaredModel}; an endpoint's model cannot change in place (even with --force).`,
+      {
+        code: "model-immutable",
+        hint: `Deploy ${spec.model} under a new name (aiplat deploy-model <new-name> --model ${spec.model}), or \`aiplat undeploy-model ${spec.name} --wait\` first.`,
+        details: { path, model: declaredModel },
+      },
+    );
+  }
   const text = existing ? renderEndpointManifest(existing.text, spec) : manifestText;
   mkdirSync(dirname(join(root, path)), { recursive: true });
   writeFileSync(join(root, path), text);
