@@ -1,6 +1,5 @@
 import { commandModules } from "./commands/index.js";
 import type { MainDeps } from "./context.js";
-import { isCommanderSuccess, normalizeError } from "./normalize-error.js";
 import { buildProgram } from "./program.js";
 import { installSignalHandlers } from "./signals.js";
 import { readPackageVersion } from "./version.js";
@@ -64,7 +63,11 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     host?.finishOk();
     return 0;
   } catch (raw) {
-    if (isCommanderSuccess(raw)) return 0;
+    // --help and --version end with a commander "exit" that is a success; everything else is an
+    // error, normalised by a module loaded only now (so --help loads nothing it does not need).
+    const code = (raw as { code?: string } | undefined)?.code;
+    if (code === "commander.helpDisplayed" || code === "commander.version") return 0;
+    const { normalizeError } = await import("./normalize-error.js");
     const { error, internal } = normalizeError(raw, controller.signal.aborted);
     if (host === undefined) {
       const loaded = await loadRuntime();

@@ -32,9 +32,3 @@ export function normalizeError(raw: unknown, aborted: boolean): NormalizedError 
   });
   return { error, internal: true };
 }
-
-/** Commander's own "exits" that are not failures: --help and --version. */
-export function isCommanderSuccess(raw: unknown): boolean {
-  const code = (raw as { code?: string })?.code;
-  return code === "commander.helpDisplayed" || code === "commander.version";
-}

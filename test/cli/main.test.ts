@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { isCommanderSuccess, normalizeError } from "../../src/cli/normalize-error.js";
+import { normalizeError } from "../../src/cli/normalize-error.js";
 import { readPackageVersion } from "../../src/cli/version.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { Redactor } from "../../src/core/redact.js";
@@ -110,10 +110,6 @@ describe("error normalisation", () => {
       ).error.exitCode,
     ).toBe(130);
     expect(normalizeError(new Error("anything"), true).error.exitCode).toBe(130);
-  });
-  it("treats --help and --version as success", () => {
-    expect(isCommanderSuccess({ code: "commander.helpDisplayed" })).toBe(true);
-    expect(isCommanderSuccess({ code: "commander.unknownCommand" })).toBe(false);
   });
 });
 
