@@ -43,7 +43,7 @@ export function makeTestRepo(
   run(dir, ["config", "commit.gpgsign", "false"]);
   for (const name of ["terraform", "platform", "argocd"]) mkdirSync(join(dir, name), { recursive: true });
   for (const name of options.copy ?? []) {
-    cpSync(join(options.copyFrom ?? "", name), join(dir, name), { recursive: true });
+    cpSync(join(options.copyFrom ?? "", name), join(dir, name), { recursive: true, verbatimSymlinks: true });
   }
   for (const [path, text] of Object.entries(options.files ?? {})) {
     mkdirSync(join(dir, path, ".."), { recursive: true });

@@ -67,7 +67,7 @@ function makePlatformRemote(base: string): string {
   git(work, ["init", "--quiet", "--initial-branch=main"]);
   // The whole platform repository shape (terraform/ too), so a clone is a repository aiplat works in.
   for (const dir of ["argocd", "platform", "templates", "terraform"])
-    cpSync(join(repoRoot, dir), join(work, dir), { recursive: true });
+    cpSync(join(repoRoot, dir), join(work, dir), { recursive: true, verbatimSymlinks: true });
   writeFileSync(join(work, ".gitignore"), ".aiplat/\n");
   git(work, ["add", "-A"]);
   git(work, ["-c", "commit.gpgsign=false", "commit", "--quiet", "-m", "platform content"]);
