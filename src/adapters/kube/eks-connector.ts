@@ -198,7 +198,7 @@ export function createEksConnector(options: EksConnectorOptions): KubeConnector 
 }
 
 /** Endpoint or CA missing from the cache: ask EKS DescribeCluster. */
-async function completeAccess(aws: AwsClientFactory, access: ClusterAccess): Promise<ClusterAccess> {
+export async function completeAccess(aws: AwsClientFactory, access: ClusterAccess): Promise<ClusterAccess> {
   if (access.endpoint && access.certificateAuthorityData) return access;
   const out = await describeCluster(aws, access.name, access.region);
   const endpoint = out.cluster?.endpoint;

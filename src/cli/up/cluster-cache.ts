@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { ClusterAccess } from "../../adapters/kube/eks-connector.js";
 import type { TerraformOutputValue } from "../../adapters/terraform.js";
 
 /** The non-secret outputs of the cluster stage, cached so later commands need no terraform call. */
@@ -58,4 +59,17 @@ export async function readClusterCache(path: string): Promise<ClusterOutputs | u
   } catch {
     return undefined;
   }
+}
+
+/** The cached outputs as the EKS connector needs them; undefined before `aiplat up` made the cluster. */
+export async function readCachedClusterAccess(path: string): Promise<ClusterAccess | undefined> {
+  const cached = await readClusterCache(path);
+  if (!cached) return undefined;
+  return {
+    name: cached.cluster_name,
+    endpoint: cached.cluster_endpoint ?? "",
+    certificateAuthorityData: cached.cluster_certificate_authority_data ?? "",
+    region: cached.region,
+    arn: cached.cluster_arn,
+  };
 }

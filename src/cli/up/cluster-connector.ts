@@ -3,7 +3,7 @@ import type { AwsClientFactory } from "../../adapters/aws/clients.js";
 import { createKubeconfigConnector, type KubeConnector } from "../../adapters/kube/connect.js";
 import { createEksConnector } from "../../adapters/kube/eks-connector.js";
 import type { Redactor } from "../../core/redact.js";
-import { clusterCachePath, readClusterCache } from "./cluster-cache.js";
+import { clusterCachePath, readCachedClusterAccess } from "./cluster-cache.js";
 
 export interface ClusterConnectorOptions {
   kubeconfig?: string | undefined;
@@ -32,17 +32,9 @@ export function createClusterConnector(options: ClusterConnectorOptions): KubeCo
     aws: options.aws,
     env: options.env,
     registerSecret: (secret) => options.redactor.add(secret),
-    readClusterAccess: async () => {
-      if (options.root === undefined) return undefined;
-      const cached = await readClusterCache(clusterCachePath(join(options.root, ".aiplat"), options.env));
-      if (!cached) return undefined;
-      return {
-        name: cached.cluster_name,
-        endpoint: cached.cluster_endpoint ?? "",
-        certificateAuthorityData: cached.cluster_certificate_authority_data ?? "",
-        region: cached.region,
-        arn: cached.cluster_arn,
-      };
-    },
+    readClusterAccess: async () =>
+      options.root === undefined
+        ? undefined
+        : readCachedClusterAccess(clusterCachePath(join(options.root, ".aiplat"), options.env)),
   });
 }

@@ -4,14 +4,14 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type ClusterAccess,
+  completeAccess,
   createEksToken,
-  describeCluster,
   REFRESH_MARGIN_MS,
 } from "../../adapters/kube/eks-connector.js";
 import { writeKubeconfigEntry } from "../../adapters/kube/kubeconfig-writer.js";
-import { ConfigError, PrerequisiteError } from "../../core/errors.js";
+import { PrerequisiteError } from "../../core/errors.js";
 import type { CommandContext } from "../context.js";
-import { clusterCachePath, readClusterCache } from "./cluster-cache.js";
+import { clusterCachePath, readCachedClusterAccess } from "./cluster-cache.js";
 
 export interface KubeconfigOptions {
   file?: string;
@@ -22,7 +22,7 @@ export interface KubeconfigOptions {
 export async function runKubeconfig(ctx: CommandContext, options: KubeconfigOptions): Promise<void> {
   const access = await readAccess(ctx);
   if (options.execCredential) return printExecCredential(ctx, access);
-  const completed = await describeIfNeeded(ctx, access);
+  const completed = await completeAccess(ctx.adapters.aws, access);
   const file = resolve(
     ctx.cwd,
     options.file ??
@@ -61,34 +61,14 @@ export async function runKubeconfig(ctx: CommandContext, options: KubeconfigOpti
 }
 
 async function readAccess(ctx: CommandContext): Promise<ClusterAccess> {
-  const cached = await readClusterCache(clusterCachePath(ctx.state().path, ctx.env));
-  if (!cached) {
+  const access = await readCachedClusterAccess(clusterCachePath(ctx.state().path, ctx.env));
+  if (!access) {
     throw new PrerequisiteError(`No cluster outputs for environment ${ctx.env} yet.`, {
       code: "no-cluster",
       hint: `Run \`aiplat up --env ${ctx.env}\` first (it records the cluster in .aiplat/${ctx.env}/cluster.json).`,
     });
   }
-  return {
-    name: cached.cluster_name,
-    endpoint: cached.cluster_endpoint ?? "",
-    certificateAuthorityData: cached.cluster_certificate_authority_data ?? "",
-    region: cached.region,
-    arn: cached.cluster_arn,
-  };
-}
-
-async function describeIfNeeded(ctx: CommandContext, access: ClusterAccess): Promise<ClusterAccess> {
-  if (access.endpoint && access.certificateAuthorityData) return access;
-  const out = await describeCluster(ctx.adapters.aws, access.name, access.region);
-  const endpoint = out.cluster?.endpoint;
-  const ca = out.cluster?.certificateAuthority?.data;
-  if (!endpoint || !ca) {
-    throw new ConfigError(`EKS cluster ${access.name} has no endpoint yet.`, {
-      code: "cluster-not-ready",
-      hint: `Run \`aiplat up --env ${ctx.env}\` to finish creating it.`,
-    });
-  }
-  return { ...access, endpoint, certificateAuthorityData: ca };
+  return access;
 }
 
 /** The client.authentication.k8s.io ExecCredential kubectl reads from the exec plugin's stdout. */
