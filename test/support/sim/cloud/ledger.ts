@@ -17,7 +17,11 @@ export type CloudKind =
   | "security-group"
   | "eks-cluster"
   | "eks-capability"
-  | "iam-role";
+  | "iam-role"
+  | "instance-profile"
+  | "target-group"
+  | "elastic-ip"
+  | "log-group";
 
 export interface CloudResource {
   id: string;
@@ -47,6 +51,10 @@ const ID_PREFIX: Record<CloudKind, string> = {
   "eks-cluster": "eks-",
   "eks-capability": "cap-",
   "iam-role": "role-",
+  "instance-profile": "AIPA",
+  "target-group": "tg-",
+  "elastic-ip": "eipalloc-",
+  "log-group": "lg-",
 };
 
 export class CloudLedger {
