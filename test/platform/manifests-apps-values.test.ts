@@ -1,8 +1,5 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { repoRoot } from "../support/paths.js";
 import { langfuseSecretExtraKeys, langfuseSecretKeys } from "./support/manifests-checks.js";
 import {
   dig,
@@ -159,34 +156,30 @@ describe("GPU Operator and KubeRay values", () => {
   });
 });
 
-const secretsTf = join(repoRoot, "terraform", "30.eks", "30.cluster", "platform-secrets.tf");
+// The file is part of the repository: a missing one fails here rather than skipping the checks.
+describe("the secrets the apps reference are the ones Terraform makes", () => {
+  const text = readRepoFile("terraform/30.eks/30.cluster/platform-secrets.tf");
 
-describe.skipIf(!existsSync(secretsTf))(
-  `the secrets the apps reference are the ones Terraform makes${existsSync(secretsTf) ? "" : " (skipped: terraform/30.eks/30.cluster/platform-secrets.tf not written yet)"}`,
-  () => {
-    const text = existsSync(secretsTf) ? readRepoFile("terraform/30.eks/30.cluster/platform-secrets.tf") : "";
+  it("litellm-secrets carries master-key, URL-safe (it is also the PostgreSQL password in DATABASE_URL)", () => {
+    expect(text).toMatch(/name\s*=\s*"litellm-secrets"/);
+    expect(text).toMatch(/"master-key"\s*=/);
+    const block = text.slice(text.indexOf('resource "random_password" "litellm_master_key"'));
+    expect(block.slice(0, block.indexOf("}"))).toMatch(/special\s*=\s*false/);
+  });
 
-    it("litellm-secrets carries master-key, URL-safe (it is also the PostgreSQL password in DATABASE_URL)", () => {
-      expect(text).toMatch(/name\s*=\s*"litellm-secrets"/);
-      expect(text).toMatch(/"master-key"\s*=/);
-      const block = text.slice(text.indexOf('resource "random_password" "litellm_master_key"'));
-      expect(block.slice(0, block.indexOf("}"))).toMatch(/special\s*=\s*false/);
-    });
-
-    it("langfuse-secrets carries every key the Langfuse values reference", () => {
-      const match = /langfuse_secret_keys\s*=\s*toset\(\[([^\]]*)\]\)/.exec(text);
-      const made = [...String(match?.[1]).matchAll(/"([^"]+)"/g)].map((m) => m[1]);
-      const referenced = [
-        ...readRepoFile("platform/apps/langfuse/helm-values.yaml").matchAll(
-          /(?:key|Key|SecretKey|PasswordKey):\s*([a-z0-9-]+)\s*$/gm,
-        ),
-      ].map((m) => m[1]);
-      expect(referenced.length).toBeGreaterThan(5);
-      const missing = referenced.filter((k) => !made.includes(k));
-      expect(
-        missing,
-        `langfuse-secrets lacks ${missing.join(", ")}: add them to local.langfuse_secret_keys in ${secretsTf}`,
-      ).toEqual([]);
-    });
-  },
-);
+  it("langfuse-secrets carries every key the Langfuse values reference", () => {
+    const match = /langfuse_secret_keys\s*=\s*toset\(\[([^\]]*)\]\)/.exec(text);
+    const made = [...String(match?.[1]).matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+    const referenced = [
+      ...readRepoFile("platform/apps/langfuse/helm-values.yaml").matchAll(
+        /(?:key|Key|SecretKey|PasswordKey):\s*([a-z0-9-]+)\s*$/gm,
+      ),
+    ].map((m) => m[1]);
+    expect(referenced.length).toBeGreaterThan(5);
+    const missing = referenced.filter((k) => !made.includes(k));
+    expect(
+      missing,
+      `langfuse-secrets lacks ${missing.join(", ")}: add them to local.langfuse_secret_keys in terraform/30.eks/30.cluster/platform-secrets.tf`,
+    ).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@ import type { CatalogModel } from "../../../src/core/catalog/index.js";
 import { parseCatalog } from "../../../src/core/catalog/index.js";
 import { endpointFromCatalog, renderEndpointManifest } from "../../../src/core/endpoint/index.js";
 import { type RenderResult, renderInstance } from "../../../src/core/kro/index.js";
-import { repoRoot, sharedCrdsDir } from "../../support/paths.js";
+import { repoRoot, sharedAvailable, sharedCrdsDir } from "../../support/paths.js";
 
 /** The upstream CRD files the platform's custom resources are checked against (shared/crds). */
 export const CRD_FILES = {
@@ -16,7 +16,7 @@ export const CRD_FILES = {
   application: "argo-cd-v3.5.1/application-crd.yaml",
 } as const;
 
-export const crdsPresent = existsSync(join(sharedCrdsDir, CRD_FILES.rayService));
+export const crdsPresent = sharedAvailable(join("crds", CRD_FILES.rayService));
 export const crdSkipNote = crdsPresent ? "" : ` (skipped: ${sharedCrdsDir} with the upstream CRDs is absent)`;
 
 const cache = new Map<string, Record<string, unknown>>();
