@@ -82,7 +82,7 @@ describe.skipIf(!hasTerraform())(
       const resumed = await repo.run(["up", "--yes"]);
       expect(resumed.exitCode, resumed.stderr).toBe(0);
       expect(resumed.stderr).toContain("Resuming: the last run stopped at 30.eks/35.addons (running)");
-        expect(repo.journal().stages["30.eks/35.addons"]?.status).toBe("done");
+      expect(repo.journal().stages["30.eks/35.addons"]?.status).toBe("done");
     });
   },
 );
