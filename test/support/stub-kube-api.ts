@@ -13,10 +13,7 @@ export const STUB_TOKEN = "stub-token";
  * (a Status) to a request without `Authorization: Bearer <STUB_TOKEN>`; `kubeconfigToken` writes
  * another token into the kubeconfig to see that path.
  */
-export async function startStubKubeApi(options: {
-  hfToken?: boolean;
-  kubeconfigToken?: string;
-}): Promise<{
+export async function startStubKubeApi(options: { hfToken?: boolean; kubeconfigToken?: string }): Promise<{
   kubeconfig: string;
   requests: { url: string; authorization: string | undefined }[];
   close(): Promise<void>;
