@@ -1,8 +1,10 @@
+import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createProcessRunner } from "../../src/adapters/process.js";
 import { Redactor } from "../../src/core/redact.js";
+import { repoRoot } from "../support/paths.js";
 import { makeTempDir } from "../support/temp.js";
 
 const node = process.execPath;
@@ -64,32 +66,78 @@ describe("process runner", () => {
   });
 
   it("on abort sends exactly one SIGINT and waits for the child to finish its clean-up", async () => {
-    const dir = makeTempDir();
-    const script = join(dir, "graceful.cjs");
-    const record = join(dir, "record.txt");
-    // Behaves like terraform: the first SIGINT starts a graceful stop that takes a while;
-    // a second one would abandon the state (here: recorded so the test can see it).
-    writeFileSync(
-      script,
-      `const fs = require("fs"); let n = 0;
-       process.on("SIGINT", () => { n++; fs.writeFileSync(${JSON.stringify(record)}, "signals=" + n);
-         if (n === 1) setTimeout(() => { fs.appendFileSync(${JSON.stringify(record)}, " saved"); process.exit(1); }, 400); });
-       console.log("started"); setInterval(() => {}, 1000);`,
-    );
+    const { script, record } = gracefulChild();
     const runner = createProcessRunner(new Redactor());
     const controller = new AbortController();
-    const running = runner.run(node, [script], {
+    const result = await runner.run(node, [script, record], {
       signal: controller.signal,
       onLine: (line) => {
-        if (line === "started") {
-          controller.abort();
-          controller.abort(); // a second Ctrl-C must not reach the child
-        }
+        if (line === "started") controller.abort();
       },
     });
-    const result = await running;
     expect(result.interrupted).toBe(true);
     expect(result.exitCode).toBe(1);
     expect(readFileSync(record, "utf8")).toBe("signals=1 saved");
   });
+
+  // A terminal's Ctrl-C goes to the whole foreground process group, not to one pid. The harness
+  // plays aiplat (each SIGINT aborts the run) as a group leader, and the test signals the group
+  // twice, as two presses would. Only a child in a group of its own sees just the one SIGINT the
+  // runner forwards; in the harness's group it would get both presses (and terraform, on two
+  // interrupts, exits at once without saving its state).
+  it("a terminal's Ctrl-C, pressed twice, reaches the child once: the runner's SIGINT only", async () => {
+    const { script, record } = gracefulChild();
+    const harness = spawn(
+      node,
+      [
+        "--import",
+        "tsx",
+        join(repoRoot, "test", "fixtures", "process", "interrupt-harness.ts"),
+        script,
+        record,
+      ],
+      { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"], detached: true },
+    );
+    let out = "";
+    const seen = (text: string) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (out.includes(text)) resolve();
+          else if (harness.exitCode !== null) reject(new Error(`harness exited before "${text}": ${out}`));
+          else setTimeout(check, 10);
+        };
+        check();
+      });
+    harness.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+    });
+    const closed = new Promise<void>((resolve) => harness.on("close", () => resolve()));
+    const group = harness.pid as number;
+    await seen("started");
+    process.kill(-group, "SIGINT");
+    await seen("harness got SIGINT 1");
+    process.kill(-group, "SIGINT");
+    await seen("harness got SIGINT 2");
+    await closed;
+    expect(out).toContain("exit 1 interrupted=true");
+    expect(readFileSync(record, "utf8")).toBe("signals=1 saved");
+  });
 });
+
+/**
+ * Behaves like terraform: the first SIGINT starts a graceful stop that takes a while; every
+ * SIGINT is counted in the record file, so a second one is visible.
+ */
+function gracefulChild(): { script: string; record: string } {
+  const dir = makeTempDir();
+  const script = join(dir, "graceful.cjs");
+  const record = join(dir, "record.txt");
+  writeFileSync(
+    script,
+    `const fs = require("fs"); const record = process.argv[2]; let n = 0;
+     process.on("SIGINT", () => { n++; fs.writeFileSync(record, "signals=" + n);
+       if (n === 1) setTimeout(() => { fs.appendFileSync(record, " saved"); process.exit(1); }, 1500); });
+     console.log("started"); setInterval(() => {}, 1000);`,
+  );
+  return { script, record };
+}

@@ -8,7 +8,7 @@ import { testAwsFactory, testAwsProfile } from "../support/aws.js";
 import { runCli } from "../support/cli.js";
 import { makeFakePath } from "../support/fake-bin.js";
 import { makeTestRepo } from "../support/git-repo.js";
-import { startStubKubeApi } from "../support/stub-kube-api.js";
+import { STUB_TOKEN, startStubKubeApi } from "../support/stub-kube-api.js";
 import { makeTempDir } from "../support/temp.js";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
@@ -122,6 +122,9 @@ describe("aiplat doctor", () => {
         "hf-token": "ok",
       });
       expect(check(run, "cluster").detail).toContain("v1.32.4");
+      // Every request carried the kubeconfig's token (the stub refuses any other).
+      expect(api.requests.length).toBeGreaterThan(0);
+      expect(new Set(api.requests.map((r) => r.authorization))).toEqual(new Set([`Bearer ${STUB_TOKEN}`]));
     } finally {
       await api.close();
     }
@@ -230,6 +233,21 @@ describe("aiplat doctor", () => {
       status: "fail",
       detail: expect.stringContaining("ECONNREFUSED"),
     });
+  });
+
+  it("fails the cluster check when the API server refuses the kubeconfig's credentials (401)", async () => {
+    const api = await startStubKubeApi({ hfToken: true, kubeconfigToken: "expired-token" });
+    try {
+      const run = await doctor({ tfvars: FILLED, expiresInMinutes: 300, kubeconfig: api.kubeconfig }, [
+        "--json",
+      ]);
+      expect(check(run, "cluster")).toMatchObject({ status: "fail" });
+      expect(`${check(run, "cluster").detail} ${check(run, "cluster").fix}`).toMatch(/401|Unauthorized/);
+      expect(api.requests.every((r) => r.authorization === "Bearer expired-token")).toBe(true);
+      expect(run.exitCode).not.toBe(0);
+    } finally {
+      await api.close();
+    }
   });
 
   it("fails on a Node.js older than 20.19", async () => {

@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { GetBucketVersioningCommand, HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
@@ -6,7 +8,11 @@ import type { ProcessRunner, RunOptions } from "../../src/adapters/process.js";
 import { testAwsFactory, testAwsProfile } from "../support/aws.js";
 import { runCli } from "../support/cli.js";
 import { makeTestRepo } from "../support/git-repo.js";
+import { startS3Standin } from "../support/s3-standin.js";
+import { terraformTestEnv } from "../support/terraform-env.js";
+import { hasTerraform, skipNote } from "../support/tools.js";
 
+const execFileAsync = promisify(execFile);
 const sts = mockClient(STSClient);
 const s3 = mockClient(S3Client);
 afterEach(() => {
@@ -30,6 +36,46 @@ function recordingTerraform() {
 }
 
 const S3_BACKEND = 'terraform {\n  backend "s3" {\n    use_lockfile = true\n  }\n}\n';
+
+/** The same backend pointed at a local S3 stand-in; aiplat still supplies bucket, key and region. */
+const localS3Backend = (endpoint: string) => `terraform {
+  backend "s3" {
+    use_lockfile                = true
+    endpoints                   = { s3 = "${endpoint}" }
+    use_path_style              = true
+    skip_credentials_validation = true
+    skip_region_validation      = true
+    skip_requesting_account_id  = true
+    skip_metadata_api_check     = true
+  }
+}
+`;
+
+/** Runs `aiplat --env staging up` with recorded terraform on two S3-backend stages. */
+async function recordUp(backend: string) {
+  sts
+    .on(GetCallerIdentityCommand)
+    .resolves({ Account: "111122223333", Arn: "arn:aws:iam::111122223333:user/me" });
+  s3.on(HeadBucketCommand).resolves({});
+  s3.on(GetBucketVersioningCommand).resolves({ Status: "Enabled" });
+  const repo = makeTestRepo({
+    files: {
+      "terraform/00.global/vars/staging.tfvars": 'region = "eu-west-1"\n',
+      "terraform/10.networking/backend.tf": backend,
+      "terraform/30.eks/30.cluster/backend.tf": backend,
+    },
+  });
+  const tf = recordingTerraform();
+  const result = await runCli(["--env", "staging", "up", "--json"], {
+    cwd: repo.dir,
+    adapters: {
+      process: tf.runner,
+      aws: testAwsFactory({ expiration: new Date(Date.now() + 5 * 3600_000) }),
+      awsProfile: testAwsProfile(),
+    },
+  });
+  return { repo, tf, result };
+}
 
 describe("aiplat up with the S3 backend", () => {
   it("inits each stage with bucket tfstate-<account>, a key per stage, the region and S3 locking, in the env's workspace", async () => {
@@ -88,3 +134,50 @@ describe("aiplat up with the S3 backend", () => {
     expect(tf.calls.some((c) => c.args[0] === "apply")).toBe(false);
   });
 });
+
+// The arguments above are only what aiplat believes terraform needs. Here the real terraform runs
+// exactly the recorded init and workspace commands against an S3 stand-in, and the stand-in shows
+// where the state went: the bucket, one key per stage under the env's workspace (env:/<env>/…),
+// requests signed for the tfvars region, and the lock taken with a conditional write.
+describe.skipIf(!hasTerraform())(
+  `the S3 backend arguments, run by the real terraform${skipNote("terraform", hasTerraform())}`,
+  () => {
+    it("keep each stage's state under its own key in the env's workspace, in the tfvars region, locked", async () => {
+      const store = await startS3Standin();
+      try {
+        const { tf, result } = await recordUp(localS3Backend(store.endpoint));
+        expect(result.exitCode, result.stderr).toBe(0);
+        const env = {
+          ...process.env,
+          ...terraformTestEnv(),
+          AWS_ACCESS_KEY_ID: "test",
+          AWS_SECRET_ACCESS_KEY: "test",
+        };
+        for (const call of tf.calls.filter((c) => c.args[0] === "init" || c.args[0] === "workspace")) {
+          // Asynchronously: the stand-in answers from this process's event loop.
+          const failure = await execFileAsync("terraform", call.args, {
+            cwd: call.cwd,
+            env,
+            timeout: 60_000,
+          }).then(
+            () => "",
+            (error: { stderr?: string }) => `terraform ${call.args.join(" ")} failed: ${error.stderr}`,
+          );
+          expect(failure).toBe("");
+        }
+        expect([...store.objects.keys()].sort()).toEqual([
+          "tfstate-111122223333/env:/staging/10.networking/terraform.tfstate",
+          "tfstate-111122223333/env:/staging/30.eks/30.cluster/terraform.tfstate",
+        ]);
+        expect(new Set(store.requests.map((r) => r.bucket))).toEqual(new Set(["tfstate-111122223333"]));
+        expect(new Set(store.requests.map((r) => r.region))).toEqual(new Set(["eu-west-1"]));
+        // use_lockfile: the lock is an object written only if absent (If-None-Match: *), then removed.
+        const locks = store.requests.filter((r) => r.key.endsWith(".tflock"));
+        expect(locks.filter((r) => r.method === "PUT").every((r) => r.ifNoneMatch === "*")).toBe(true);
+        expect(locks.map((r) => r.method)).toEqual(expect.arrayContaining(["PUT", "DELETE"]));
+      } finally {
+        await store.close();
+      }
+    });
+  },
+);

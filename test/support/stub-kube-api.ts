@@ -4,15 +4,39 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { makeTempDir } from "./temp.js";
 
+/** The bearer token the stub accepts (as a real API server accepts only its users' tokens). */
+export const STUB_TOKEN = "stub-token";
+
 /**
  * The smallest API server doctor needs (/version and one secret). Commands that do more use the
- * full test API server in test/support/kube.
+ * full test API server in test/support/kube. Like a real API server it answers 401 Unauthorized
+ * (a Status) to a request without `Authorization: Bearer <STUB_TOKEN>`; `kubeconfigToken` writes
+ * another token into the kubeconfig to see that path.
  */
-export async function startStubKubeApi(options: {
-  hfToken?: boolean;
-}): Promise<{ kubeconfig: string; close(): Promise<void> }> {
+export async function startStubKubeApi(options: { hfToken?: boolean; kubeconfigToken?: string }): Promise<{
+  kubeconfig: string;
+  requests: { url: string; authorization: string | undefined }[];
+  close(): Promise<void>;
+}> {
+  const requests: { url: string; authorization: string | undefined }[] = [];
   const server: Server = createServer((req, res) => {
     res.setHeader("content-type", "application/json");
+    requests.push({ url: req.url ?? "", authorization: req.headers.authorization });
+    if (req.headers.authorization !== `Bearer ${STUB_TOKEN}`) {
+      res.statusCode = 401;
+      res.end(
+        JSON.stringify({
+          kind: "Status",
+          apiVersion: "v1",
+          metadata: {},
+          status: "Failure",
+          message: "Unauthorized",
+          reason: "Unauthorized",
+          code: 401,
+        }),
+      );
+      return;
+    }
     if (req.url === "/version") {
       res.end(JSON.stringify({ major: "1", minor: "32", gitVersion: "v1.32.4" }));
       return;
@@ -55,7 +79,7 @@ clusters:
 users:
 - name: stub
   user:
-    token: stub-token
+    token: ${options.kubeconfigToken ?? STUB_TOKEN}
 contexts:
 - name: stub
   context:
@@ -64,5 +88,5 @@ contexts:
 current-context: stub
 `,
   );
-  return { kubeconfig, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { kubeconfig, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -14,6 +14,9 @@ export interface KroLabelSource {
   namespace: string;
 }
 
+/** The label naming the RGD resource (its id) a child was rendered from; KRO sets it on every child. */
+export const KRO_NODE_ID_LABEL = "kro.run/node-id";
+
 export function kroChildLabels(source: KroLabelSource): Record<string, string> {
   const slash = source.apiVersion.indexOf("/");
   return {

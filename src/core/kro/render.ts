@@ -5,7 +5,7 @@
 import { ConfigError, UsageError } from "../errors.js";
 import { substituteDeep } from "./expressions.js";
 import { checkInstance, type InstanceShape } from "./instance.js";
-import { kroChildLabels } from "./labels.js";
+import { KRO_NODE_ID_LABEL, kroChildLabels } from "./labels.js";
 import { convertSimpleSchema, type OpenApiSchema } from "./simple-schema.js";
 
 export interface RgdResource {
@@ -146,12 +146,18 @@ export function renderInstance(rgdInput: unknown, instanceInput: unknown): Rende
       unknown
     >;
     const meta = (object.metadata ?? {}) as Record<string, unknown>;
-    // KRO places namespaced children in the instance's namespace unless the template says otherwise,
-    // and its own labels win over the template's.
+    // KRO places namespaced children in the instance's namespace unless the template says otherwise
+    // (kro v0.9.3 pkg/runtime/node_resolve.go normalizeNamespaces), and writes its own labels over
+    // the template's, then kro.run/node-id: <resource id> (pkg/controller/instance/resources.go
+    // applyDecoratorLabels).
     object.metadata = {
       ...meta,
       namespace: meta.namespace ?? namespace,
-      labels: { ...((meta.labels ?? {}) as Record<string, unknown>), ...labels },
+      labels: {
+        ...((meta.labels ?? {}) as Record<string, unknown>),
+        ...labels,
+        [KRO_NODE_ID_LABEL]: resource.id,
+      },
     };
     scope[resource.id] = object;
     resources.push({
