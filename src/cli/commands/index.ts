@@ -7,6 +7,7 @@ import { kubeconfigCommand } from "./kubeconfig.js";
 import { modelsCommand } from "./models.js";
 import { planCommand } from "./plan.js";
 import { keyCommand, secretCommand } from "./secret.js";
+import { statusCommand } from "./status.js";
 import { undeployModelCommand } from "./undeploy-model.js";
 import { upCommand } from "./up.js";
 
@@ -21,6 +22,7 @@ export const commandModules: readonly CommandModule[] = [
   deployModelCommand,
   undeployModelCommand,
   modelsCommand,
+  statusCommand,
   secretCommand,
   keyCommand,
 ];
