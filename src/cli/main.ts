@@ -68,7 +68,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     const code = (raw as { code?: string } | undefined)?.code;
     if (code === "commander.helpDisplayed" || code === "commander.version") return 0;
     const { normalizeError } = await import("./normalize-error.js");
-    const { error, internal } = normalizeError(raw, controller.signal.aborted);
+    const { error, internal } = normalizeError(raw, controller.signal.aborted, { program, argv });
     if (host === undefined) {
       const loaded = await loadRuntime();
       host = loaded.runtime.createHost(loaded.resolved, sniffed);
