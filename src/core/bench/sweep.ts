@@ -24,12 +24,21 @@ export interface MeasuredLevel {
   stats: LevelStats;
 }
 
-/** The level with the highest measured request rate that meets the SLOs, if any does. */
+/**
+ * How much load a level carried: the offered rate of an open-loop level (what was asked of the
+ * server; its measured rate is noisy with Poisson arrivals over a few dozen requests), the measured
+ * rate of a closed-loop one (which has no offered rate).
+ */
+export function carriedRate(level: MeasuredLevel): number {
+  return level.mode === "rate" ? level.load : level.stats.requestsPerSecond;
+}
+
+/** The level with the highest carried rate that meets the SLOs, if any does. */
 export function bestLevel(levels: readonly MeasuredLevel[], slo: Slo): MeasuredLevel | undefined {
   let best: MeasuredLevel | undefined;
   for (const level of levels) {
     if (!judgeSlo(level.stats, slo).met) continue;
-    if (best === undefined || level.stats.requestsPerSecond > best.stats.requestsPerSecond) best = level;
+    if (best === undefined || carriedRate(level) > carriedRate(best)) best = level;
   }
   return best;
 }
