@@ -1,4 +1,5 @@
 import type { CommandModule } from "../program.js";
+import { benchCommand } from "./bench.js";
 import { bootstrapCommand } from "./bootstrap.js";
 import { deployModelCommand } from "./deploy-model.js";
 import { doctorCommand } from "./doctor.js";
@@ -23,4 +24,5 @@ export const commandModules: readonly CommandModule[] = [
   modelsCommand,
   secretCommand,
   keyCommand,
+  benchCommand,
 ];
