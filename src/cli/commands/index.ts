@@ -1,4 +1,5 @@
 import type { CommandModule } from "../program.js";
+import { benchCommand } from "./bench.js";
 import { bootstrapCommand } from "./bootstrap.js";
 import { deployModelCommand } from "./deploy-model.js";
 import { doctorCommand } from "./doctor.js";
@@ -25,4 +26,5 @@ export const commandModules: readonly CommandModule[] = [
   statusCommand,
   secretCommand,
   keyCommand,
+  benchCommand,
 ];
