@@ -90,15 +90,25 @@ export async function pushCommit(
 }
 
 /**
- * Moves the local branch from aiplat's commit to its replayed copy. `reset --keep` brings in the
- * remote's changes and keeps the user's uncommitted ones; it refuses when they overlap, and then
- * the branch stays where it was (a later `git pull --rebase` drops the duplicate commit).
+ * Moves the local branch from aiplat's commit to its replayed copy the way `git checkout` moves
+ * between commits: a two-tree `read-tree -m -u` brings in the remote's changes and carries the
+ * user's staged and unstaged changes over; it refuses when they overlap, and then the branch stays
+ * where it was (a later `git pull --rebase` drops the duplicate commit).
  */
 async function follow(git: Git, original: string, pushed: string): Promise<boolean> {
   if (original === pushed) return false;
   const head = (await git.raw(["rev-parse", "HEAD"])).stdout.trim();
   if (head !== original) return true;
-  return (await git.raw(["reset", "--quiet", "--keep", pushed])).exitCode !== 0;
+  if ((await git.raw(["read-tree", "-m", "-u", original, pushed])).exitCode !== 0) return true;
+  const moved = await git.raw([
+    "update-ref",
+    "-m",
+    "aiplat: replayed onto the remote",
+    "HEAD",
+    pushed,
+    original,
+  ]);
+  return moved.exitCode !== 0;
 }
 
 /** What the user should know when the commit was replayed onto a remote that moved ahead. */
