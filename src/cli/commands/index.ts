@@ -1,6 +1,7 @@
 import type { CommandModule } from "../program.js";
 import { bootstrapCommand } from "./bootstrap.js";
 import { deployModelCommand } from "./deploy-model.js";
+import { destroyCommand } from "./destroy.js";
 import { doctorCommand } from "./doctor.js";
 import { initCommand } from "./init.js";
 import { kubeconfigCommand } from "./kubeconfig.js";
@@ -21,6 +22,7 @@ export const commandModules: readonly CommandModule[] = [
   deployModelCommand,
   undeployModelCommand,
   modelsCommand,
+  destroyCommand,
   secretCommand,
   keyCommand,
 ];
