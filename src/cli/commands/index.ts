@@ -2,6 +2,7 @@ import type { CommandModule } from "../program.js";
 import { benchCommand } from "./bench.js";
 import { bootstrapCommand } from "./bootstrap.js";
 import { deployModelCommand } from "./deploy-model.js";
+import { destroyCommand } from "./destroy.js";
 import { doctorCommand } from "./doctor.js";
 import { initCommand } from "./init.js";
 import { kubeconfigCommand } from "./kubeconfig.js";
@@ -24,6 +25,7 @@ export const commandModules: readonly CommandModule[] = [
   undeployModelCommand,
   modelsCommand,
   statusCommand,
+  destroyCommand,
   secretCommand,
   keyCommand,
   benchCommand,
