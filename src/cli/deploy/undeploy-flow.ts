@@ -75,6 +75,15 @@ export async function runUndeploy(
     ? (await cluster.objects.get(ENDPOINT_API, "InferenceEndpoint", name, ENDPOINT_NAMESPACE)) !== undefined
     : false;
   if (!declared && !inCluster) {
+    // A LiteLLM registration left behind by an undeploy that could not reach LiteLLM (`aiplat
+    // status` lists it with this command): deregistering it is all that is left to do.
+    const leftover = cluster ? await deregister(ctx, cluster, name) : 0;
+    if (typeof leftover === "number" && leftover > 0) {
+      return {
+        data: { name, file: path, pushed: false, deregistered: leftover },
+        human: `${name} had no endpoint left; deregistered it from LiteLLM.`,
+      };
+    }
     throw new UsageError(
       `No endpoint named ${name}: ${path} does not exist${cluster ? " and the cluster has none" : ""}.`,
       {
