@@ -1,4 +1,5 @@
 import type { CommandModule } from "../program.js";
+import { benchCommand } from "./bench.js";
 import { bootstrapCommand } from "./bootstrap.js";
 import { deployModelCommand } from "./deploy-model.js";
 import { doctorCommand } from "./doctor.js";
@@ -7,6 +8,7 @@ import { kubeconfigCommand } from "./kubeconfig.js";
 import { modelsCommand } from "./models.js";
 import { planCommand } from "./plan.js";
 import { keyCommand, secretCommand } from "./secret.js";
+import { statusCommand } from "./status.js";
 import { undeployModelCommand } from "./undeploy-model.js";
 import { upCommand } from "./up.js";
 
@@ -21,6 +23,8 @@ export const commandModules: readonly CommandModule[] = [
   deployModelCommand,
   undeployModelCommand,
   modelsCommand,
+  statusCommand,
   secretCommand,
   keyCommand,
+  benchCommand,
 ];
