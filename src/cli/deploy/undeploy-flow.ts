@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { parseDuration } from "../../core/clock.js";
+import { parseDurationOption } from "../../core/duration-option.js";
 import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
 import { checkEndpointName, findUnsafeText } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
@@ -45,15 +45,7 @@ export async function runUndeploy(
 ): Promise<{ data: Record<string, unknown>; human: string }> {
   const problem = findUnsafeText(name) ?? checkEndpointName(name);
   if (problem) throw new UsageError(`Invalid input: ${problem}.`, { code: "invalid-input" });
-  const timeoutMs = parseDuration(options.timeout ?? "30m");
-  if (timeoutMs === undefined || timeoutMs <= 0) {
-    throw new UsageError(
-      `--timeout ${JSON.stringify(options.timeout)} is not a duration such as 90s or 15m.`,
-      {
-        code: "invalid-input",
-      },
-    );
-  }
+  const timeoutMs = parseDurationOption("--timeout", options.timeout ?? "30m");
   if (options.wait && options.push === false) {
     throw new UsageError(
       "--wait follows what ArgoCD syncs from the remote, so it cannot be combined with --no-push.",
