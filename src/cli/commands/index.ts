@@ -1,8 +1,10 @@
 import type { CommandModule } from "../program.js";
 import { benchCommand } from "./bench.js";
 import { bootstrapCommand } from "./bootstrap.js";
+import { chatCommand } from "./chat.js";
 import { deployModelCommand } from "./deploy-model.js";
 import { doctorCommand } from "./doctor.js";
+import { forwardCommand } from "./forward.js";
 import { initCommand } from "./init.js";
 import { kubeconfigCommand } from "./kubeconfig.js";
 import { modelsCommand } from "./models.js";
@@ -26,5 +28,7 @@ export const commandModules: readonly CommandModule[] = [
   statusCommand,
   secretCommand,
   keyCommand,
+  forwardCommand,
+  chatCommand,
   benchCommand,
 ];
