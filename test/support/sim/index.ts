@@ -19,6 +19,7 @@ import { WEB_STUBS, WebStubs } from "./kube/web-stubs.js";
 import { WorkloadControllers } from "./kube/workloads.js";
 import { KubeRayController } from "./kuberay/controller.js";
 import { LoadBalancerController } from "./lb/controller.js";
+import type { ChatRequest } from "./litellm/completions.js";
 import { createBackendCheck, createRegistrationRunner } from "./litellm/registration.js";
 import { LiteLlmServer, type RegisteredModel } from "./litellm/server.js";
 import { SimClock } from "./runtime/clock.js";
@@ -75,6 +76,8 @@ export interface SimulatedCluster {
     slow(ms: number): void;
     dropMidStream(): void;
     registered(): RegisteredModel[];
+    /** Chat completion requests received, oldest first. */
+    chats(): ChatRequest[];
   };
   ledger: {
     instances(): CloudResource[];
@@ -246,6 +249,7 @@ export async function startSimulatedCluster(
       slow: (ms) => litellm.slow(ms),
       dropMidStream: () => litellm.dropMidStream(),
       registered: () => litellm.registered(),
+      chats: () => litellm.chats(),
     },
     ledger: {
       instances: () => ledger.instances(),
