@@ -1,6 +1,8 @@
 import type { CommandModule } from "../program.js";
+import { benchCommand } from "./bench.js";
 import { bootstrapCommand } from "./bootstrap.js";
 import { deployModelCommand } from "./deploy-model.js";
+import { destroyCommand } from "./destroy.js";
 import { doctorCommand } from "./doctor.js";
 import { initCommand } from "./init.js";
 import { kubeconfigCommand } from "./kubeconfig.js";
@@ -23,6 +25,8 @@ export const commandModules: readonly CommandModule[] = [
   undeployModelCommand,
   modelsCommand,
   statusCommand,
+  destroyCommand,
   secretCommand,
   keyCommand,
+  benchCommand,
 ];
