@@ -1,6 +1,7 @@
 import type { CommandModule } from "../program.js";
 import { benchCommand } from "./bench.js";
 import { bootstrapCommand } from "./bootstrap.js";
+import { completionCommand } from "./completion.js";
 import { deployModelCommand } from "./deploy-model.js";
 import { doctorCommand } from "./doctor.js";
 import { initCommand } from "./init.js";
@@ -27,4 +28,5 @@ export const commandModules: readonly CommandModule[] = [
   secretCommand,
   keyCommand,
   benchCommand,
+  completionCommand,
 ];
