@@ -2,6 +2,7 @@ import type { CommandModule } from "../program.js";
 import { benchCommand } from "./bench.js";
 import { bootstrapCommand } from "./bootstrap.js";
 import { chatCommand } from "./chat.js";
+import { completionCommand } from "./completion.js";
 import { deployModelCommand } from "./deploy-model.js";
 import { destroyCommand } from "./destroy.js";
 import { doctorCommand } from "./doctor.js";
@@ -33,4 +34,5 @@ export const commandModules: readonly CommandModule[] = [
   forwardCommand,
   chatCommand,
   benchCommand,
+  completionCommand,
 ];
