@@ -14,6 +14,7 @@ import type { CommandContext } from "../context.js";
 import { declareWorkload } from "./declare-workload.js";
 import { checkFit, fitJson, fitLines } from "./fit-report.js";
 import { type FollowResult, followDeploy } from "./follow-deploy.js";
+import { refuseUnwatchedBranch } from "./git-argocd-branch.js";
 import { ensureRepository, pushCommit, replayLines, resolvePushTarget } from "./git-publish.js";
 import { withRepository } from "./git-session.js";
 import { readCatalog, readRgd, readTemplate } from "./platform-files.js";
@@ -163,6 +164,7 @@ export async function runDeploy(
   }
 
   const target = await resolvePushTarget(git);
+  if (options.push !== false) await refuseUnwatchedBranch(git, root, target);
   const pushedTo = `${target.remote}/${target.branch}`;
   const message = `deploy ${spec.name} (${spec.model})`;
   const resume = `aiplat deploy-model ${spec.name} --wait`;
