@@ -50,6 +50,8 @@ export function buildProgram(runtime: ProgramRuntime, modules: readonly CommandM
     .helpOption("-h, --help", "show help")
     .showSuggestionAfterError(true)
     .showHelpAfterError(false)
+    // Subcommand help lists --json, --env, --kubeconfig… too; subcommands inherit this setting.
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => runtime.writeOut(text),

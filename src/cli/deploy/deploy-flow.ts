@@ -4,7 +4,7 @@
  * commit exactly its file, push, and optionally follow the rollout.
  */
 import type { CatalogModel } from "../../core/catalog/catalog.js";
-import { parseDuration } from "../../core/clock.js";
+import { parseDurationOption } from "../../core/duration-option.js";
 import { describeUnknownModel, resolveModel } from "../../core/endpoint/resolve-model.js";
 import { type PlannedEndpoint, planEndpoint } from "../../core/endpoint/resolve-spec.js";
 import { type RawDeployInputs, validateDeployInputs } from "../../core/endpoint/validate-inputs.js";
@@ -38,13 +38,7 @@ export const DEFAULT_IMAGE_PULL_TIMEOUT = "5m";
 export const DEFAULT_CAPACITY_TIMEOUT = "3m";
 
 function parseTimeout(flag: string, value: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined || ms <= 0) {
-    throw new UsageError(`${flag} ${JSON.stringify(value)} is not a duration such as 90s, 15m or 1h30m.`, {
-      code: "invalid-input",
-    });
-  }
-  return ms;
+  return parseDurationOption(flag, value);
 }
 const GATED_ORGS = new Set(["google", "meta-llama", "mistralai"]);
 

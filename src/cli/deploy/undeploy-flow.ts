@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { parseDuration } from "../../core/clock.js";
+import { parseDurationOption } from "../../core/duration-option.js";
 import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
 import { checkEndpointName, findUnsafeText } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
@@ -46,15 +46,7 @@ export async function runUndeploy(
 ): Promise<{ data: Record<string, unknown>; human: string }> {
   const problem = findUnsafeText(name) ?? checkEndpointName(name);
   if (problem) throw new UsageError(`Invalid input: ${problem}.`, { code: "invalid-input" });
-  const timeoutMs = parseDuration(options.timeout ?? "30m");
-  if (timeoutMs === undefined || timeoutMs <= 0) {
-    throw new UsageError(
-      `--timeout ${JSON.stringify(options.timeout)} is not a duration such as 90s or 15m.`,
-      {
-        code: "invalid-input",
-      },
-    );
-  }
+  const timeoutMs = parseDurationOption("--timeout", options.timeout ?? "30m");
   if (options.wait && options.push === false) {
     throw new UsageError(
       "--wait follows what ArgoCD syncs from the remote, so it cannot be combined with --no-push.",
@@ -76,6 +68,15 @@ export async function runUndeploy(
     ? (await cluster.objects.get(ENDPOINT_API, "InferenceEndpoint", name, ENDPOINT_NAMESPACE)) !== undefined
     : false;
   if (!declared && !inCluster) {
+    // A LiteLLM registration left behind by an undeploy that could not reach LiteLLM (`aiplat
+    // status` lists it with this command): deregistering it is all that is left to do.
+    const leftover = cluster ? await deregister(ctx, cluster, name) : 0;
+    if (typeof leftover === "number" && leftover > 0) {
+      return {
+        data: { name, file: path, pushed: false, deregistered: leftover },
+        human: `${name} had no endpoint left; deregistered it from LiteLLM.`,
+      };
+    }
     throw new UsageError(
       `No endpoint named ${name}: ${path} does not exist${cluster ? " and the cluster has none" : ""}.`,
       {
