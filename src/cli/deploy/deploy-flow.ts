@@ -15,6 +15,7 @@ import { commandWithFlags } from "../status/user-flags.js";
 import { declareWorkload } from "./declare-workload.js";
 import { checkFit, fitJson, fitLines } from "./fit-report.js";
 import { type FollowResult, followDeploy } from "./follow-deploy.js";
+import { refuseUnwatchedBranch } from "./git-argocd-branch.js";
 import { ensureRepository, pushCommit, replayLines, resolvePushTarget } from "./git-publish.js";
 import { withRepository } from "./git-session.js";
 import { readCatalog, readRgd, readTemplate } from "./platform-files.js";
@@ -158,6 +159,7 @@ export async function runDeploy(
   }
 
   const target = await resolvePushTarget(git);
+  if (options.push !== false) await refuseUnwatchedBranch(git, root, target);
   const pushedTo = `${target.remote}/${target.branch}`;
   const message = `deploy ${spec.name} (${spec.model})`;
   const resume = `aiplat deploy-model ${spec.name} --wait`;
