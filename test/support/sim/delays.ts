@@ -18,6 +18,12 @@ export interface Delays {
   argocdPollMinutes: number;
   devicePluginMinutes: number;
   selfHealMinutes: number;
+  /**
+   * kube-controller-manager's garbage collector deletes dependents of a deleted owner
+   * asynchronously, through its attemptToDelete queue (pkg/controller/garbagecollector): about a
+   * second after the owner is gone.
+   */
+  garbageCollectMinutes: number;
 }
 
 export const DEFAULT_DELAYS: Delays = {
@@ -35,6 +41,7 @@ export const DEFAULT_DELAYS: Delays = {
   argocdPollMinutes: 3,
   devicePluginMinutes: 0.5,
   selfHealMinutes: 0.1,
+  garbageCollectMinutes: 0.02,
 };
 
 export function resolveDelays(partial: Partial<Delays> = {}): Delays {
