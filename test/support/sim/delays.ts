@@ -24,6 +24,12 @@ export interface Delays {
    * second after the owner is gone.
    */
   garbageCollectMinutes: number;
+
+  // --- Cloud side (helper 13c: cloud/, lb/, aws/). Sources: test/support/sim/README.md. ---
+  /** EC2 `shutting-down` → `terminated` (EC2 docs, instance lifecycle; minutes in practice). */
+  instanceShutdownMinutes: number;
+  /** A deleted load balancer's ENIs go "some minutes" later (hashicorp/terraform#3758). */
+  lbEniReleaseMinutes: number;
 }
 
 export const DEFAULT_DELAYS: Delays = {
@@ -42,6 +48,10 @@ export const DEFAULT_DELAYS: Delays = {
   devicePluginMinutes: 0.5,
   selfHealMinutes: 0.1,
   garbageCollectMinutes: 0.02,
+
+  // --- Cloud side (helper 13c) ---
+  instanceShutdownMinutes: 1,
+  lbEniReleaseMinutes: 3,
 };
 
 export function resolveDelays(partial: Partial<Delays> = {}): Delays {

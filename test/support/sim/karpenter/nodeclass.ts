@@ -78,6 +78,7 @@ export function reconcileNodeClass(
   ledger.create({
     kind: "instance-profile",
     name: profileName,
+    role,
     hourlyPrice: 0,
     createdBy: "karpenter",
     tags: {
