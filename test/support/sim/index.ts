@@ -10,6 +10,8 @@ import { startCloudApi } from "./cloud/http.js";
 import type { CloudResource } from "./cloud/ledger.js";
 import { CloudLedger } from "./cloud/ledger.js";
 import { SimulatedTerraform, STAGES, type Stage } from "./cloud/terraform.js";
+import { findSimControls } from "./control/controls.js";
+import { startControlServer } from "./control/server.js";
 import { installCrds } from "./crds.js";
 import { type Delays, resolveDelays } from "./delays.js";
 import { KarpenterController } from "./karpenter/controller.js";
@@ -21,6 +23,7 @@ import { WEB_STUBS, WebStubs } from "./kube/web-stubs.js";
 import { WorkloadControllers } from "./kube/workloads.js";
 import { KubeRayController } from "./kuberay/controller.js";
 import { LoadBalancerController } from "./lb/controller.js";
+import { EbsCsiDriver } from "./lb/ebs-csi.js";
 import { createBackendCheck, createRegistrationRunner } from "./litellm/registration.js";
 import { LiteLlmServer, type RegisteredModel } from "./litellm/server.js";
 import { SimClock } from "./runtime/clock.js";
@@ -111,6 +114,8 @@ export interface SimulatedCluster {
    * a process needs for the unmodified SDK to reach it (AWS_ENDPOINT_URL, region, fake credentials).
    */
   aws: { url: string; env: Record<string, string>; calls: AwsFace["calls"] };
+  /** The control URL (plain HTTP for curl and scripts): controllers stop/start, ledger, faults, terraform. */
+  control: { url: string };
   /** Reconcile failures that kept failing (should stay empty). */
   failures: { controller: string; key: string; message: string }[];
   /** Waits until every controller is idle and no simulated delay is pending. */
@@ -195,6 +200,7 @@ export async function startSimulatedCluster(
   });
   let karpenter: KarpenterController | undefined;
   let lb: LoadBalancerController | undefined;
+  let ebsCsi: EbsCsiDriver | undefined;
   const terraform = new SimulatedTerraform(
     store,
     ledger,
@@ -207,6 +213,7 @@ export async function startSimulatedCluster(
     },
     {
       clusterUp: () => {
+        ebsCsi = new EbsCsiDriver(store, clock, activity, ledger, clusterName);
         karpenter = new KarpenterController(store, clock, activity, random, ledger, {
           clusterName,
           launchMinutes: delays.nodeLaunchMinutes,
@@ -216,7 +223,8 @@ export async function startSimulatedCluster(
         });
       },
       clusterDown: () => {
-        for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin]) c?.stop();
+        for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin, ebsCsi])
+          c?.stop();
       },
       addonsUp: () => {
         lb = new LoadBalancerController(store, clock, activity, ledger, {
@@ -239,6 +247,17 @@ export async function startSimulatedCluster(
     clusterName,
     clusterEndpoint: () => (terraform.applied().includes("30.eks/30.cluster") ? kube.url : undefined),
   });
+  const control = await startControlServer(
+    findSimControls({
+      activity,
+      ledger,
+      terraform,
+      litellm,
+      litellmPort,
+      karpenter: () => karpenter,
+      kuberay,
+    }),
+  );
 
   const settle = async ({ timeoutMs = 20_000 } = {}): Promise<void> => {
     argocd.refreshAll();
@@ -317,6 +336,7 @@ export async function startSimulatedCluster(
       applied: () => terraform.applied(),
     },
     cloud: { url: cloudApi.url },
+    control: { url: control.url },
     aws: {
       url: awsFace.url,
       calls: awsFace.calls,
@@ -332,11 +352,13 @@ export async function startSimulatedCluster(
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin]) c?.stop();
+      for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin, ebsCsi])
+        c?.stop();
       clock.stop();
       await litellm.stop();
       await cloudApi.stop();
       await awsFace.stop();
+      await control.stop();
       await stubs.stop();
       await kube.stop();
       rmSync(dir, { recursive: true, force: true });
