@@ -24,6 +24,7 @@ import { WorkloadControllers } from "./kube/workloads.js";
 import { KubeRayController } from "./kuberay/controller.js";
 import { LoadBalancerController } from "./lb/controller.js";
 import { EbsCsiDriver } from "./lb/ebs-csi.js";
+import type { ChatRequest } from "./litellm/completions.js";
 import { createBackendCheck, createRegistrationRunner } from "./litellm/registration.js";
 import { LiteLlmServer, type RegisteredModel } from "./litellm/server.js";
 import { SimClock } from "./runtime/clock.js";
@@ -80,6 +81,8 @@ export interface SimulatedCluster {
     slow(ms: number): void;
     dropMidStream(): void;
     registered(): RegisteredModel[];
+    /** Chat completion requests received, oldest first. */
+    chats(): ChatRequest[];
   };
   ledger: {
     instances(): CloudResource[];
@@ -286,6 +289,7 @@ export async function startSimulatedCluster(
       slow: (ms) => litellm.slow(ms),
       dropMidStream: () => litellm.dropMidStream(),
       registered: () => litellm.registered(),
+      chats: () => litellm.chats(),
     },
     ledger: {
       instances: () => ledger.instances(),
