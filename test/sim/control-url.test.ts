@@ -169,9 +169,8 @@ describe("the simulator's control URL", () => {
   it("shows and destroys Terraform stages, refusing with DependencyViolation while the network is in use", async () => {
     const sim = await startSim();
     expect((await call(sim, "GET", "/terraform")).body.applied).toEqual(sim.terraform.applied());
-    sim.kube.store.create(gpuPod);
+    sim.kube.store.create(lbService);
     await sim.settle();
-    await call(sim, "POST", "/controllers/karpenter/stop");
     expect((await call(sim, "POST", "/terraform/destroy?stage=30.eks/35.addons")).status).toBe(200);
     expect((await call(sim, "POST", "/terraform/destroy?stage=30.eks/30.cluster")).status).toBe(200);
     const blocked = await call(sim, "POST", "/terraform/destroy?stage=10.networking");

@@ -109,7 +109,11 @@ export interface SimulatedCluster {
     injectImagePullError(endpoint: string, message?: string): () => void;
     injectModelLoadError(endpoint: string, message: string): () => void;
   };
-  terraform: { apply(stage: Stage): void; destroy(stage: Stage): void; applied(): Stage[] };
+  /**
+   * `destroy` resolves when the stage is gone and rejects with Terraform's error (DependencyViolation,
+   * a NodePool that does not go, the addons stage without the cluster's outputs).
+   */
+  terraform: { apply(stage: Stage): void; destroy(stage: Stage): Promise<void>; applied(): Stage[] };
   /** The account over HTTP (for child processes): POST /stages/<stage>/apply|destroy, GET /resources, GET /cost. */
   cloud: { url: string };
   /**
@@ -213,9 +217,14 @@ export async function startSimulatedCluster(
       createSecrets: options.createSecrets ?? true,
       gpuNodeLimit: options.gpuNodeLimit ?? 16,
       random,
+      clock,
+      clusterDestroyWaitMinutes: delays.clusterDestroyWaitMinutes,
+      networkDestroyRetryMinutes: delays.networkDestroyRetryMinutes,
     },
     {
       clusterUp: () => {
+        // A re-created cluster answers again on the same address.
+        if (!kube.server.listening) kube.server.listen(kube.port, "127.0.0.1");
         ebsCsi = new EbsCsiDriver(store, clock, activity, ledger, clusterName);
         karpenter = new KarpenterController(store, clock, activity, random, ledger, {
           clusterName,
@@ -226,6 +235,9 @@ export async function startSimulatedCluster(
         });
       },
       clusterDown: () => {
+        // The API server is gone with the cluster: connection refused from now on.
+        kube.server.close();
+        kube.server.closeAllConnections();
         for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin, ebsCsi])
           c?.stop();
       },
