@@ -30,6 +30,10 @@ export interface Delays {
   instanceShutdownMinutes: number;
   /** A deleted load balancer's ENIs go "some minutes" later (hashicorp/terraform#3758). */
   lbEniReleaseMinutes: number;
+  /** The cluster stage's destroy waits this long for NodePools/EC2NodeClasses to go. */
+  clusterDestroyWaitMinutes: number;
+  /** The AWS provider retries DependencyViolation on subnet/VPC deletion (subnet delete timeout 20m). */
+  networkDestroyRetryMinutes: number;
 }
 
 export const DEFAULT_DELAYS: Delays = {
@@ -52,6 +56,8 @@ export const DEFAULT_DELAYS: Delays = {
   // --- Cloud side (helper 13c) ---
   instanceShutdownMinutes: 1,
   lbEniReleaseMinutes: 3,
+  clusterDestroyWaitMinutes: 20,
+  networkDestroyRetryMinutes: 20,
 };
 
 export function resolveDelays(partial: Partial<Delays> = {}): Delays {
