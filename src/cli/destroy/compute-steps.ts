@@ -8,8 +8,10 @@ import { explainDrainBlockers } from "./drain-blockers.js";
 import { isLoadBalancerService } from "./facts.js";
 import { holding } from "./gitops-steps.js";
 import { INGRESS, NODE, NODE_CLAIM, NODE_POOL, ref, SERVICE, splitRef } from "./kinds.js";
+import { releaseKarpenterFinalizers, releaseLoadBalancerFinalizers } from "./release-finalizers.js";
 import type { StepRun } from "./step-context.js";
-import { AWS_POLL_MS, waitUntil } from "./wait.js";
+import { waitOrTakeOver } from "./take-over.js";
+import { AWS_POLL_MS } from "./wait.js";
 
 const list = async (run: StepRun, kind: { apiVersion: string; kind: string }, labelSelector?: string) => {
   if (!run.cluster) return [] as KubeObject[];
@@ -46,13 +48,11 @@ export async function deleteLoadBalancers(run: StepRun): Promise<void> {
       run.deleted(`Ingress ${ref(ing)}`);
     }
   }
-  await waitUntil(run.ctx, {
+  await waitOrTakeOver(run, "aws-load-balancer-controller", releaseLoadBalancerFinalizers, {
     title:
       "Delete LoadBalancer Services and Ingresses; wait for the load balancers, target groups, security groups and ENIs in AWS",
-    timeoutMs: run.timeoutMs,
     lookAt:
       "`kubectl get svc,ingress -A` (finalizer service.k8s.aws/resources), the aws-load-balancer-controller logs in kube-system, and EC2 → Load Balancers / Network Interfaces tagged elbv2.k8s.aws/cluster",
-    resume: run.resume,
     cluster,
     kinds: [SERVICE, INGRESS],
     pollMs: AWS_POLL_MS,
@@ -69,7 +69,7 @@ export async function deleteLoadBalancers(run: StepRun): Promise<void> {
           "AWS resource(s) of the LB controller",
           aws.map(
             (l) =>
-              `${l.kind} ${l.name ?? l.id}${l.kind === "eni" ? " (ENIs linger minutes after their load balancer)" : ""}`,
+              `${l.kind} ${l.kind === "eni" ? l.id : (l.name ?? l.id)}${l.kind === "eni" ? " (ENIs linger minutes after their load balancer)" : ""}`,
           ),
         ),
       ].filter(Boolean);
@@ -87,13 +87,11 @@ export async function deleteNodePools(run: StepRun): Promise<void> {
       run.deleted(`NodePool ${ref(pool)}`);
     }
   }
-  await waitUntil(run.ctx, {
+  await waitOrTakeOver(run, "karpenter", releaseKarpenterFinalizers, {
     title:
       "Delete the Karpenter NodePools; wait until no Karpenter instance is pending, running or shutting down",
-    timeoutMs: run.timeoutMs,
     lookAt:
       "`kubectl get nodeclaims,nodes` (finalizer karpenter.sh/termination), the Karpenter controller logs, PodDisruptionBudgets on those nodes, and EC2 instances tagged karpenter.sh/nodepool",
-    resume: run.resume,
     cluster,
     kinds: [NODE_CLAIM, NODE, NODE_POOL],
     pollMs: AWS_POLL_MS,
@@ -117,7 +115,9 @@ export async function deleteNodePools(run: StepRun): Promise<void> {
         ),
         ...blockers,
       ].filter(Boolean);
-      return { done: claims.length + nodes.length + instances.length === 0, waitingFor: parts.join("; ") };
+      // A Node whose instance is gone is removed by the cloud node lifecycle controller, not
+      // Karpenter: it is named while it lasts but does not hold the step once AWS shows no instance.
+      return { done: claims.length + instances.length === 0, waitingFor: parts.join("; ") };
     },
   });
 }
