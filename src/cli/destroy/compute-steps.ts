@@ -7,7 +7,7 @@ import type { KubeObject } from "../../adapters/kube/objects.js";
 import { explainDrainBlockers } from "./drain-blockers.js";
 import { isLoadBalancerService } from "./facts.js";
 import { holding } from "./gitops-steps.js";
-import { INGRESS, NODE, NODE_CLAIM, NODE_POOL, ref, SERVICE, splitRef } from "./kinds.js";
+import { INGRESS, NODE, NODE_CLAIM, NODE_CLASS, NODE_POOL, ref, SERVICE, splitRef } from "./kinds.js";
 import { releaseKarpenterFinalizers, releaseLoadBalancerFinalizers } from "./release-finalizers.js";
 import type { StepRun } from "./step-context.js";
 import { waitOrTakeOver } from "./take-over.js";
@@ -86,6 +86,13 @@ export async function deleteNodePools(run: StepRun): Promise<void> {
         await cluster.objects.delete(NODE_POOL.apiVersion, NODE_POOL.kind, pool.metadata.name ?? "");
       run.deleted(`NodePool ${ref(pool)}`);
     }
+    // EC2NodeClasses too, while Karpenter runs: their finalizer deletes the instance profile
+    // Karpenter made, once no NodeClaim uses the class (karpenter-provider-aws nodeclass finalize).
+    for (const nc of await list(run, NODE_CLASS)) {
+      if (!nc.metadata.deletionTimestamp)
+        await cluster.objects.delete(NODE_CLASS.apiVersion, NODE_CLASS.kind, nc.metadata.name ?? "");
+      run.deleted(`EC2NodeClass ${ref(nc)}`);
+    }
   }
   await waitOrTakeOver(run, "karpenter", releaseKarpenterFinalizers, {
     title:
@@ -93,7 +100,7 @@ export async function deleteNodePools(run: StepRun): Promise<void> {
     lookAt:
       "`kubectl get nodeclaims,nodes` (finalizer karpenter.sh/termination), the Karpenter controller logs, PodDisruptionBudgets on those nodes, and EC2 instances tagged karpenter.sh/nodepool",
     cluster,
-    kinds: [NODE_CLAIM, NODE, NODE_POOL],
+    kinds: [NODE_CLAIM, NODE, NODE_POOL, NODE_CLASS],
     pollMs: AWS_POLL_MS,
     check: async () => {
       const fin = {
@@ -101,7 +108,14 @@ export async function deleteNodePools(run: StepRun): Promise<void> {
       };
       const claims = (await list(run, NODE_CLAIM)).map((o) => holding(o, fin));
       const nodes = await list(run, NODE, "karpenter.sh/nodepool");
-      const instances = (await run.cloud()).filter((l) => l.kind === "instance" && l.madeBy === "karpenter");
+      const cloud = await run.cloud();
+      const instances = cloud.filter((l) => l.kind === "instance" && l.madeBy === "karpenter");
+      const profiles = cloud.filter((l) => l.kind === "instance-profile" && l.madeBy === "karpenter");
+      const fin2 = {
+        "karpenter.k8s.aws/termination":
+          "Karpenter once no NodeClaim uses it and its instance profile is deleted",
+      };
+      const classes = (await list(run, NODE_CLASS)).map((o) => holding(o, fin2));
       const blockers = cluster ? await explainDrainBlockers(cluster, nodes) : [];
       const parts = [
         summary("NodeClaim(s)", claims),
@@ -113,11 +127,19 @@ export async function deleteNodePools(run: StepRun): Promise<void> {
           "EC2 instance(s) launched by Karpenter",
           instances.map((i) => `${i.id} ${i.type ?? ""} ${i.state ?? ""}`.trim()),
         ),
+        summary("EC2NodeClass(es)", classes),
+        summary(
+          "instance profile(s) made by Karpenter",
+          profiles.map((p) => p.id),
+        ),
         ...blockers,
       ].filter(Boolean);
       // A Node whose instance is gone is removed by the cloud node lifecycle controller, not
       // Karpenter: it is named while it lasts but does not hold the step once AWS shows no instance.
-      return { done: claims.length + instances.length === 0, waitingFor: parts.join("; ") };
+      return {
+        done: claims.length + instances.length + classes.length + profiles.length === 0,
+        waitingFor: parts.join("; "),
+      };
     },
   });
 }

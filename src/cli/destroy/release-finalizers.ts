@@ -7,11 +7,12 @@
 import type { KubeObject } from "../../adapters/kube/objects.js";
 import type { Leftover } from "../../core/destroy/leftovers.js";
 import { isLoadBalancerService } from "./facts.js";
-import { INGRESS, type KindRef, NODE, NODE_CLAIM, ref, SERVICE } from "./kinds.js";
+import { INGRESS, type KindRef, NODE, NODE_CLAIM, NODE_CLASS, ref, SERVICE } from "./kinds.js";
 import type { StepRun } from "./step-context.js";
 
 const LB_FINALIZERS = ["service.k8s.aws/resources", "ingress.k8s.aws/resources", "elbv2.k8s.aws/resources"];
 const KARPENTER_FINALIZER = "karpenter.sh/termination";
+const NODE_CLASS_FINALIZER = "karpenter.k8s.aws/termination";
 
 async function list(run: StepRun, kind: KindRef): Promise<KubeObject[]> {
   try {
@@ -103,6 +104,22 @@ export async function releaseKarpenterFinalizers(run: StepRun, cloud: readonly L
       );
       released += 1;
     }
+  }
+  // EC2NodeClasses: their finalizer stands for the instance profile Karpenter made.
+  const profiles = new Set(cloud.filter((l) => l.kind === "instance-profile").map((l) => l.id));
+  for (const nc of await list(run, NODE_CLASS)) {
+    if (!nc.metadata.deletionTimestamp || !(nc.metadata.finalizers ?? []).includes(NODE_CLASS_FINALIZER))
+      continue;
+    const profile = (nc.status as { instanceProfile?: string } | undefined)?.instanceProfile;
+    if (profile && profiles.has(profile)) continue;
+    await release(
+      run,
+      NODE_CLASS,
+      nc,
+      NODE_CLASS_FINALIZER,
+      `its instance profile${profile ? ` ${profile}` : ""} is gone (checked with ListInstanceProfiles)`,
+    );
+    released += 1;
   }
   return released;
 }

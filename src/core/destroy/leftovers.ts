@@ -122,7 +122,11 @@ export function madeBy(tags: Record<string, string>): MadeBy {
 }
 
 export function toLeftover(item: CloudItem): Leftover {
-  return { ...item, madeBy: madeBy(item.tags), hourlyCost: hourlyCost(item) };
+  let by = madeBy(item.tags);
+  // ListInstanceProfiles returns no tags; Karpenter names its profiles `<cluster>_<number>`
+  // (karpenter-provider-aws pkg/apis/v1/ec2nodeclass.go, InstanceProfileName).
+  if (by === "unknown" && item.kind === "instance-profile" && /_\d+$/.test(item.id)) by = "karpenter";
+  return { ...item, madeBy: by, hourlyCost: hourlyCost(item) };
 }
 
 /** Made by a controller in the cluster: gone after steps 3–6 even when the Terraform stages stay. */
