@@ -10,6 +10,7 @@ import { kubeconfigCommand } from "./kubeconfig.js";
 import { modelsCommand } from "./models.js";
 import { planCommand } from "./plan.js";
 import { keyCommand, secretCommand } from "./secret.js";
+import { smokeCommand } from "./smoke.js";
 import { statusCommand } from "./status.js";
 import { undeployModelCommand } from "./undeploy-model.js";
 import { upCommand } from "./up.js";
@@ -30,5 +31,6 @@ export const commandModules: readonly CommandModule[] = [
   keyCommand,
   forwardCommand,
   chatCommand,
+  smokeCommand,
   benchCommand,
 ];
