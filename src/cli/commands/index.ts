@@ -8,6 +8,7 @@ import { forwardCommand } from "./forward.js";
 import { initCommand } from "./init.js";
 import { kubeconfigCommand } from "./kubeconfig.js";
 import { modelsCommand } from "./models.js";
+import { openCommand } from "./open.js";
 import { planCommand } from "./plan.js";
 import { keyCommand, secretCommand } from "./secret.js";
 import { smokeCommand } from "./smoke.js";
@@ -32,5 +33,6 @@ export const commandModules: readonly CommandModule[] = [
   forwardCommand,
   chatCommand,
   smokeCommand,
+  openCommand,
   benchCommand,
 ];
