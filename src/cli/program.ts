@@ -69,7 +69,7 @@ export function buildProgram(runtime: ProgramRuntime, modules: readonly CommandM
       const command = commanderArgs[commanderArgs.length - 1] as Command;
       const options = command.opts();
       const globals = command.optsWithGlobals() as GlobalOptions;
-      // A variadic last argument (`forward <target...>`) takes every remaining word.
+      // A variadic last argument (`forward <target...>`, [words...]) takes every remaining operand.
       const variadic = command.registeredArguments.at(-1)?.variadic === true;
       const args = variadic ? [...command.args] : command.args.slice(0, command.registeredArguments.length);
       const ctx = await runtime.createContext(globals);

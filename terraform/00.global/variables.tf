@@ -16,6 +16,17 @@ variable "region" {
   }
 }
 
+variable "aiplat_cli" {
+  description = "How the kubernetes/helm/kubectl providers run aiplat for a fresh EKS token on every call (`aiplat kubeconfig --exec-credential`). `aiplat up` sets it (TF_VAR_aiplat_cli) to its own node and bin/aiplat.js; the default needs `aiplat` on PATH."
+  type        = list(string)
+  default     = ["aiplat"]
+
+  validation {
+    condition     = length(var.aiplat_cli) > 0
+    error_message = "aiplat_cli is the command and its leading arguments, e.g. [\"aiplat\"] or [\"node\", \"/path/to/bin/aiplat.js\"]."
+  }
+}
+
 variable "state_bucket" {
   description = "S3 bucket holding the Terraform state of every stage. null = tfstate-<account id>, the bucket `aiplat up` bootstraps."
   type        = string

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { plannedCommands } from "../../src/cli/normalize-error.js";
 import { runCli } from "../support/cli.js";
 
 // Issue 18, points 11, 13 and 14: what the shell itself says.
@@ -34,13 +35,17 @@ describe("shell messages", () => {
   });
 
   it("a planned command that is not built yet says so and lists what exists", async () => {
-    for (const name of ["status", "destroy", "logs"]) {
+    // Only the planned names no module registers yet (the list shrinks as commands land).
+    const help = (await runCli(["--help"])).stdout;
+    const notBuilt = plannedCommands.filter((name) => !new RegExp(`^  ${name}\\b`, "m").test(help));
+    if (notBuilt.length === 0) return;
+    for (const name of notBuilt) {
       const run = await runCli([name]);
       expect(run.exitCode).toBe(2);
       expect(run.stderr).toContain(`\`aiplat ${name}\` is planned but not in this version of aiplat yet.`);
       expect(run.stderr).toContain("This version has: doctor, init");
     }
-    const json = await runCli(["--json", "destroy", "--dry-run"]);
+    const json = await runCli(["--json", notBuilt[0] as string, "--dry-run"]);
     expect(json.exitCode).toBe(2);
     expect(json.json()).toMatchObject({ error: { code: "not-yet-available" } });
   });

@@ -107,4 +107,98 @@ describe("aiplat status", () => {
     });
     expect(eks.calls().length).toBeGreaterThan(0);
   }, 90_000);
+
+  it("shows a failing endpoint, one mid-rollout, an idle GPU node and an orphan registration with its fix", async () => {
+    platform = await startSimPlatform();
+    const { repo, env, sim } = platform;
+    writeInfrastructure(repo.dir);
+    const deploy = (...args: string[]) => runCli(["deploy-model", ...args], { cwd: repo.dir, env });
+    sim.kuberay.injectModelLoadError("broken", "CUDA out of memory while loading the weights");
+    expect((await deploy("gemma-1b")).exitCode).toBe(0);
+    expect((await deploy("broken", "--model", "google/gemma-3-1b-it")).exitCode).toBe(0);
+    await sim.settle();
+    // No GPU capacity anywhere: the third endpoint's worker stays Pending (mid-rollout).
+    sim.karpenter.injectCapacityError("all");
+    expect((await deploy("waiting", "--model", "google/gemma-3-1b-it")).exitCode).toBe(0);
+    await sim.settle();
+    // A GPU node that serves nothing: what Karpenter leaves until it consolidates it.
+    sim.kube.store.apply(
+      {
+        apiVersion: "v1",
+        kind: "Node",
+        metadata: {
+          name: "gpu-inference-idle1",
+          labels: {
+            "workload-type": "gpu-inference",
+            "karpenter.sh/nodepool": "gpu-inference",
+            "karpenter.sh/capacity-type": "on-demand",
+            "node.kubernetes.io/instance-type": "g6.xlarge",
+          },
+        },
+        status: { capacity: { "nvidia.com/gpu": "1" }, allocatable: { "nvidia.com/gpu": "1" } },
+      },
+      { fieldManager: "test", force: true },
+    );
+    // A registration whose endpoint is gone (an undeploy that could not reach LiteLLM).
+    const registered = await fetch(`${sim.litellm.url}/model/new`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${sim.litellm.masterKey}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ model_name: "old-model", litellm_params: { model: "openai/old-model" } }),
+    });
+    expect(registered.status).toBe(200);
+
+    const run = await runCli(["status"], { cwd: repo.dir, env, adapters: aws() });
+    expect(run.exitCode).toBe(0);
+    const endpoints = section(run.stdout, "Endpoints");
+    expect(endpoints[0]).toMatch(
+      /^NAME\s+MODEL\s+STATE\s+READY\s+REPLICAS\s+GPUS\s+LITELLM\s+REQUESTS\s+AGE$/,
+    );
+    expect(endpoints).toContainEqual(
+      expect.stringMatching(/^gemma-1b\s+google\/gemma-3-1b-it\s+ACTIVE\s+yes\s+1\/1-4\s+1\s+yes\s+-\s+\S+$/),
+    );
+    expect(endpoints).toContainEqual(
+      expect.stringMatching(/^broken\s+google\/gemma-3-1b-it\s+\S+\s+no\s+1\/1-4\s+1\s+no\s+/),
+    );
+    expect(endpoints).toContainEqual(
+      expect.stringMatching(/^waiting\s+google\/gemma-3-1b-it\s+\S+\s+no\s+0\/1-4\s+1\s+no\s+/),
+    );
+    expect(endpoints.find((l) => l.startsWith("broken:"))).toContain("CUDA out of memory");
+
+    const gpu = section(run.stdout, "GPU nodes");
+    expect(gpu).toContainEqual(
+      expect.stringMatching(/^gpu-inference-idle1\s+g6\.xlarge\s+on-demand\s+\S+\s+idle\s+\$0\.80\/h$/),
+    );
+    expect(gpu.filter((l) => /\sgemma-1b\s/.test(l) || /\sbroken\s/.test(l))).toHaveLength(2);
+    expect(gpu).toContain("! $0.80/h of GPU is idle.");
+
+    const litellm = section(run.stdout, "LiteLLM");
+    const orphan = litellm.find((l) => l.startsWith("! old-model"));
+    expect(orphan).toBe(
+      "! old-model is registered but no endpoint backs it. Remove it: aiplat undeploy-model old-model",
+    );
+
+    const json = (await runCli(["status", "--json"], { cwd: repo.dir, env, adapters: aws() })).json();
+    const status = json.status as Record<string, Record<string, unknown>>;
+    const rows = status.endpoints?.endpoints as {
+      name: string;
+      state: string;
+      ready: boolean;
+      replicas: object;
+    }[];
+    expect(rows.map((r) => [r.name, r.ready, r.replicas])).toEqual([
+      ["broken", false, { current: 1, min: 1, max: 4 }],
+      ["gemma-1b", true, { current: 1, min: 1, max: 4 }],
+      ["waiting", false, { current: 0, min: 1, max: 4 }],
+    ]);
+    expect(rows.find((r) => r.name === "broken")?.state).toBe("IN_PROGRESS");
+    expect(status.gpuNodes?.idleGpuHourlyUsd).toBe(0.8);
+    expect(status.litellm?.orphans).toEqual([{ name: "old-model", fix: "aiplat undeploy-model old-model" }]);
+
+    // The printed fix works, and the orphan is gone afterwards.
+    const fix = await runCli(["undeploy-model", "old-model"], { cwd: repo.dir, env });
+    expect(fix.exitCode).toBe(0);
+    expect(fix.stdout).toContain("deregistered it from LiteLLM");
+    const after = (await runCli(["status", "--json"], { cwd: repo.dir, env, adapters: aws() })).json();
+    expect((after.status as Record<string, Record<string, unknown>>).litellm?.orphans).toEqual([]);
+  }, 240_000);
 });

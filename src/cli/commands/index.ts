@@ -2,7 +2,9 @@ import type { CommandModule } from "../program.js";
 import { benchCommand } from "./bench.js";
 import { bootstrapCommand } from "./bootstrap.js";
 import { chatCommand } from "./chat.js";
+import { completionCommand } from "./completion.js";
 import { deployModelCommand } from "./deploy-model.js";
+import { destroyCommand } from "./destroy.js";
 import { doctorCommand } from "./doctor.js";
 import { forwardCommand } from "./forward.js";
 import { initCommand } from "./init.js";
@@ -28,6 +30,7 @@ export const commandModules: readonly CommandModule[] = [
   undeployModelCommand,
   modelsCommand,
   statusCommand,
+  destroyCommand,
   secretCommand,
   keyCommand,
   forwardCommand,
@@ -35,4 +38,5 @@ export const commandModules: readonly CommandModule[] = [
   smokeCommand,
   openCommand,
   benchCommand,
+  completionCommand,
 ];

@@ -15,6 +15,11 @@ export const kubeconfigCommand: CommandModule = {
         "print an ExecCredential with a fresh EKS token (what kubectl runs)",
         false,
       )
+      .option(
+        "--cluster <name>",
+        "with --exec-credential: the EKS cluster to sign for (default: the environment's)",
+      )
+      .option("--region <region>", "with --exec-credential: the cluster's region (with --cluster)")
       .action(
         action<KubeconfigOptions>(async (ctx, options) =>
           (await import("../up/run-kubeconfig.js")).runKubeconfig(ctx, options),

@@ -9,7 +9,7 @@ import {
   REFRESH_MARGIN_MS,
 } from "../../adapters/kube/eks-connector.js";
 import { writeKubeconfigEntry } from "../../adapters/kube/kubeconfig-writer.js";
-import { PrerequisiteError } from "../../core/errors.js";
+import { PrerequisiteError, UsageError } from "../../core/errors.js";
 import type { CommandContext } from "../context.js";
 import { clusterCachePath, readCachedClusterAccess } from "./cluster-cache.js";
 
@@ -17,9 +17,15 @@ export interface KubeconfigOptions {
   file?: string;
   execCredential?: boolean;
   setCurrent?: boolean;
+  /** With --exec-credential: sign for this cluster directly (Terraform's providers, before cluster.json exists). */
+  cluster?: string;
+  region?: string;
 }
 
 export async function runKubeconfig(ctx: CommandContext, options: KubeconfigOptions): Promise<void> {
+  if (options.cluster !== undefined || options.region !== undefined) {
+    return printExecCredential(ctx, namedCluster(options));
+  }
   const access = await readAccess(ctx);
   if (options.execCredential) return printExecCredential(ctx, access);
   const completed = await completeAccess(ctx.adapters.aws, access);
@@ -60,6 +66,21 @@ export async function runKubeconfig(ctx: CommandContext, options: KubeconfigOpti
   );
 }
 
+/**
+ * The cluster stage's kubernetes/helm/kubectl providers run this as their exec credential: the
+ * cluster is created in that same apply, before `.aiplat/<env>/cluster.json` exists, so Terraform
+ * names it. A token per call means no provider holds one past its 15 minutes.
+ */
+function namedCluster(options: KubeconfigOptions): Pick<ClusterAccess, "name" | "region"> {
+  if (!options.execCredential || !options.cluster || !options.region) {
+    throw new UsageError("--cluster and --region go together, and only with --exec-credential.", {
+      code: "bad-option",
+      hint: "aiplat kubeconfig --exec-credential --cluster <name> --region <region>",
+    });
+  }
+  return { name: options.cluster, region: options.region };
+}
+
 async function readAccess(ctx: CommandContext): Promise<ClusterAccess> {
   const access = await readCachedClusterAccess(clusterCachePath(ctx.state().path, ctx.env));
   if (!access) {
@@ -72,7 +93,10 @@ async function readAccess(ctx: CommandContext): Promise<ClusterAccess> {
 }
 
 /** The client.authentication.k8s.io ExecCredential kubectl reads from the exec plugin's stdout. */
-async function printExecCredential(ctx: CommandContext, access: ClusterAccess): Promise<void> {
+async function printExecCredential(
+  ctx: CommandContext,
+  access: Pick<ClusterAccess, "name" | "region">,
+): Promise<void> {
   const { token, expiresAt } = await createEksToken({
     credentials: ctx.adapters.aws.credentials,
     region: access.region,

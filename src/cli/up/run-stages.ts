@@ -24,6 +24,7 @@ import { loadJournal, saveJournal } from "./journal-store.js";
 import { countStateResources } from "./leftover-state.js";
 import { progressReporter, runTask } from "./progress.js";
 import { loadEnvironmentStages, tfvarsRegion } from "./stage-files.js";
+import { terraformEnv } from "./terraform-env.js";
 
 export interface StageRunOptions {
   mode: "up" | "plan";
@@ -127,7 +128,7 @@ export async function runStages(ctx: CommandContext, options: StageRunOptions): 
       logDir,
       redactor: ctx.redactor,
       signal: ctx.signal,
-      env: { ...ctx.processEnv },
+      env: terraformEnv(ctx.processEnv),
     });
     const planFile = join(state.path, "plans", env, `${entry.path.replaceAll("/", "_")}.tfplan`);
     mkdirSync(join(state.path, "plans", env), { recursive: true });

@@ -20,6 +20,23 @@ function currentWorkers(name: string, rayService: Obj | undefined, pods: readonl
 }
 
 /**
+ * Ray Serve's own words when the app failed (DEPLOY_FAILED/UNHEALTHY with the exception, kuberay
+ * RayService status `activeServiceStatus.applicationStatuses.<app>.message`), which say more than
+ * the instance's generic "waiting for rayservice" condition.
+ */
+function serveProblem(rayService: Obj | undefined): string | undefined {
+  const status = rayService?.status as
+    | {
+        activeServiceStatus?: { applicationStatuses?: Record<string, { status?: string; message?: string }> };
+      }
+    | undefined;
+  for (const app of Object.values(status?.activeServiceStatus?.applicationStatuses ?? {})) {
+    if (app.message && app.status !== "RUNNING") return `${app.status ?? "?"}: ${app.message}`;
+  }
+  return undefined;
+}
+
+/**
  * One row per InferenceEndpoint, joined by name with its RayService, its worker pods and LiteLLM's
  * model list (`registered` undefined when LiteLLM could not be asked). Everything comes from lists
  * made once, so the cost does not grow with the number of endpoints.
@@ -51,7 +68,9 @@ export function buildEndpoints(
       registered: names ? names.has(name) : undefined,
       requests: undefined,
       createdAt: e.metadata?.creationTimestamp,
-      message: ready ? undefined : instanceReady?.message || conditionOf(rs, "Ready")?.message || undefined,
+      message: ready
+        ? undefined
+        : serveProblem(rs) || instanceReady?.message || conditionOf(rs, "Ready")?.message || undefined,
     });
   }
   return { endpoints: rows.sort((a, b) => a.name.localeCompare(b.name)) };

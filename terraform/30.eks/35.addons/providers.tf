@@ -6,15 +6,24 @@ provider "aws" {
   }
 }
 
-# A short-lived token from the EKS API (no AWS CLI needed), never written to the state.
-ephemeral "aws_eks_cluster_auth" "this" {
-  name = local.cluster.cluster_name
-}
+# Cluster credentials from an exec plugin that makes a fresh EKS token on every call:
+# `aiplat kubeconfig --exec-credential --cluster <name> --region <region>` (no AWS CLI needed).
+# A token from `ephemeral "aws_eks_cluster_auth"` is made once per run and EKS rejects it after 15
+# minutes, which a cluster-stage apply (node group, add-ons, capabilities, then the in-cluster
+# resources) routinely outlives: the providers failed with Unauthorized mid-apply. The exec block is
+# run again whenever the client needs a token. Sources: the kubernetes provider's "exec" block and
+# the helm provider 3.x `kubernetes.exec` attribute (hashicorp/terraform-provider-kubernetes
+# docs/index.md "Exec plugins"; hashicorp/terraform-provider-helm docs/guides/v3-upgrade-guide.md).
 
 provider "kubernetes" {
   host                   = local.cluster.cluster_endpoint
   cluster_ca_certificate = base64decode(local.cluster.cluster_certificate_authority_data)
-  token                  = ephemeral.aws_eks_cluster_auth.this.token
+
+  exec {
+    api_version = "client.authentication.k8s.io/v1beta1"
+    command     = var.aiplat_cli[0]
+    args        = concat(slice(var.aiplat_cli, 1, length(var.aiplat_cli)), ["kubeconfig", "--exec-credential", "--cluster", local.cluster.cluster_name, "--region", var.region])
+  }
 }
 
 # helm provider 3.x: `kubernetes` is an attribute (an object), no longer a nested block.
@@ -22,6 +31,10 @@ provider "helm" {
   kubernetes = {
     host                   = local.cluster.cluster_endpoint
     cluster_ca_certificate = base64decode(local.cluster.cluster_certificate_authority_data)
-    token                  = ephemeral.aws_eks_cluster_auth.this.token
+    exec = {
+      api_version = "client.authentication.k8s.io/v1beta1"
+      command     = var.aiplat_cli[0]
+      args        = concat(slice(var.aiplat_cli, 1, length(var.aiplat_cli)), ["kubeconfig", "--exec-credential", "--cluster", local.cluster.cluster_name, "--region", var.region])
+    }
   }
 }

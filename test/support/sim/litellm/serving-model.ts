@@ -15,6 +15,8 @@
  * Everything is deterministic: same submissions, same timings.
  */
 
+import { performance } from "node:perf_hooks";
+
 export interface ServingProfile {
   card: string;
   prefillMsPerToken: number;
@@ -118,6 +120,10 @@ export function createServingEngine(profile: ServingProfile, speedup = 1): Servi
     return prefillTokens;
   }
 
+  // Steps run on a timeline of their own: each starts when the previous one was due to end, not
+  // when its timer happened to fire, so a busy event loop delays tokens but never slows the model.
+  let stepStart = 0;
+
   function step(): void {
     timer = undefined;
     if (stopped) return;
@@ -127,18 +133,23 @@ export function createServingEngine(profile: ServingProfile, speedup = 1): Servi
       profile.decodeBaseMs +
       profile.decodePerSequenceMs * running.length +
       profile.prefillMsPerToken * prefillTokens;
-    timer = setTimeout(() => {
-      for (const s of [...running]) {
-        if (!s.cancelled) s.onToken(s.emitted);
-        s.emitted += 1;
-        if (s.cancelled || s.emitted >= s.outputTokens) {
-          running.splice(running.indexOf(s), 1);
-          kvUsed -= footprint(s);
-          if (!s.cancelled) s.onDone();
+    const due = stepStart + durationMs / speedup;
+    timer = setTimeout(
+      () => {
+        stepStart = due;
+        for (const s of [...running]) {
+          if (!s.cancelled) s.onToken(s.emitted);
+          s.emitted += 1;
+          if (s.cancelled || s.emitted >= s.outputTokens) {
+            running.splice(running.indexOf(s), 1);
+            kvUsed -= footprint(s);
+            if (!s.cancelled) s.onDone();
+          }
         }
-      }
-      step();
-    }, durationMs / speedup);
+        step();
+      },
+      Math.max(0, due - performance.now()),
+    );
   }
 
   return {
@@ -152,7 +163,10 @@ export function createServingEngine(profile: ServingProfile, speedup = 1): Servi
         return () => {};
       }
       queue.push(s);
-      if (timer === undefined) step();
+      if (timer === undefined) {
+        stepStart = performance.now();
+        step();
+      }
       return () => {
         s.cancelled = true;
       };
