@@ -6,6 +6,7 @@
 import { request } from "node:http";
 import { createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { runCli } from "../support/cli.js";
 import { live, podsOf, startPlatform } from "./chat-harness.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -105,6 +106,10 @@ describe("aiplat forward", () => {
     expect(stopped.exitCode).toBe(0);
     expect(stopped.stdout).toContain(`OpenAI base URL: ${url}/v1`);
     expect(stopped.stdout + stopped.stderr).not.toContain(key);
+    // The key command it names works as printed (with the user's --kubeconfig carried over).
+    const keyCommand = /API key: `aiplat (.+)`/.exec(stopped.stdout)?.[1] ?? "";
+    expect(keyCommand).toBe(`key --kubeconfig ${p.sim.kubeconfigPath}`);
+    expect((await runCli(keyCommand.split(" "))).stdout).toBe(`${key}\n`);
   }, 120_000);
 
   it("forwards two targets at once; a taken default port moves to the next, said clearly", async () => {

@@ -66,7 +66,7 @@ export async function runOpen(ctx: CommandContext, name: string): Promise<void> 
   const [forward] = await startForwards(ctx, cluster, [target]);
   if (!forward) return;
   try {
-    const described = describeForward(forward);
+    const described = describeForward(ctx, forward);
     ctx.io.write(`${described.lines.join("\n")}\n`);
     const opened = await launch(ctx, forward.handle.url);
     ctx.io.info(ctx.io.style.dim("Forwarding until Ctrl-C (the page needs it)."));
