@@ -196,6 +196,10 @@ describe("simulated LiteLLM", () => {
         // drain
       }
     };
-    await expect(drain()).rejects.toMatchObject({ status: undefined, message: "boom", error: { message: "boom", code: "500" } });
+    await expect(drain()).rejects.toMatchObject({
+      status: undefined,
+      message: "boom",
+      error: { message: "boom", code: "500" },
+    });
   });
 });
