@@ -81,6 +81,8 @@ export interface SimulatedCluster {
     failNext(count?: number, status?: number, message?: string): void;
     slow(ms: number): void;
     dropMidStream(): void;
+    /** The next streaming completion sends LiteLLM's in-stream error event after a few chunks. */
+    failMidStream(message?: string): void;
     registered(): RegisteredModel[];
     /** Chat completion requests received, oldest first. */
     chats(): ChatRequest[];
@@ -309,6 +311,7 @@ export async function startSimulatedCluster(
       failNext: (count, status, message) => litellm.failNext(count, status, message),
       slow: (ms) => litellm.slow(ms),
       dropMidStream: () => litellm.dropMidStream(),
+      failMidStream: (message) => litellm.failMidStream(message),
       registered: () => litellm.registered(),
       chats: () => litellm.chats(),
     },
