@@ -76,6 +76,13 @@ export interface IoHost {
    * final JSON document in --json mode. Call once per command.
    */
   result(data: Record<string, unknown>, human: string): void;
+  /**
+   * Streamed output on stdout as it happens (`logs --follow` lines, `status --watch` screens),
+   * redacted; nothing in --json mode, whose stdout is the one document.
+   */
+  write(text: string): void;
+  /** Whether stdout/stderr is a terminal (redraw in place, colours). */
+  readonly isTTY: boolean;
   /** Colour helpers that are no-ops without a TTY or with NO_COLOR. */
   readonly style: Style;
 }

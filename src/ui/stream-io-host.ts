@@ -72,6 +72,15 @@ export class StreamIoHost implements IoHost {
     if (human !== "") this.options.stdout.write(human.endsWith("\n") ? human : `${human}\n`);
   }
 
+  get isTTY(): boolean {
+    return this.options.isTTY;
+  }
+
+  write(text: string): void {
+    if (this.json) return;
+    this.options.stdout.write(this.redact(text));
+  }
+
   /** main() calls this once the command returned normally. */
   finishOk(): void {
     if (this.json) this.writeJson({ ok: true, ...this.resultData });

@@ -6,6 +6,7 @@ import { destroyCommand } from "./destroy.js";
 import { doctorCommand } from "./doctor.js";
 import { initCommand } from "./init.js";
 import { kubeconfigCommand } from "./kubeconfig.js";
+import { logsCommand } from "./logs.js";
 import { modelsCommand } from "./models.js";
 import { planCommand } from "./plan.js";
 import { keyCommand, secretCommand } from "./secret.js";
@@ -25,6 +26,7 @@ export const commandModules: readonly CommandModule[] = [
   undeployModelCommand,
   modelsCommand,
   statusCommand,
+  logsCommand,
   destroyCommand,
   secretCommand,
   keyCommand,

@@ -11,12 +11,12 @@ import { buildGitops, type StatusApplication } from "../../core/status/gitops.js
 import { buildGpuNodes } from "../../core/status/gpu-nodes.js";
 import { buildLitellm } from "../../core/status/litellm.js";
 import type { PlatformStatus, Section } from "../../core/status/types.js";
+import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, openLitellm } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { ENDPOINT_API } from "../deploy/follow-deploy.js";
 import { reasonOf } from "./read-infrastructure.js";
 import { readRemoteHeads } from "./remote-heads.js";
-import { commandWithFlags } from "./user-flags.js";
 
 type ClusterSections = Pick<PlatformStatus, "gitops" | "endpoints" | "gpuNodes" | "litellm">;
 
@@ -118,7 +118,7 @@ export async function readClusterSections(
     ? {
         ok: true,
         ...buildLitellm(litellm.value, litellm.value.models, endpointNames, (model) =>
-          commandWithFlags(ctx, `aiplat undeploy-model ${model}`),
+          aiplatCommand(ctx.globals, `undeploy-model ${model}`),
         ),
       }
     : failed(`LiteLLM not reachable: ${litellm.reason}`);
