@@ -1,5 +1,5 @@
 /**
- * Why a pod shows no log (yet): the container's waiting reason (ImagePullBackOff, ErrImagePull,
+ * Why a pod shows no log (yet), in lines the caller prefixes with the pod: the container's waiting reason (ImagePullBackOff, ErrImagePull,
  * CreateContainerConfigError…), the scheduler's verdict (PodScheduled False: FailedScheduling) and
  * the pod's recent events — what `kubectl describe pod` would show. A container that crashed or
  * was OOM-killed is reported with its last termination, so the caller can show the previous
@@ -38,21 +38,19 @@ export function diagnosePod(pod: Pod, events: readonly KubeEvent[]): PodDiagnosi
   if (!running && !terminated) {
     const scheduled = pod.status?.conditions?.find((c) => c.type === "PodScheduled");
     if (waiting?.reason) {
-      lines.push(
-        `${name} has not started: ${waiting.reason}${waiting.message ? ` — ${waiting.message}` : ""}`,
-      );
+      lines.push(`not started: ${waiting.reason}${waiting.message ? ` — ${waiting.message}` : ""}`);
     } else if (scheduled?.status === "False") {
       lines.push(
-        `${name} is not scheduled: ${scheduled.reason ?? "Unschedulable"}${scheduled.message ? ` — ${scheduled.message}` : ""}`,
+        `not scheduled: ${scheduled.reason ?? "Unschedulable"}${scheduled.message ? ` — ${scheduled.message}` : ""}`,
       );
     } else {
-      lines.push(`${name} has not started yet (phase ${pod.status?.phase ?? "Pending"}).`);
+      lines.push(`not started yet (phase ${pod.status?.phase ?? "Pending"}).`);
     }
   }
   if (last) {
     const restarts = status.restartCount ?? 0;
     lines.push(
-      `${name}: container ${status.name ?? "?"} restarted ${restarts} time(s); last exit: ${last.reason ?? "?"} (exit code ${last.exitCode ?? "?"})${last.reason === "OOMKilled" ? " — it ran out of memory: raise --worker-memory or lower --max-model-len" : ""}.`,
+      `container ${status.name ?? "?"} restarted ${restarts} time(s); last exit: ${last.reason ?? "?"} (exit code ${last.exitCode ?? "?"})${last.reason === "OOMKilled" ? " — it ran out of memory: raise --worker-memory or lower --max-model-len" : ""}.`,
     );
   }
   if (lines.length > 0) {
