@@ -77,11 +77,11 @@ export interface IoHost {
    */
   result(data: Record<string, unknown>, human: string): void;
   /**
-   * Streamed output on stdout as it happens (`logs --follow` lines, `status --watch` screens),
-   * redacted; nothing in --json mode, whose stdout is the one document.
+   * Result text written to stdout as it arrives (a streamed chat answer, a URL for a command that
+   * keeps running); nothing in --json mode, where result() carries it. Not redacted, like result().
    */
   write(text: string): void;
-  /** Whether stdout/stderr is a terminal (redraw in place, colours). */
+  /** Whether stdout/stderr is a terminal (`status --watch` redraws in place only there). */
   readonly isTTY: boolean;
   /** Colour helpers that are no-ops without a TTY or with NO_COLOR. */
   readonly style: Style;

@@ -77,8 +77,7 @@ export class StreamIoHost implements IoHost {
   }
 
   write(text: string): void {
-    if (this.json) return;
-    this.options.stdout.write(this.redact(text));
+    if (!this.json) this.options.stdout.write(text);
   }
 
   /** main() calls this once the command returned normally. */

@@ -13,6 +13,7 @@ import { type Cluster, openLitellm, requireCluster, tryConnect } from "../cluste
 import type { CommandContext } from "../context.js";
 import { ENDPOINT_API } from "./follow-deploy.js";
 import { followUndeploy, workerNodes } from "./follow-undeploy.js";
+import { refuseUnwatchedBranch } from "./git-argocd-branch.js";
 import { ensureRepository, pushCommit, replayLines, resolvePushTarget } from "./git-publish.js";
 import { withRepository } from "./git-session.js";
 import { workloadPath } from "./platform-files.js";
@@ -86,6 +87,7 @@ export async function runUndeploy(
   }
   const trackedNodes = cluster ? await workerNodes(cluster, name, ENDPOINT_NAMESPACE) : [];
   const target = await resolvePushTarget(git);
+  if (declared && options.push !== false) await refuseUnwatchedBranch(git, root, target);
   const pushedTo = `${target.remote}/${target.branch}`;
   const lines: string[] = [];
   let commit: string | undefined;
