@@ -81,6 +81,8 @@ export interface IoHost {
    * keeps running); nothing in --json mode, where result() carries it. Not redacted, like result().
    */
   write(text: string): void;
+  /** Whether stdout/stderr is a terminal (`status --watch` redraws in place only there). */
+  readonly isTTY: boolean;
   /** Colour helpers that are no-ops without a TTY or with NO_COLOR. */
   readonly style: Style;
 }

@@ -77,6 +77,10 @@ export class StreamIoHost implements IoHost {
     if (human !== "") this.options.stdout.write(human.endsWith("\n") ? human : `${human}\n`);
   }
 
+  get isTTY(): boolean {
+    return this.options.isTTY;
+  }
+
   write(text: string): void {
     if (!this.json) this.options.stdout.write(text);
   }

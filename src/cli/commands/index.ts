@@ -9,6 +9,7 @@ import { doctorCommand } from "./doctor.js";
 import { forwardCommand } from "./forward.js";
 import { initCommand } from "./init.js";
 import { kubeconfigCommand } from "./kubeconfig.js";
+import { logsCommand } from "./logs.js";
 import { modelsCommand } from "./models.js";
 import { openCommand } from "./open.js";
 import { planCommand } from "./plan.js";
@@ -30,6 +31,7 @@ export const commandModules: readonly CommandModule[] = [
   undeployModelCommand,
   modelsCommand,
   statusCommand,
+  logsCommand,
   destroyCommand,
   secretCommand,
   keyCommand,

@@ -15,6 +15,7 @@ import {
 import { currentWorkerPods } from "../../core/rollout/observe-pods.js";
 import type { ArgoApplication, FirstToken, LitellmView, Obj, RolloutStep } from "../../core/rollout/types.js";
 import { conditionOf } from "../../core/rollout/types.js";
+import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, type LitellmAccess, openLitellm } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { createNotifier, startWatches, type WatchSpec } from "./cluster-watch.js";
@@ -91,6 +92,23 @@ const LOOK_AT: Record<string, (name: string, ns: string) => string> = {
   registered: (n, ns) => `kubectl -n ${ns} logs job/${n}-litellm-register`,
   answered: () => "kubectl -n ai-platform logs deploy/litellm --tail 100",
 };
+
+/** Steps whose cause shows in a pod's log or why it has not started: `aiplat logs` shows both. */
+const LOGS_COMPONENT: Record<string, string> = {
+  scheduled: "worker",
+  image: "worker",
+  loaded: "worker",
+  ready: "head",
+  registered: "register",
+};
+
+function lookAt(ctx: CommandContext, stepId: string, name: string, namespace: string): string {
+  const component = LOGS_COMPONENT[stepId];
+  const logs = component
+    ? `\`${aiplatCommand(ctx.globals, `logs ${name} --component ${component}`)}\`, or `
+    : "";
+  return `Look at: ${logs}${LOOK_AT[stepId]?.(name, namespace) ?? "the cluster"}`;
+}
 
 export interface FollowResult {
   steps: StepRecord[];
@@ -177,7 +195,7 @@ export async function followDeploy(
         onFailure: (step) =>
           new ExternalError(`${p.name}: ${step.title} failed — ${step.reason ?? "see the cluster"}`, {
             code: "rollout-failed",
-            hint: `Look at: ${LOOK_AT[step.id]?.(p.name, p.namespace) ?? "the cluster"}. Fix the cause (e.g. \`aiplat deploy-model ${p.name} … --force\` with other values), or remove it: \`aiplat undeploy-model ${p.name}\`.`,
+            hint: `${lookAt(ctx, step.id, p.name, p.namespace)}. Fix the cause (e.g. \`aiplat deploy-model ${p.name} … --force\` with other values), or remove it: \`aiplat undeploy-model ${p.name}\`.`,
             details: { step: step.id, commit: p.commit, pushedTo: p.pushedTo },
           }),
         onTimeout: (step: RolloutStep) =>
@@ -185,7 +203,7 @@ export async function followDeploy(
             `Timed out after ${formatElapsed(p.timeoutMs)} at "${step.title}": ${step.reason ?? "no progress"}.`,
             {
               code: "rollout-timeout",
-              hint: `Look at: ${LOOK_AT[step.id]?.(p.name, p.namespace) ?? "the cluster"}. Nothing was undone; keep following with \`${resume} --timeout 30m\`.`,
+              hint: `${lookAt(ctx, step.id, p.name, p.namespace)}. Nothing was undone; keep following with \`${resume} --timeout 30m\`.`,
               details: { step: step.id, commit: p.commit, pushedTo: p.pushedTo },
             },
           ),

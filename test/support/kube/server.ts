@@ -54,6 +54,8 @@ export interface KubeServer {
   setPortForwardTarget(namespace: string, pod: string, port: number, target: ForwardTarget): void;
   setPodLog(namespace: string, pod: string, text: string, container?: string): void;
   appendPodLog(namespace: string, pod: string, text: string, container?: string): void;
+  /** The log a crashed container's previous instance left (served for `previous=true`). */
+  setPreviousPodLog(namespace: string, pod: string, text: string, container?: string): void;
   stop(): Promise<void>;
 }
 
@@ -223,6 +225,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     setPortForwardTarget: (namespace, pod, port, target) => forwarder.setTarget(namespace, pod, port, target),
     setPodLog: (namespace, pod, text, container) => logs.set(namespace, pod, text, container),
     appendPodLog: (namespace, pod, text, container) => logs.append(namespace, pod, text, container),
+    setPreviousPodLog: (namespace, pod, text, container) => logs.setPrevious(namespace, pod, text, container),
     async stop(): Promise<void> {
       stopPodWatch();
       for (const end of [...openStreams]) end();
