@@ -86,6 +86,9 @@ variable "cluster_config" {
     create_mng_system   = optional(bool, true)
     # The most GPUs the gpu-inference Karpenter NodePool may run at once (the spend cap).
     gpu_node_limit = optional(number, 16)
+    # The AL2023 EKS AMI release Karpenter's nodes run (awslabs/amazon-eks-ami releases). Pinned:
+    # al2023@latest would replace every node, GPU nodes serving models included, on each release.
+    node_ami_alias = optional(string, "al2023@v20260930")
     capabilities = object({
       kube_proxy    = optional(bool, true)
       networking    = optional(bool, true)
@@ -115,6 +118,11 @@ variable "cluster_config" {
   validation {
     condition     = var.cluster_config.gpu_node_limit >= 1 && var.cluster_config.gpu_node_limit <= 512 && floor(var.cluster_config.gpu_node_limit) == var.cluster_config.gpu_node_limit
     error_message = "cluster_config.gpu_node_limit must be a whole number of GPUs between 1 and 512."
+  }
+
+  validation {
+    condition     = can(regex("^al2023@v[0-9]{8}$", var.cluster_config.node_ami_alias))
+    error_message = "cluster_config.node_ami_alias must be a dated AL2023 release such as \"al2023@v20260930\" (see github.com/awslabs/amazon-eks-ami/releases); al2023@latest would replace every node on each AMI release."
   }
 
   validation {

@@ -296,6 +296,7 @@ describe("Karpenter NodePools and EC2NodeClasses (karpenter/*.yaml.tftpl)", () =
     cluster_name: "test-cluster-dev",
     node_role_name: "test-cluster-dev-karpenter-node",
     gpu_node_limit: "16",
+    ami_alias: "al2023@v20260930",
   };
   const rendered = templateFiles.map((f) => ({
     file: f,

@@ -89,6 +89,7 @@ describe("variables shared by every stage", () => {
         "eks_auto_mode",
         "gpu_node_limit",
         "kubernetes_version",
+        "node_ami_alias",
         "private_eks_cluster",
       ].sort(),
     );

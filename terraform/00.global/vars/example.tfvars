@@ -36,6 +36,9 @@ cluster_config = {
   # (llama33-70b on g5/g6) needs 16 to be upgraded without downtime (KubeRay starts the new Ray
   # cluster beside the old one). Default 16.
   gpu_node_limit = 16
+  # The AL2023 EKS AMI release every Karpenter node runs (github.com/awslabs/amazon-eks-ami/releases).
+  # Pinned on purpose: bump it to roll nodes onto a new AMI, one node at a time.
+  node_ami_alias = "al2023@v20260930"
 
   capabilities = {
     kube_proxy    = true # kube-proxy EKS add-on

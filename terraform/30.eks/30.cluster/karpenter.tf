@@ -13,6 +13,7 @@ locals {
     cluster_name   = module.eks.cluster_name
     node_role_name = module.karpenter.node_iam_role_name
     gpu_node_limit = var.cluster_config.gpu_node_limit
+    ami_alias      = var.cluster_config.node_ami_alias
   }
 }
 

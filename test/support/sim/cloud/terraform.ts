@@ -271,6 +271,8 @@ export class SimulatedTerraform {
         cluster_name: this.options.clusterName,
         node_role_name: `${this.options.clusterName}-karpenter-node`,
         gpu_node_limit: String(this.options.gpuNodeLimit),
+        // cluster_config.node_ami_alias's default (terraform/00.global/variables.tf).
+        ami_alias: "al2023@v20260930",
       });
       for (const doc of parseAllDocuments(text)) {
         const obj = doc.toJS() as KubeObject | null;
