@@ -46,6 +46,7 @@ export interface Terraform {
     planFile: string,
     varFiles: readonly string[],
     onProgress?: (p: TerraformProgress) => void,
+    options?: { destroy?: boolean },
   ): Promise<boolean>;
   /** `terraform show -json <planFile>` (not logged: it can carry variable values). */
   show(planFile: string): Promise<unknown>;
@@ -117,8 +118,10 @@ export function createTerraform(options: TerraformOptions): Terraform {
     async selectWorkspace(name) {
       await run("workspace", ["workspace", "select", "-or-create", name]);
     },
-    async plan(planFile, varFiles, onProgress) {
+    async plan(planFile, varFiles, onProgress, planOptions) {
       const args = ["plan", ...COMMON, "-lock=true", "-compact-warnings", "-json", "-detailed-exitcode"];
+      // `aiplat destroy` plans the destruction, then applies that plan (same interrupt safety).
+      if (planOptions?.destroy) args.push("-destroy");
       for (const f of varFiles) args.push(`-var-file=${f}`);
       args.push(`-out=${planFile}`);
       const result = await run("plan", args, { onProgress, okCodes: [0, 2] });

@@ -85,6 +85,8 @@ export async function readMasterKey(ctx: CommandContext, cluster: Cluster): Prom
 
 export interface LitellmAccess {
   client: LitellmClient;
+  /** The forwarded base URL (for endpoints the client does not wrap, e.g. /health/readiness). */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -106,6 +108,7 @@ export async function openLitellm(ctx: CommandContext, cluster: Cluster): Promis
   );
   return {
     client: createLitellmClient({ baseUrl: forward.url, masterKey, clock: ctx.clock, timeoutMs: 15_000 }),
+    url: forward.url,
     close: () => forward.close(),
   };
 }

@@ -1,3 +1,4 @@
+import { stopQuietlyOnClosedPipe } from "./closed-pipe.js";
 import { commandModules } from "./commands/index.js";
 import type { MainDeps } from "./context.js";
 import { buildProgram } from "./program.js";
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     return { runtime, resolved };
   };
   const version = readPackageVersion();
+  const pipe = stopQuietlyOnClosedPipe(stdout, stderr, () => controller.abort(new Error("stdout closed")));
   const removeSignalHandlers = deps.handleSignals
     ? installSignalHandlers(controller, () => ({ json: host?.json ?? sniffed.json }), stderr)
     : () => {};
@@ -68,7 +70,9 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     const code = (raw as { code?: string } | undefined)?.code;
     if (code === "commander.helpDisplayed" || code === "commander.version") return 0;
     const { normalizeError } = await import("./normalize-error.js");
-    const { error, internal } = normalizeError(raw, controller.signal.aborted);
+    // The reader of stdout went away (`| head`): stop as quietly as a Unix tool would.
+    if (pipe.stdoutClosed()) return normalizeError(raw, true).error.exitCode;
+    const { error, internal } = normalizeError(raw, controller.signal.aborted, { program, argv });
     if (host === undefined) {
       const loaded = await loadRuntime();
       host = loaded.runtime.createHost(loaded.resolved, sniffed);

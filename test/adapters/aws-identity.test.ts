@@ -66,14 +66,14 @@ describe("AWS profile", () => {
       "[profile platform]\nsso_session = corp\nsso_account_id = 1\nregion = eu-west-1\n[sso-session corp]\nsso_start_url = https://x\n",
     );
     const profile = await readAwsProfile({ AWS_PROFILE: "platform", AWS_CONFIG_FILE: file });
-    expect(profile).toEqual({ name: "platform", sso: true, region: "eu-west-1" });
+    expect(profile).toEqual({ name: "platform", sso: true, region: "eu-west-1", known: true });
     expect(reloginCommand(profile)).toBe("aws sso login --profile platform");
   });
 
   it("lets AWS_REGION win over the profile, and knows a key profile is not SSO", async () => {
     const file = config("[default]\nregion = us-west-2\n");
     const profile = await readAwsProfile({ AWS_CONFIG_FILE: file, AWS_REGION: "eu-central-1" });
-    expect(profile).toEqual({ name: undefined, sso: false, region: "eu-central-1" });
+    expect(profile).toEqual({ name: undefined, sso: false, region: "eu-central-1", known: true });
     expect(reloginCommand(profile)).not.toContain("sso");
   });
 
@@ -82,6 +82,7 @@ describe("AWS profile", () => {
       name: undefined,
       sso: false,
       region: undefined,
+      known: true,
     });
   });
 });

@@ -84,7 +84,7 @@ describe("git adapter", () => {
     const git = createGit(runner, repo.dir);
     await expect(git.commitPaths(["does-not-exist.yaml"], "x")).rejects.toMatchObject({
       exitCode: 5,
-      code: "git-failed",
+      code: "git-commit-failed",
     });
   });
 });

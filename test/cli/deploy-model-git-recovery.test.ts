@@ -88,11 +88,12 @@ describe("deploy-model pushes to the branch's upstream, whatever its remote and 
     repo.git("remote", "add", "platform", second);
     repo.git("push", "-q", "platform", "main:gitops");
     repo.git("branch", "-q", "--set-upstream-to=platform/gitops", "main");
-    // Someone else pushed to platform/gitops first.
+    // Someone else pushed to platform/gitops first, declaring the same file: a real conflict.
     const other = join(repo.dir, "..", "other");
     repo.git("clone", "-q", "--branch", "gitops", second, other);
-    writeFileSync(join(other, "README.other"), "x\n");
-    repo.git("-C", other, "add", "README.other");
+    mkdirSync(join(other, "platform", "workloads"), { recursive: true });
+    writeFileSync(join(other, "platform", "workloads", "gemma-1b.yaml"), "x: 1\n");
+    repo.git("-C", other, "add", "platform/workloads/gemma-1b.yaml");
     repo.git(
       "-C",
       other,
@@ -110,6 +111,8 @@ describe("deploy-model pushes to the branch's upstream, whatever its remote and 
     const run = await runCli(["deploy-model", "gemma-1b"], { cwd: repo.dir, env });
     expect(run.exitCode).toBe(5);
     expect(run.stderr).toContain("push to platform/gitops was rejected");
-    expect(run.stderr).toContain("git pull --rebase platform gitops && git push platform HEAD:gitops");
+    expect(run.stderr).toContain(
+      "git pull --rebase --autostash platform gitops && git push platform HEAD:gitops",
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -122,19 +122,20 @@ describe("deploy-model writes, commits and pushes exactly one file", () => {
 
   it("a rejected push keeps the commit and says how to recover (exit 5)", async () => {
     const { repo, env } = platformRepo();
-    // Someone else pushed first: the remote has a commit this clone does not.
+    // Someone else pushed first, declaring the same file: a conflict aiplat must not resolve.
     const other = join(repo.dir, "..", "other");
     repo.git("clone", "-q", repo.remote, other);
-    writeFileSync(join(other, "README.other"), "x\n");
+    mkdirSync(join(other, "platform", "workloads"), { recursive: true });
+    writeFileSync(join(other, "platform", "workloads", "gemma-1b.yaml"), "x: 1\n");
     const git = (...a: string[]) => repo.git("-C", other, ...a);
-    git("add", "README.other");
+    git("add", "platform/workloads/gemma-1b.yaml");
     git("-c", "user.name=o", "-c", "user.email=o@example.invalid", "commit", "-q", "-m", "other");
     git("push", "-q", "origin", "main");
 
     const run = await runCli(["deploy-model", "gemma-1b"], { cwd: repo.dir, env });
     expect(run.exitCode).toBe(5);
     expect(run.stderr).toContain("push to origin/main was rejected");
-    expect(run.stderr).toContain("git pull --rebase origin main");
+    expect(run.stderr).toContain("git pull --rebase --autostash origin main");
     expect(repo.git("log", "-1", "--format=%s")).toBe("deploy gemma-1b (google/gemma-3-1b-it)");
     expect(repo.remoteGit("log", "-1", "--format=%s", "main")).toBe("other");
   });

@@ -24,7 +24,7 @@ const image = (got: string) =>
 const unsafe = (flag: string, why: string) => `Invalid input: ${flag} ${why}.`;
 const KRO = 'contains "${", which KRO would evaluate as an expression';
 const duration = (flag: string, got: string) =>
-  `${flag} ${JSON.stringify(got)} is not a duration such as 90s, 15m or 1h30m.`;
+  `${flag} ${JSON.stringify(got)} is not a duration from 1s to 24h (such as 90s, 15m or 1h30m).`;
 const GEMMA = ["--model", "google/gemma-3-4b-it"];
 
 /** Each case: argv after `deploy-model`, the error code and the error message, exactly. */

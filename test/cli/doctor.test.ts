@@ -234,7 +234,7 @@ describe("aiplat doctor", () => {
     const missing = await doctor({ tfvars: FILLED, kubeconfig: api.kubeconfig }, ["--json"]);
     expect(check(missing, "hf-token")).toMatchObject({
       status: "warn",
-      fix: expect.stringContaining("--from-file=token=/dev/stdin"),
+      fix: `aiplat secret hf-token --kubeconfig ${api.kubeconfig}`,
     });
     await api.close();
     const down = await doctor({ tfvars: FILLED, kubeconfig: api.kubeconfig }, ["--json"]);

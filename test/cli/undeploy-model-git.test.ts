@@ -33,8 +33,9 @@ describe("undeploy-model without a cluster", () => {
     expect((await runCli(["deploy-model", "gemma-1b"], { cwd: repo.dir, env })).exitCode).toBe(0);
     const other = join(repo.dir, "..", "other");
     repo.git("clone", "-q", repo.remote, other);
-    writeFileSync(join(other, "x.txt"), "x\n");
-    repo.git("-C", other, "add", "x.txt");
+    // The other clone changed the very file this run removes: a conflict aiplat must not resolve.
+    writeFileSync(join(other, "platform", "workloads", "gemma-1b.yaml"), "x: 1\n");
+    repo.git("-C", other, "add", "platform/workloads/gemma-1b.yaml");
     repo.git(
       "-C",
       other,

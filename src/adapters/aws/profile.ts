@@ -9,6 +9,8 @@ export interface AwsProfileInfo {
   sso: boolean;
   /** Region from AWS_REGION / AWS_DEFAULT_REGION, else the profile's `region`. */
   region: string | undefined;
+  /** False when AWS_PROFILE names a profile in neither the config nor the credentials file. */
+  known?: boolean;
 }
 
 /** Reads the shared config file the way the SDK does, enough to know the profile's kind and region. */
@@ -28,7 +30,17 @@ export async function readAwsProfile(
     sections.get(name ? `profile ${name}` : "default") ?? (name ? sections.get(name) : undefined);
   const sso = section !== undefined && (section.has("sso_session") || section.has("sso_start_url"));
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || section?.get("region") || undefined;
-  return { name, sso, region };
+  const known = name === undefined || section !== undefined || (await inCredentialsFile(env, name));
+  return { name, sso, region, known };
+}
+
+async function inCredentialsFile(env: Readonly<Record<string, string | undefined>>, name: string) {
+  const file = env.AWS_SHARED_CREDENTIALS_FILE || join(env.HOME || homedir(), ".aws", "credentials");
+  try {
+    return parseIni(await readFile(file, "utf8")).has(name);
+  } catch {
+    return false;
+  }
 }
 
 function parseIni(text: string): Map<string, Map<string, string>> {
@@ -49,8 +61,22 @@ function parseIni(text: string): Map<string, Map<string, string>> {
   return sections;
 }
 
-/** The command that renews the credentials of this profile. */
+/**
+ * How to get working credentials for this profile: the `aws sso login` command for an SSO profile,
+ * else a sentence. Never `aws configure`: aiplat itself needs no AWS CLI (README), and an
+ * AWS_PROFILE that names no profile is said by name.
+ */
 export function reloginCommand(profile: AwsProfileInfo): string {
+  if (profile.known === false) {
+    return `AWS_PROFILE=${profile.name} names no profile in ~/.aws/config or ~/.aws/credentials: set AWS_PROFILE to a profile that exists, or unset it.`;
+  }
   if (profile.sso) return `aws sso login${profile.name ? ` --profile ${profile.name}` : ""}`;
-  return "aws configure (or export AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN)";
+  return "Export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), or set AWS_PROFILE to a profile in ~/.aws/config.";
+}
+
+/** A hint that gets working credentials, then runs `next`: commands in backticks, prose outside. */
+export function reloginHint(profile: AwsProfileInfo, next: string): string {
+  const relogin = reloginCommand(profile);
+  if (profile.sso && profile.known !== false) return `Run \`${relogin}\`, then ${next}.`;
+  return `${relogin} Then ${next}.`;
 }

@@ -1,6 +1,7 @@
 import { createKubeObjects } from "../../adapters/kube/objects.js";
-import { formatElapsed, parseDuration } from "../../core/clock.js";
-import { PrerequisiteError, UsageError } from "../../core/errors.js";
+import { formatElapsed } from "../../core/clock.js";
+import { parseDurationOption } from "../../core/duration-option.js";
+import { PrerequisiteError } from "../../core/errors.js";
 import { formatAppTable, type RolloutState } from "../../core/gitops/applications.js";
 import type { CommandContext } from "../context.js";
 import { findArgoCdUrl } from "./argocd-url.js";
@@ -115,9 +116,5 @@ export async function runBootstrap(ctx: CommandContext, options: BootstrapOption
 }
 
 function parseTimeout(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined || ms <= 0) {
-    throw new UsageError(`--timeout ${value} is not a duration.`, { hint: "Use e.g. 90s, 15m or 1h30m." });
-  }
-  return ms;
+  return parseDurationOption("--timeout", value);
 }

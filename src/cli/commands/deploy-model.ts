@@ -22,6 +22,7 @@ export const deployModelCommand: CommandModule = {
       .option("--image <image>", "Ray LLM image (a Ray 2.53.x image)")
       .option("--dry-run", "print the InferenceEndpoint and what KRO makes of it; write nothing", false)
       .option("--no-push", "commit only")
+      .option("--no-verify", "skip the repository's git commit hooks (they run by default)")
       .option("--wait", "follow the rollout layer by layer until the model answers through LiteLLM", false)
       .option("--timeout <duration>", "how long --wait follows (e.g. 90s, 15m, 1h30m)", "30m")
       .option(

@@ -1,12 +1,18 @@
 import type { CommandModule } from "../program.js";
+import { benchCommand } from "./bench.js";
 import { bootstrapCommand } from "./bootstrap.js";
+import { chatCommand } from "./chat.js";
+import { completionCommand } from "./completion.js";
 import { deployModelCommand } from "./deploy-model.js";
+import { destroyCommand } from "./destroy.js";
 import { doctorCommand } from "./doctor.js";
+import { forwardCommand } from "./forward.js";
 import { initCommand } from "./init.js";
 import { kubeconfigCommand } from "./kubeconfig.js";
 import { modelsCommand } from "./models.js";
 import { planCommand } from "./plan.js";
 import { keyCommand, secretCommand } from "./secret.js";
+import { statusCommand } from "./status.js";
 import { undeployModelCommand } from "./undeploy-model.js";
 import { upCommand } from "./up.js";
 
@@ -21,6 +27,12 @@ export const commandModules: readonly CommandModule[] = [
   deployModelCommand,
   undeployModelCommand,
   modelsCommand,
+  statusCommand,
+  destroyCommand,
   secretCommand,
   keyCommand,
+  forwardCommand,
+  chatCommand,
+  benchCommand,
+  completionCommand,
 ];

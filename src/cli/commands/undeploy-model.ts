@@ -11,6 +11,7 @@ export const undeployModelCommand: CommandModule = {
       )
       .argument("<name>", "endpoint name")
       .option("--no-push", "commit only")
+      .option("--no-verify", "skip the repository's git commit hooks (they run by default)")
       .option("--wait", "follow until the RayService is gone and the GPU nodes are released", false)
       .option("--timeout <duration>", "how long --wait follows (e.g. 15m)", "30m")
       .action(action(runUndeployModel));

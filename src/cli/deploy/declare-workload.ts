@@ -3,7 +3,7 @@
  * alone (nothing to commit); a different one is refused unless --force, then updated in place so
  * the file's comments survive.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { parse } from "yaml";
@@ -11,6 +11,7 @@ import type { Git } from "../../adapters/git.js";
 import type { EndpointSpec } from "../../core/endpoint/endpoint-spec.js";
 import { renderEndpointManifest } from "../../core/endpoint/render-manifest.js";
 import { UsageError } from "../../core/errors.js";
+import { refuseLocalChanges } from "./git-state.js";
 import { workloadPath } from "./platform-files.js";
 
 export type DeclareStatus = "created" | "updated" | "unchanged";
@@ -53,14 +54,18 @@ export async function declareWorkload(
   root: string,
   spec: EndpointSpec,
   manifestText: string,
-  options: { force: boolean; message: string },
+  options: { force: boolean; message: string; verify: boolean },
 ): Promise<DeclareResult> {
   const existing = readExistingWorkload(root, spec.name);
   const path = workloadPath(spec.name);
   if (existing && sameDeclaration(existing, manifestText)) {
     // Declared already; commit it only if it was left uncommitted (e.g. an interrupted run).
     if (!(await git.isDirty(path))) return { status: "unchanged", path, commit: undefined };
-    return { status: "unchanged", path, commit: await git.commitPaths([path], options.message) };
+    return {
+      status: "unchanged",
+      path,
+      commit: await git.commitPaths([path], options.message, { verify: options.verify }),
+    };
   }
   if (existing && !options.force) {
     throw new UsageError(`${path} already declares a different endpoint named ${spec.name}.`, {
@@ -83,9 +88,19 @@ export async function declareWorkload(
       },
     );
   }
+  // --force replaces the declaration: never with the user's uncommitted edits folded in unseen.
+  if (existing) await refuseLocalChanges(git, path);
   const text = existing ? renderEndpointManifest(existing.text, spec) : manifestText;
-  mkdirSync(dirname(join(root, path)), { recursive: true });
-  writeFileSync(join(root, path), text);
-  const commit = await git.commitPaths([path], options.message);
-  return { status: existing ? "updated" : "created", path, commit };
+  const full = join(root, path);
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, text);
+  try {
+    const commit = await git.commitPaths([path], options.message, { verify: options.verify });
+    return { status: existing ? "updated" : "created", path, commit };
+  } catch (error) {
+    // The commit was refused (hook, signing, …): the index is restored; the file goes back too.
+    if (existing) writeFileSync(full, existing.text);
+    else rmSync(full, { force: true });
+    throw error;
+  }
 }

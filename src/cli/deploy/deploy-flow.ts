@@ -4,17 +4,20 @@
  * commit exactly its file, push, and optionally follow the rollout.
  */
 import type { CatalogModel } from "../../core/catalog/catalog.js";
-import { parseDuration } from "../../core/clock.js";
+import { parseDurationOption } from "../../core/duration-option.js";
 import { describeUnknownModel, resolveModel } from "../../core/endpoint/resolve-model.js";
 import { type PlannedEndpoint, planEndpoint } from "../../core/endpoint/resolve-spec.js";
 import { type RawDeployInputs, validateDeployInputs } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
 import { type Cluster, hasHfToken, requireCluster, tryConnect } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
+import { commandWithFlags } from "../status/user-flags.js";
 import { declareWorkload } from "./declare-workload.js";
 import { checkFit, fitJson, fitLines } from "./fit-report.js";
 import { type FollowResult, followDeploy } from "./follow-deploy.js";
-import { ensureRepository, pushCommit, resolvePushTarget } from "./git-publish.js";
+import { refuseUnwatchedBranch } from "./git-argocd-branch.js";
+import { ensureRepository, pushCommit, replayLines, resolvePushTarget } from "./git-publish.js";
+import { withRepository } from "./git-session.js";
 import { readCatalog, readRgd, readTemplate } from "./platform-files.js";
 import { formatPreview, type Preview, previewEndpoint } from "./render-preview.js";
 
@@ -24,6 +27,8 @@ export interface DeployOptions extends Omit<RawDeployInputs, "name" | "image"> {
   push?: boolean;
   wait?: boolean;
   force?: boolean;
+  /** false: `--no-verify`, skip the repository's commit hooks. */
+  verify?: boolean;
   timeout?: string | undefined;
   imagePullTimeout?: string | undefined;
   capacityTimeout?: string | undefined;
@@ -34,13 +39,7 @@ export const DEFAULT_IMAGE_PULL_TIMEOUT = "5m";
 export const DEFAULT_CAPACITY_TIMEOUT = "3m";
 
 function parseTimeout(flag: string, value: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined || ms <= 0) {
-    throw new UsageError(`${flag} ${JSON.stringify(value)} is not a duration such as 90s, 15m or 1h30m.`, {
-      code: "invalid-input",
-    });
-  }
-  return ms;
+  return parseDurationOption(flag, value);
 }
 const GATED_ORGS = new Set(["google", "meta-llama", "mistralai"]);
 
@@ -160,25 +159,35 @@ export async function runDeploy(
   }
 
   const target = await resolvePushTarget(git);
+  if (options.push !== false) await refuseUnwatchedBranch(git, root, target);
   const pushedTo = `${target.remote}/${target.branch}`;
   const message = `deploy ${spec.name} (${spec.model})`;
-  const declared = await declareWorkload(git, root, spec, preview.manifestText, {
-    force: Boolean(options.force),
-    message,
-  });
   const resume = `aiplat deploy-model ${spec.name} --wait`;
-  const commit =
-    declared.commit ?? (await lastCommitOf(ctx, root, declared.path)) ?? (await git.headCommit());
-  // An unchanged declaration committed earlier but never pushed (--no-push, a rejected push):
-  // ArgoCD cannot see it, so it is pushed now; --wait would otherwise wait for nothing.
-  const unpushed =
-    declared.commit !== undefined ||
-    !(await isOnRemote(ctx, root, commit, `${target.remote}/${target.branch}`));
-  let pushed = false;
-  if (unpushed && options.push !== false) {
-    await pushCommit(git, target, commit, resume);
-    pushed = true;
-  }
+  const { declared, commit, unpushed, published } = await withRepository(
+    ctx,
+    git,
+    `deploy-model ${spec.name}`,
+    async () => {
+      const declared = await declareWorkload(git, root, spec, preview.manifestText, {
+        force: Boolean(options.force),
+        message,
+        verify: options.verify !== false,
+      });
+      const commit =
+        declared.commit ?? (await lastCommitOf(ctx, root, declared.path)) ?? (await git.headCommit());
+      // An unchanged declaration committed earlier but never pushed (--no-push, a rejected push):
+      // ArgoCD cannot see it, so it is pushed now; --wait would otherwise wait for nothing.
+      const unpushed =
+        declared.commit !== undefined ||
+        !(await isOnRemote(ctx, root, commit, `${target.remote}/${target.branch}`));
+      const published =
+        unpushed && options.push !== false
+          ? await pushCommit(git, target, commit, [declared.path], resume)
+          : undefined;
+      return { declared, commit: published?.commit ?? commit, unpushed, published };
+    },
+  );
+  const pushed = published !== undefined;
   const lines: string[] = [];
   if (declared.status === "unchanged" && !declared.commit) {
     lines.push(`${spec.name} is already declared in ${declared.path} with these values: nothing to commit.`);
@@ -193,6 +202,7 @@ export async function runDeploy(
       `  commit ${commit.slice(0, 7)} "${message}" ${pushed ? `pushed to ${pushedTo}` : "not pushed (--no-push): push it with `git push`"}`,
     );
   }
+  if (published) lines.push(...replayLines(published, pushedTo));
   let followed: FollowResult | undefined;
   if (options.wait && cluster) {
     for (const line of lines.splice(0)) ctx.io.info(line);
@@ -211,10 +221,7 @@ export async function runDeploy(
     lines.push(
       `${spec.name} answers through LiteLLM${ttft === undefined ? "" : ` (time to first token ${Math.round(ttft)} ms)`}.`,
     );
-    lines.push(
-      "  Try it: kubectl -n ai-platform port-forward svc/litellm 4000:4000 &",
-      `          curl -s localhost:4000/v1/chat/completions -H "Authorization: Bearer $(aiplat key)" -H "Content-Type: application/json" -d '{"model":"${spec.name}","messages":[{"role":"user","content":"Hello!"}]}'`,
-    );
+    lines.push(`  Try it: ${commandWithFlags(ctx, `aiplat chat ${spec.name}`)}`);
   } else if (pushed || declared.status === "unchanged") {
     lines.push(`  ArgoCD syncs it within minutes. Follow it: ${resume}`);
   }
@@ -226,6 +233,7 @@ export async function runDeploy(
       commit,
       pushed,
       pushedTo: pushed ? pushedTo : undefined,
+      replayedOnto: published?.replayedOnto,
       rollout: followed?.steps,
       timeToFirstTokenMs: followed?.timeToFirstTokenMs,
     },

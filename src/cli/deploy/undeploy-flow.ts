@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { parseDuration } from "../../core/clock.js";
+import { parseDurationOption } from "../../core/duration-option.js";
 import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
 import { checkEndpointName, findUnsafeText } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
@@ -13,11 +13,15 @@ import { type Cluster, openLitellm, requireCluster, tryConnect } from "../cluste
 import type { CommandContext } from "../context.js";
 import { ENDPOINT_API } from "./follow-deploy.js";
 import { followUndeploy, workerNodes } from "./follow-undeploy.js";
-import { ensureRepository, pushCommit, resolvePushTarget } from "./git-publish.js";
+import { refuseUnwatchedBranch } from "./git-argocd-branch.js";
+import { ensureRepository, pushCommit, replayLines, resolvePushTarget } from "./git-publish.js";
+import { withRepository } from "./git-session.js";
 import { workloadPath } from "./platform-files.js";
 
 export interface UndeployOptions {
   push?: boolean;
+  /** false: `--no-verify`, skip the repository's commit hooks. */
+  verify?: boolean;
   wait?: boolean;
   timeout?: string | undefined;
 }
@@ -42,15 +46,7 @@ export async function runUndeploy(
 ): Promise<{ data: Record<string, unknown>; human: string }> {
   const problem = findUnsafeText(name) ?? checkEndpointName(name);
   if (problem) throw new UsageError(`Invalid input: ${problem}.`, { code: "invalid-input" });
-  const timeoutMs = parseDuration(options.timeout ?? "30m");
-  if (timeoutMs === undefined || timeoutMs <= 0) {
-    throw new UsageError(
-      `--timeout ${JSON.stringify(options.timeout)} is not a duration such as 90s or 15m.`,
-      {
-        code: "invalid-input",
-      },
-    );
-  }
+  const timeoutMs = parseDurationOption("--timeout", options.timeout ?? "30m");
   if (options.wait && options.push === false) {
     throw new UsageError(
       "--wait follows what ArgoCD syncs from the remote, so it cannot be combined with --no-push.",
@@ -72,6 +68,15 @@ export async function runUndeploy(
     ? (await cluster.objects.get(ENDPOINT_API, "InferenceEndpoint", name, ENDPOINT_NAMESPACE)) !== undefined
     : false;
   if (!declared && !inCluster) {
+    // A LiteLLM registration left behind by an undeploy that could not reach LiteLLM (`aiplat
+    // status` lists it with this command): deregistering it is all that is left to do.
+    const leftover = cluster ? await deregister(ctx, cluster, name) : 0;
+    if (typeof leftover === "number" && leftover > 0) {
+      return {
+        data: { name, file: path, pushed: false, deregistered: leftover },
+        human: `${name} had no endpoint left; deregistered it from LiteLLM.`,
+      };
+    }
     throw new UsageError(
       `No endpoint named ${name}: ${path} does not exist${cluster ? " and the cluster has none" : ""}.`,
       {
@@ -82,20 +87,29 @@ export async function runUndeploy(
   }
   const trackedNodes = cluster ? await workerNodes(cluster, name, ENDPOINT_NAMESPACE) : [];
   const target = await resolvePushTarget(git);
+  if (declared && options.push !== false) await refuseUnwatchedBranch(git, root, target);
   const pushedTo = `${target.remote}/${target.branch}`;
   const lines: string[] = [];
   let commit: string | undefined;
   let pushed = false;
   if (declared) {
-    commit = await git.removeAndCommit([path], `undeploy ${name}`);
-    lines.push(`Removed ${path} in commit ${commit.slice(0, 7)} "undeploy ${name}".`);
-    if (options.push !== false) {
-      await pushCommit(git, target, commit, `aiplat undeploy-model ${name}${options.wait ? " --wait" : ""}`);
-      pushed = true;
-      lines.push(`  pushed to ${pushedTo}: ArgoCD prunes the endpoint on its next sync.`);
-    } else {
-      lines.push("  not pushed (--no-push): push it with `git push`.");
-    }
+    const resume = `aiplat undeploy-model ${name}${options.wait ? " --wait" : ""}`;
+    await withRepository(ctx, git, `undeploy-model ${name}`, async () => {
+      // Another run may have removed it while this one waited for the lock.
+      if (!existsSync(join(root, path))) return;
+      commit = await git.removeAndCommit([path], `undeploy ${name}`, { verify: options.verify !== false });
+      lines.push(`Removed ${path} in commit ${commit.slice(0, 7)} "undeploy ${name}".`);
+      if (options.push !== false) {
+        const published = await pushCommit(git, target, commit, [path], resume);
+        commit = published.commit;
+        pushed = true;
+        lines.push(`  pushed to ${pushedTo}: ArgoCD prunes the endpoint on its next sync.`);
+        lines.push(...replayLines(published, pushedTo));
+      } else {
+        lines.push("  not pushed (--no-push): push it with `git push`.");
+      }
+    });
+    if (commit === undefined) lines.push(`${path} was removed by another run meanwhile.`);
   } else {
     lines.push(`${path} is already gone from git; the cluster still has ${name} until ArgoCD prunes it.`);
   }

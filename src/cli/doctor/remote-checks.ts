@@ -2,6 +2,7 @@ import { reloginCommand } from "../../adapters/aws/profile.js";
 import type { CheckResult } from "../../core/doctor/checks.js";
 import { checkCredentials, fail, ok, skip, warn } from "../../core/doctor/checks.js";
 import { withTimeout } from "../../core/timeout.js";
+import { aiplatCommand } from "../carry-flags.js";
 import type { CommandContext } from "../context.js";
 
 const CLUSTER_TIMEOUT_MS = 10_000;
@@ -34,7 +35,7 @@ export async function checkCluster(ctx: CommandContext): Promise<CheckResult[]> 
         "cluster",
         "Cluster",
         (error as Error).message,
-        "Check --kubeconfig/--context, or run `aiplat kubeconfig`.",
+        `Check --kubeconfig/--context, or run \`${aiplatCommand(ctx.globals, "kubeconfig")}\`.`,
       ),
     ];
   }
@@ -59,7 +60,7 @@ export async function checkCluster(ctx: CommandContext): Promise<CheckResult[]> 
         "cluster",
         "Cluster",
         `unreachable through ${target.description}: ${describe(error)}`,
-        "Check the cluster and your network, then `aiplat doctor` again.",
+        `Check the cluster and your network, then \`${aiplatCommand(ctx.globals, "doctor")}\` again.`,
       ),
       skip("hf-token", "HuggingFace token", "needs the cluster"),
     ];
@@ -77,7 +78,7 @@ export async function checkCluster(ctx: CommandContext): Promise<CheckResult[]> 
       cluster,
       hasToken
         ? ok("hf-token", "HuggingFace token", "inference/hf-token is present")
-        : warn("hf-token", "HuggingFace token", "inference/hf-token has no `token` key", HF_TOKEN_FIX),
+        : warn("hf-token", "HuggingFace token", "inference/hf-token has no `token` key", hfTokenFix(ctx)),
     ];
   } catch (error) {
     if ((error as { code?: number }).code === 404) {
@@ -87,7 +88,7 @@ export async function checkCluster(ctx: CommandContext): Promise<CheckResult[]> 
           "hf-token",
           "HuggingFace token",
           "inference/hf-token is missing: gated models (Gemma, Llama) will not load",
-          HF_TOKEN_FIX,
+          hfTokenFix(ctx),
         ),
       ];
     }
@@ -103,9 +104,11 @@ export async function checkCluster(ctx: CommandContext): Promise<CheckResult[]> 
   }
 }
 
-// The token goes through stdin, never into a command line where `ps` and shell history would keep it.
-const HF_TOKEN_FIX =
-  'printf %s "$HF_TOKEN" | kubectl -n inference create secret generic hf-token --from-file=token=/dev/stdin';
+// aiplat's own command, not raw kubectl: it reads HF_TOKEN, the token init kept or a hidden prompt,
+// so the token never lands on a command line where `ps` and shell history would keep it.
+function hfTokenFix(ctx: CommandContext): string {
+  return aiplatCommand(ctx.globals, "secret hf-token");
+}
 
 function describe(error: unknown): string {
   const e = error as { code?: number | string; message?: string; cause?: { code?: string } };

@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createAwsIdentity } from "../../adapters/aws/identity.js";
-import { type AwsProfileInfo, reloginCommand } from "../../adapters/aws/profile.js";
+import { type AwsProfileInfo, reloginHint } from "../../adapters/aws/profile.js";
 import { checkStateBucket, ensureStateBucket, stateBucketName } from "../../adapters/aws/state-backend.js";
 import { formatElapsed } from "../../core/clock.js";
 import { ConfigError, PrerequisiteError } from "../../core/errors.js";
@@ -35,12 +35,11 @@ export async function prepareAwsBackend(
     });
   }
   const identity = createAwsIdentity(ctx.adapters.aws, region);
-  const relogin = reloginCommand(profile);
   const caller = await identity.callerIdentity().catch((error: unknown) => {
     if (error instanceof PrerequisiteError) {
       throw new PrerequisiteError(error.message, {
         code: error.code,
-        hint: `Run \`${relogin}\`, then retry.`,
+        hint: reloginHint(profile, "retry"),
         cause: error,
       });
     }
@@ -82,7 +81,7 @@ export async function guardCredentials(
     if (error instanceof PrerequisiteError) {
       throw new PrerequisiteError(error.message, {
         code: error.code,
-        hint: `Run \`${reloginCommand(backend.profile)}\`, then \`${resume}\`.`,
+        hint: reloginHint(backend.profile, `\`${resume}\``),
         cause: error,
       });
     }
@@ -97,7 +96,7 @@ export async function guardCredentials(
       `Not starting stage ${stage}: your AWS credentials ${when}, and this stage can take about ${minutes} minutes.`,
       {
         code: "credentials-expiring",
-        hint: `Run \`${reloginCommand(backend.profile)}\`, then \`${resume}\`.`,
+        hint: reloginHint(backend.profile, `\`${resume}\``),
         details: { stage, expiresAt: expiry.toISOString(), estimateMinutes: minutes },
       },
     );

@@ -50,7 +50,7 @@ const core: BuiltinInput[] = [
     shortNames: ["po"],
     categories: ["all"],
     statusSubresource: true,
-    subresources: ["log", "portforward"],
+    subresources: ["log", "portforward", "eviction"],
     columns: [
       col("Status", ".status.phase"),
       col("IP", ".status.podIP", "string", 1),

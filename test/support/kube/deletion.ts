@@ -19,6 +19,8 @@ export interface DeleteOptions {
   /** Precondition: delete only this uid / resourceVersion (409 otherwise). */
   uid?: string;
   resourceVersion?: string;
+  /** Seconds a pod gets to stop (graceful deletion; 0 removes it at once). */
+  gracePeriodSeconds?: number;
 }
 
 const FOREGROUND = "foregroundDeletion";

@@ -97,6 +97,17 @@ function resourceEntries(t: ResourceType): Record<string, unknown>[] {
       verbs: ["create", "get"],
     });
   }
+  if (t.subresources.includes("eviction")) {
+    out.push({
+      name: `${t.plural}/eviction`,
+      singularName: "",
+      namespaced: t.namespaced,
+      group: "policy",
+      version: "v1",
+      kind: "Eviction",
+      verbs: ["create"],
+    });
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { DeleteOptions, PropagationPolicy } from "./deletion.js";
 import { deleteObject } from "./deletion.js";
 import { badRequest, KubeError } from "./errors.js";
+import { type EvictOptions, evictPod } from "./eviction.js";
 import { parseJson, queryFlag, readBody, sendJson, sendRaw, wantsTable } from "./http-util.js";
 import { asVersion, type Entry } from "./object-store.js";
 import type { PodLogs } from "./pod-logs.js";
@@ -143,6 +144,11 @@ export async function serveResource(
     if (name) {
       if (route.subresource === "portforward")
         throw badRequest("Upgrade request required: this server forwards ports over WebSocket only");
+      if (route.subresource === "eviction" && type.subresources.includes("eviction")) {
+        evictPod(store, namespace ?? "", name, evictOptions(body(), query));
+        sendJson(res, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
+        return;
+      }
       throw new KubeError(
         405,
         "MethodNotAllowed",
@@ -227,6 +233,17 @@ export async function serveResource(
   );
 }
 
+/** The policy/v1 Eviction body: its deleteOptions (uid precondition, grace period, dry run). */
+function evictOptions(body: unknown, query: URLSearchParams): EvictOptions {
+  const del = isObject(body) && isObject(body.deleteOptions) ? body.deleteOptions : {};
+  const pre = isObject(del.preconditions) ? del.preconditions : {};
+  return {
+    uid: typeof pre.uid === "string" ? pre.uid : undefined,
+    gracePeriodSeconds: typeof del.gracePeriodSeconds === "number" ? del.gracePeriodSeconds : undefined,
+    dryRun: query.get("dryRun") === "All" || (Array.isArray(del.dryRun) && del.dryRun.includes("All")),
+  };
+}
+
 function deleteOptions(body: unknown, query: URLSearchParams): DeleteOptions {
   const opts: DeleteOptions = {};
   const b = isObject(body) ? body : {};
@@ -242,6 +259,8 @@ function deleteOptions(body: unknown, query: URLSearchParams): DeleteOptions {
   const pre = isObject(b.preconditions) ? b.preconditions : {};
   if (typeof pre.uid === "string") opts.uid = pre.uid;
   if (typeof pre.resourceVersion === "string") opts.resourceVersion = pre.resourceVersion;
+  const grace = query.get("gracePeriodSeconds") ?? b.gracePeriodSeconds;
+  if (grace !== undefined && grace !== null && grace !== "") opts.gracePeriodSeconds = Number(grace);
   opts.dryRun = query.get("dryRun") === "All" || (Array.isArray(b.dryRun) && b.dryRun.includes("All"));
   return opts;
 }

@@ -1,5 +1,6 @@
 import { type DeleteOptions, deleteObject } from "./deletion.js";
 import { badRequest } from "./errors.js";
+import { type EvictOptions, evictPod } from "./eviction.js";
 import { clone } from "./json.js";
 import { checkListVersion } from "./list-versions.js";
 import { asVersion, type Entry, type ObjectStore } from "./object-store.js";
@@ -182,6 +183,11 @@ export class Store {
     const type = this.typeOf(ref);
     const result = deleteObject(this.objects, type, ref.namespace, ref.name, opts);
     return { object: clone(result.object), gone: result.gone };
+  }
+
+  /** The pods/eviction subresource (policy/v1): 429 when a PodDisruptionBudget forbids it. */
+  evict(ref: { namespace: string; name: string }, opts: EvictOptions = {}): KubeObject {
+    return clone(evictPod(this.objects, ref.namespace, ref.name, opts));
   }
 
   /** Events as the HTTP watch sends them (copies); returns a function that stops the watch. */

@@ -1,0 +1,77 @@
+import { currentRayCluster, RAY_CLUSTER_LABEL } from "../rollout/observe-pods.js";
+import { conditionOf, type Obj, type Pod } from "../rollout/types.js";
+import type { EndpointStatusRow, EndpointsSection } from "./types.js";
+
+/** The RGD labels every Ray pod template with the endpoint (platform/kro-definitions). */
+export const INSTANCE_LABEL = "app.kubernetes.io/instance";
+export const NODE_TYPE_LABEL = "ray.io/node-type";
+
+const num = (value: unknown, fallback: number) => (typeof value === "number" ? value : fallback);
+
+/** Worker pods that count as replicas: of the endpoint's current RayCluster, not being deleted. */
+function currentWorkers(name: string, rayService: Obj | undefined, pods: readonly Pod[]): Pod[] {
+  const cluster = currentRayCluster(rayService);
+  return pods.filter((p) => {
+    const labels = p.metadata?.labels ?? {};
+    if (labels[INSTANCE_LABEL] !== name || labels[NODE_TYPE_LABEL] !== "worker") return false;
+    if (p.metadata?.deletionTimestamp) return false;
+    return cluster === undefined || labels[RAY_CLUSTER_LABEL] === cluster;
+  });
+}
+
+/**
+ * Ray Serve's own words when the app failed (DEPLOY_FAILED/UNHEALTHY with the exception, kuberay
+ * RayService status `activeServiceStatus.applicationStatuses.<app>.message`), which say more than
+ * the instance's generic "waiting for rayservice" condition.
+ */
+function serveProblem(rayService: Obj | undefined): string | undefined {
+  const status = rayService?.status as
+    | {
+        activeServiceStatus?: { applicationStatuses?: Record<string, { status?: string; message?: string }> };
+      }
+    | undefined;
+  for (const app of Object.values(status?.activeServiceStatus?.applicationStatuses ?? {})) {
+    if (app.message && app.status !== "RUNNING") return `${app.status ?? "?"}: ${app.message}`;
+  }
+  return undefined;
+}
+
+/**
+ * One row per InferenceEndpoint, joined by name with its RayService, its worker pods and LiteLLM's
+ * model list (`registered` undefined when LiteLLM could not be asked). Everything comes from lists
+ * made once, so the cost does not grow with the number of endpoints.
+ */
+export function buildEndpoints(
+  endpoints: readonly Obj[],
+  rayServices: readonly Obj[],
+  pods: readonly Pod[],
+  registered: readonly string[] | undefined,
+): EndpointsSection {
+  const services = new Map(rayServices.map((r) => [r.metadata?.name ?? "", r]));
+  const names = registered ? new Set(registered) : undefined;
+  const rows: EndpointStatusRow[] = [];
+  for (const e of endpoints) {
+    const name = e.metadata?.name;
+    if (!name) continue;
+    const spec = e.spec ?? {};
+    const rs = services.get(name);
+    const ready = conditionOf(rs, "Ready")?.status === "True";
+    const instanceReady = conditionOf(e, "Ready");
+    const workers = currentWorkers(name, rs, pods).filter((p) => p.status?.phase === "Running");
+    rows.push({
+      name,
+      model: typeof spec.model === "string" ? spec.model : undefined,
+      state: (e.status as { state?: string } | undefined)?.state ?? "PENDING",
+      ready,
+      replicas: { current: workers.length, min: num(spec.minReplicas, 1), max: num(spec.maxReplicas, 4) },
+      gpus: num(spec.gpuCount, 1),
+      registered: names ? names.has(name) : undefined,
+      requests: undefined,
+      createdAt: e.metadata?.creationTimestamp,
+      message: ready
+        ? undefined
+        : serveProblem(rs) || instanceReady?.message || conditionOf(rs, "Ready")?.message || undefined,
+    });
+  }
+  return { endpoints: rows.sort((a, b) => a.name.localeCompare(b.name)) };
+}
