@@ -242,7 +242,8 @@ export class SimulatedTerraform {
         apiVersion: "v1",
         kind: "Secret",
         metadata: { name: "litellm-secrets", namespace: "ai-platform" },
-        data: { "master-key": key },
+        // platform-secrets.tf: the Postgres password is its own random value, not the master key.
+        data: { "master-key": key, "postgres-password": b64(this.options.random.hex(40)) },
       });
       this.ensure({
         apiVersion: "v1",
