@@ -89,6 +89,9 @@ variable "cluster_config" {
     # The AL2023 EKS AMI release Karpenter's nodes run (awslabs/amazon-eks-ami releases). Pinned:
     # al2023@latest would replace every node, GPU nodes serving models included, on each release.
     node_ami_alias = optional(string, "al2023@v20260930")
+    # Who may reach the public Kubernetes API endpoint (ignored with private_eks_cluster). EKS's
+    # own default is the whole internet; set your office/VPN ranges or your address as /32.
+    public_access_cidrs = optional(list(string), ["0.0.0.0/0"])
     capabilities = object({
       kube_proxy    = optional(bool, true)
       networking    = optional(bool, true)
@@ -118,6 +121,11 @@ variable "cluster_config" {
   validation {
     condition     = var.cluster_config.gpu_node_limit >= 1 && var.cluster_config.gpu_node_limit <= 512 && floor(var.cluster_config.gpu_node_limit) == var.cluster_config.gpu_node_limit
     error_message = "cluster_config.gpu_node_limit must be a whole number of GPUs between 1 and 512."
+  }
+
+  validation {
+    condition     = length(var.cluster_config.public_access_cidrs) > 0 && alltrue([for c in var.cluster_config.public_access_cidrs : can(cidrhost(c, 0)) && can(regex("^[0-9.]+/[0-9]+$", c))])
+    error_message = "cluster_config.public_access_cidrs must be a non-empty list of IPv4 CIDRs such as [\"203.0.113.7/32\"] (who may reach the public Kubernetes API)."
   }
 
   validation {

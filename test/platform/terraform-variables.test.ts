@@ -91,6 +91,7 @@ describe("variables shared by every stage", () => {
         "kubernetes_version",
         "node_ami_alias",
         "private_eks_cluster",
+        "public_access_cidrs",
       ].sort(),
     );
     expect(Object.keys(cluster.capabilities ?? {}).sort()).toEqual(
