@@ -172,6 +172,20 @@ variable "cluster_config" {
     )
     error_message = "With capabilities.gitops = true, capabilities_config needs argocd_idc_instance_arn (arn:aws:sso:::instance/ssoins-...), argocd_idc_region (e.g. us-east-1) and at least one argocd_rbac_mappings entry (see `aws sso-admin list-instances`)."
   }
+
+  # The example's placeholders pass the shape checks above, and would otherwise fail only at
+  # CreateCapability, after the cluster exists (same shapes as aiplat doctor's placeholder check).
+  validation {
+    condition = !var.cluster_config.capabilities.gitops || (
+      !can(regex("X{6,}", var.cluster_config.capabilities_config.argocd_idc_instance_arn)) &&
+      alltrue(flatten([
+        for m in var.cluster_config.capabilities_config.argocd_rbac_mappings : [
+          for i in m.identities : !can(regex("(?i)^your[-_]|X{6,}", i.id))
+        ]
+      ]))
+    )
+    error_message = "cluster_config.capabilities_config still holds an example placeholder (ssoins-XXXX… or your-sso-user-id): run `aiplat init`, or fill in your Identity Center instance ARN and user/group ids."
+  }
 }
 
 variable "observability_configuration" {
