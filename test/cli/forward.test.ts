@@ -135,7 +135,7 @@ describe("aiplat forward", () => {
         req.end(body);
       });
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => ask(i)));
-    answers.forEach((text, i) => expect(text).toContain(`You said: question ${i}`));
+    for (const [i, text] of answers.entries()) expect(text).toContain(`You said: question ${i}`);
 
     // The pod is replaced (deleted; its Deployment makes a new one): new connections work, the
     // command still runs and was never restarted.

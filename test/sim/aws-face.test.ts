@@ -45,7 +45,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAwsClientFactory } from "../../src/adapters/aws/clients.js";
 import type { SimulatedCluster } from "../support/sim/index.js";
-import { get, startSim } from "./support/cluster.js";
+import { startSim } from "./support/cluster.js";
 
 /**
  * The AWS face's contract: every operation a teardown and a status need, driven through the

@@ -18,6 +18,12 @@ export interface Delays {
   argocdPollMinutes: number;
   devicePluginMinutes: number;
   selfHealMinutes: number;
+  /**
+   * kube-controller-manager's garbage collector deletes dependents of a deleted owner
+   * asynchronously, through its attemptToDelete queue (pkg/controller/garbagecollector): about a
+   * second after the owner is gone.
+   */
+  garbageCollectMinutes: number;
 
   // --- Cloud side (helper 13c: cloud/, lb/, aws/). Sources: test/support/sim/README.md. ---
   /** EC2 `shutting-down` → `terminated` (EC2 docs, instance lifecycle; minutes in practice). */
@@ -41,6 +47,7 @@ export const DEFAULT_DELAYS: Delays = {
   argocdPollMinutes: 3,
   devicePluginMinutes: 0.5,
   selfHealMinutes: 0.1,
+  garbageCollectMinutes: 0.02,
 
   // --- Cloud side (helper 13c) ---
   instanceShutdownMinutes: 1,

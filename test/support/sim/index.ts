@@ -15,6 +15,7 @@ import { type Delays, resolveDelays } from "./delays.js";
 import { KarpenterController } from "./karpenter/controller.js";
 import { KroController } from "./kro/controller.js";
 import { DevicePlugin } from "./kube/device-plugin.js";
+import { GarbageCollector } from "./kube/garbage-collector.js";
 import { Kubelet } from "./kube/kubelet.js";
 import type { OperatorMode } from "./kube/operators.js";
 import { WEB_STUBS, WebStubs } from "./kube/web-stubs.js";
@@ -138,7 +139,14 @@ export async function startSimulatedCluster(
     });
   const clusterName = options.clusterName ?? "aiplat-dev";
   const masterKey = options.masterKey ?? `sk-sim-${random.hex(24)}`;
-  const kube = await startKubeServer({ port: options.port, token: options.token, faults: options.faults });
+  const kube = await startKubeServer({
+    port: options.port,
+    token: options.token,
+    faults: options.faults,
+    // The simulated kubelet finishes graceful pod deletions; the garbage collector runs below.
+    gracefulPodDeletion: true,
+    garbageCollector: "external",
+  });
   const store = kube.store;
   const dir = mkdtempSync(join(tmpdir(), "aiplat-sim-"));
   const kubeconfigPath = join(dir, "kubeconfig");
@@ -153,6 +161,7 @@ export async function startSimulatedCluster(
   await litellm.start();
   const litellmPort = Number(new URL(litellm.url).port);
 
+  const gc = new GarbageCollector(store, clock, activity, delays.garbageCollectMinutes);
   const workloads = new WorkloadControllers(store, clock, activity, random, {
     jobMinutes: delays.jobMinutes,
   });
@@ -219,7 +228,8 @@ export async function startSimulatedCluster(
         });
       },
       clusterDown: () => {
-        for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin]) c?.stop();
+        for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin, gc])
+          c?.stop();
       },
       addonsUp: () => {
         lb = new LoadBalancerController(store, clock, activity, ledger, {
@@ -336,7 +346,7 @@ export async function startSimulatedCluster(
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin]) c?.stop();
+      for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin, gc]) c?.stop();
       clock.stop();
       await litellm.stop();
       await cloudApi.stop();
