@@ -287,7 +287,8 @@ export class SimulatedTerraform {
         apiVersion: "v1",
         kind: "Secret",
         metadata: { name: "litellm-secrets", namespace: "ai-platform" },
-        data: { "master-key": key },
+        // platform-secrets.tf: the Postgres password is its own random value, not the master key.
+        data: { "master-key": key, "postgres-password": b64(this.options.random.hex(40)) },
       });
       this.ensure({
         apiVersion: "v1",
@@ -343,6 +344,8 @@ export class SimulatedTerraform {
         cluster_name: this.options.clusterName,
         node_role_name: `${this.options.clusterName}-karpenter-node`,
         gpu_node_limit: String(this.options.gpuNodeLimit),
+        // cluster_config.node_ami_alias's default (terraform/00.global/variables.tf).
+        ami_alias: "al2023@v20260930",
       });
       for (const doc of parseAllDocuments(text)) {
         const obj = doc.toJS() as KubeObject | null;
