@@ -43,6 +43,8 @@ export interface CommandContext {
   processEnv: Readonly<Record<string, string | undefined>>;
   /** Standard input, for secrets piped in (`--stdin`): never argv. */
   stdin: Readable;
+  /** Where an interactive session draws its prompt (stderr): only `aiplat chat` writes to it directly. */
+  terminalOutput?: Writable | undefined;
   clock: Clock;
   /** Aborted on the first Ctrl-C: long waits stop, child processes get one SIGINT. */
   signal: AbortSignal;

@@ -21,7 +21,6 @@ export const plannedCommands: readonly string[] = [
   "forward",
   "open",
   "chat",
-  "completion",
 ];
 
 /** The shell as normalizeError needs it: the parsed program and the arguments it was given. */

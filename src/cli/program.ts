@@ -69,7 +69,9 @@ export function buildProgram(runtime: ProgramRuntime, modules: readonly CommandM
       const command = commanderArgs[commanderArgs.length - 1] as Command;
       const options = command.opts();
       const globals = command.optsWithGlobals() as GlobalOptions;
-      const args = command.args.slice(0, command.registeredArguments.length);
+      // A variadic last argument (`forward <target...>`, [words...]) takes every remaining operand.
+      const variadic = command.registeredArguments.at(-1)?.variadic === true;
+      const args = variadic ? [...command.args] : command.args.slice(0, command.registeredArguments.length);
       const ctx = await runtime.createContext(globals);
       runtime.onContext(ctx);
       await handler(ctx, options as never, args);

@@ -123,6 +123,7 @@ export async function createContext(
     state: () => new StateDir(requireRoot()),
     processEnv: resolved.env,
     stdin: resolved.stdin,
+    terminalOutput: resolved.stderr,
     clock: resolved.deps.clock ?? systemClock,
     signal,
     redactor: resolved.redactor,

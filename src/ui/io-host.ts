@@ -76,6 +76,11 @@ export interface IoHost {
    * final JSON document in --json mode. Call once per command.
    */
   result(data: Record<string, unknown>, human: string): void;
+  /**
+   * Result text written to stdout as it arrives (a streamed chat answer, a URL for a command that
+   * keeps running); nothing in --json mode, where result() carries it. Not redacted, like result().
+   */
+  write(text: string): void;
   /** Colour helpers that are no-ops without a TTY or with NO_COLOR. */
   readonly style: Style;
 }

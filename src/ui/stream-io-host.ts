@@ -72,6 +72,10 @@ export class StreamIoHost implements IoHost {
     if (human !== "") this.options.stdout.write(human.endsWith("\n") ? human : `${human}\n`);
   }
 
+  write(text: string): void {
+    if (!this.json) this.options.stdout.write(text);
+  }
+
   /** main() calls this once the command returned normally. */
   finishOk(): void {
     if (this.json) this.writeJson({ ok: true, ...this.resultData });

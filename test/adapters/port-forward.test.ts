@@ -110,6 +110,6 @@ describe("port-forward to a pod behind a Service", () => {
       port: 4000,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExternalError);
-    expect((error as Error).message).toContain("No running pod behind Service ai-platform/litellm");
+    expect((error as Error).message).toContain("No Ready pod behind Service ai-platform/litellm");
   });
 });

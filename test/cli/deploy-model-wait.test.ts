@@ -54,9 +54,18 @@ describe("deploy-model --wait on the simulated cluster", () => {
     expect(run.stderr).toMatch(/✔ GPU node launched — g\d\w*\.\w+ /);
     expect(run.stderr).toMatch(/✔ First completion answered — time to first token \d+ ms/);
     expect(run.stdout).toContain("gemma-4b answers through LiteLLM");
+    // The "Try it" line is a command that works, run as printed (with --prompt, not interactive).
+    const tryIt = /Try it: aiplat (.+)$/m.exec(run.stdout)?.[1];
+    expect(tryIt).toMatch(/^chat gemma-4b\b/);
+    const chat = await runCli([...(tryIt ?? "").split(" "), "--prompt", "Hello!"], {
+      cwd: platform.repo.dir,
+      env: platform.env,
+    });
+    expect(chat.exitCode, chat.stderr).toBe(0);
+    expect(chat.stdout).toContain("Hello from gemma-4b");
     expect(gpuNodes(platform.sim)).toHaveLength(1);
     expect(platform.sim.litellm.registered().map((m) => m.model_name)).toContain("gemma-4b");
-  }, 60_000);
+  }, 90_000);
 
   it("--json reports the steps and time to first token; an unchanged endpoint is only followed", async () => {
     platform = await startSimPlatform();

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -14,6 +15,7 @@ import { makeTempDir } from "../support/temp.js";
 const NOW = Date.parse("2026-11-26T12:00:00Z");
 const clock = { now: () => NOW, sleep: async () => {} };
 const sts = mockClient(STSClient);
+const quotas = mockClient(ServiceQuotasClient);
 
 const FILLED = `region = "eu-central-1"
 shared_config = { resources_prefix = "ai-platform" }
@@ -93,8 +95,14 @@ beforeEach(() => {
     Arn: "arn:aws:sts::123456789012:assumed-role/Admin/me",
     UserId: "x",
   });
+  // A GPU quota large enough for everything (test/cli/doctor-gpu-quota.test.ts covers the rest).
+  quotas.reset();
+  quotas.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 1024 } });
 });
-afterEach(() => sts.reset());
+afterEach(() => {
+  sts.reset();
+  quotas.reset();
+});
 
 describe("aiplat doctor", () => {
   it("passes every check on a configured machine, and exits 0", async () => {
@@ -119,6 +127,7 @@ describe("aiplat doctor", () => {
         region: "ok",
         "argocd-repo": "skip",
         "aws-credentials": "ok",
+        "gpu-quota": "ok",
         cluster: "ok",
         "hf-token": "ok",
       });

@@ -25,7 +25,7 @@ function runIntoClosedPipe(argv: string[]): Promise<{ exitCode: number | null; s
 // Issue 18, point 15a (needs the build: npm test builds first).
 describe("output into a closed pipe", () => {
   it("stops quietly, with no EPIPE stack trace", async () => {
-    for (const argv of [["--help"], ["deploy-model", "--help"], ["--version"]]) {
+    for (const argv of [["--help"], ["deploy-model", "--help"], ["--version"], ["models", "--catalog"]]) {
       const run = await runIntoClosedPipe(argv);
       expect(run.stderr).toBe("");
       expect(run.exitCode).toBe(0);

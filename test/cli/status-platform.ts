@@ -67,8 +67,7 @@ export function writeInfrastructure(root: string, options: { clusterCache?: bool
 export const ARGOCD_URL = "https://abc123.eks-capabilities.eu-central-1.amazonaws.com";
 
 /** EKS answering for aiplat-dev: version, ACTIVE, the three capabilities, the ArgoCD URL. */
-export function mockEks() {
-  const eks = mockClient(EKSClient);
+export function mockEks(eks = mockClient(EKSClient)) {
   eks
     .on(DescribeClusterCommand)
     .resolves({ cluster: { name: "aiplat-dev", version: "1.34", status: "ACTIVE" } });

@@ -3,6 +3,7 @@ import type { EKSClient } from "@aws-sdk/client-eks";
 import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import type { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import type { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
@@ -21,6 +22,7 @@ export interface AwsClientFactory {
   elbv2(region: string): Promise<ElasticLoadBalancingV2Client>;
   ssoAdmin(region: string): Promise<SSOAdminClient>;
   identityStore(region: string): Promise<IdentitystoreClient>;
+  serviceQuotas(region: string): Promise<ServiceQuotasClient>;
 }
 
 export interface AwsClientFactoryOptions {
@@ -73,6 +75,11 @@ export function createAwsClientFactory(options: AwsClientFactoryOptions = {}): A
       memo(
         `ids:${region}`,
         async () => new (await import("@aws-sdk/client-identitystore")).IdentitystoreClient(config(region)),
+      ),
+    serviceQuotas: (region) =>
+      memo(
+        `quotas:${region}`,
+        async () => new (await import("@aws-sdk/client-service-quotas")).ServiceQuotasClient(config(region)),
       ),
   };
 }

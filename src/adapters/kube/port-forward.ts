@@ -1,9 +1,10 @@
 /**
- * A local TCP listener that relays every connection to a pod behind a Service through the API
- * server's port-forward (WebSocket, @kubernetes/client-node PortForward) — no kubectl needed.
- * The pod is looked up per connection, so a restarted pod behind the Service is picked up by the
- * next connection. A taken port is an error that says so (never a retry loop); without a wanted
- * port the system picks a free one.
+ * A local TCP listener that relays every connection to a Ready pod behind a Service through the
+ * API server's port-forward (WebSocket, @kubernetes/client-node PortForward) — no kubectl needed.
+ * One listener, many connections, each its own WebSocket stream. The pod found is reused while it
+ * works; when a stream cannot be opened (the pod went away) or dropped early, the Service is
+ * resolved again and the connection retried once, so a replaced pod is picked up without the user
+ * doing anything (connections open at that moment may fail; new ones work).
  */
 import type { AddressInfo, Server, Socket } from "node:net";
 import type { KubeConfig } from "@kubernetes/client-node";
@@ -20,6 +21,8 @@ export interface ServiceTarget {
 export interface PortForwardHandle {
   localPort: number;
   url: string;
+  /** Set when the preferred port was taken and another was used ("local port 4000 is in use; …"). */
+  note: string | undefined;
   close(): Promise<void>;
 }
 
@@ -57,15 +60,22 @@ export async function resolveServiceBackend(
     namespace: target.namespace,
     labelSelector: selector,
   });
-  const running = pods.filter((p) => p.status?.phase === "Running" && !p.metadata?.deletionTimestamp);
-  const pod =
-    running.find((p) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")) ??
-    running[0];
+  // Like a Service's endpoints: only Ready pods that are not being deleted receive traffic.
+  const pod = pods.find(
+    (p) =>
+      p.status?.phase === "Running" &&
+      !p.metadata?.deletionTimestamp &&
+      p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+  );
   if (!pod?.metadata?.name) {
-    throw new ExternalError(`No running pod behind Service ${where} (${pods.length} pod(s) found).`, {
-      code: "no-backend-pod",
-      hint: `Look at the pods: \`kubectl -n ${target.namespace} get pods -l ${selector}\`.`,
-    });
+    throw new ExternalError(
+      `No Ready pod behind Service ${where} (${pods.length} pod(s) match its selector ${selector}).`,
+      {
+        code: "no-backend-pod",
+        hint: `Look at the pods: \`kubectl -n ${target.namespace} get pods -l ${selector}\`.`,
+        details: { service: where, pods: pods.length },
+      },
+    );
   }
   const servicePort = service.spec?.ports?.find((p) => p.port === target.port) ?? service.spec?.ports?.[0];
   const targetPort = servicePort?.targetPort ?? servicePort?.port ?? target.port;
@@ -91,63 +101,123 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
+/** How long a resolved pod is reused before the Service is looked up again. */
+const BACKEND_REUSE_MS = 10_000;
+
+/** How many ports after a taken preferred one are tried before letting the system pick. */
+const NEXT_PORT_TRIES = 20;
+
+export interface PortForwardOptions {
+  /** A port the user asked for (--port): taken → UsageError (exit 2), never another port. */
+  localPort?: number | undefined;
+  /** A port aiplat would like (e.g. 4000 for litellm): taken → the next free one, said in `note`. */
+  preferredPort?: number | undefined;
+  onError?: (error: Error) => void;
+}
+
+/** Listens on the explicit port, else the preferred one or the next free after it, else any. */
+async function bind(
+  server: Server,
+  options: PortForwardOptions,
+): Promise<{ port: number; note: string | undefined }> {
+  const taken = (error: unknown) => (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+  if (options.localPort !== undefined && options.localPort !== 0) {
+    try {
+      return { port: await listen(server, options.localPort), note: undefined };
+    } catch (error) {
+      if (!taken(error)) throw error;
+      throw new UsageError(`Local port ${options.localPort} is already in use.`, {
+        code: "port-taken",
+        hint: "Pick another with --port <n>, or leave --port out to use the next free port.",
+      });
+    }
+  }
+  const preferred = options.preferredPort;
+  if (preferred !== undefined) {
+    for (let port = preferred; port < preferred + NEXT_PORT_TRIES && port <= 65535; port++) {
+      try {
+        const bound = await listen(server, port);
+        return {
+          port: bound,
+          note: port === preferred ? undefined : `local port ${preferred} is in use; using ${bound} instead`,
+        };
+      } catch (error) {
+        if (!taken(error)) throw error;
+      }
+    }
+  }
+  const bound = await listen(server, 0);
+  return {
+    port: bound,
+    note: preferred === undefined ? undefined : `local port ${preferred} is in use; using ${bound} instead`,
+  };
+}
+
 /**
- * Starts forwarding 127.0.0.1:<localPort> to the Service. `localPort` undefined or 0: a free
- * port. A wanted port that is taken is a UsageError naming it and the alternative.
+ * Starts forwarding 127.0.0.1:<port> to the Service; see PortForwardOptions for the port rules.
+ * Fails before listening when no Ready pod is behind the Service.
  */
 export async function startPortForward(
   config: KubeConfig,
   objects: KubeObjects,
   target: ServiceTarget,
-  options: { localPort?: number | undefined; onError?: (error: Error) => void } = {},
+  options: PortForwardOptions = {},
 ): Promise<PortForwardHandle> {
-  // Fail before listening when there is nothing to forward to.
-  await resolveServiceBackend(objects, target);
+  let backend: { pod: string; port: number } | undefined = await resolveServiceBackend(objects, target);
+  let resolvedAt = Date.now();
+  const resolve = async () => {
+    backend = await resolveServiceBackend(objects, target);
+    resolvedAt = Date.now();
+    return backend;
+  };
   const [{ createServer }, { PortForward }] = await Promise.all([
     import("node:net"),
     import("@kubernetes/client-node"),
   ]);
+  const forward = new PortForward(config, true);
   const sockets = new Set<Socket>();
+
+  /** One WebSocket stream for this socket to the current backend; resolves once it is open. */
+  const open = async (socket: Socket, to: { pod: string; port: number }) => {
+    const ws = await forward.portForward(target.namespace, to.pod, [to.port], socket, null, socket);
+    const webSocket = typeof ws === "function" ? ws() : ws;
+    webSocket?.on("close", (code: number) => {
+      // Not a normal close (1000): the pod went or the stream dropped, so the next connection
+      // looks the Service up again.
+      if (code !== 1000 && backend === to) backend = undefined;
+      socket.end();
+    });
+    socket.on("close", () => webSocket?.close(1000));
+  };
+
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());
     void (async () => {
       try {
-        const backend = await resolveServiceBackend(objects, target);
-        const forward = new PortForward(config, true);
-        const ws = await forward.portForward(
-          target.namespace,
-          backend.pod,
-          [backend.port],
-          socket,
-          null,
-          socket,
-        );
-        const webSocket = typeof ws === "function" ? ws() : ws;
-        webSocket?.on("close", () => socket.end());
-        socket.on("close", () => webSocket?.close());
+        // A pod found a while ago may no longer be Ready: look again now and then.
+        if (Date.now() - resolvedAt > BACKEND_REUSE_MS) backend = undefined;
+        const current = backend ?? (await resolve());
+        try {
+          await open(socket, current);
+        } catch (first) {
+          // The cached pod is gone (the upgrade failed): resolve the Service again, retry once.
+          options.onError?.(first as Error);
+          if (backend === current) backend = undefined;
+          await open(socket, await resolve());
+        }
       } catch (error) {
         options.onError?.(error as Error);
         socket.destroy();
       }
     })();
   });
-  let localPort: number;
-  try {
-    localPort = await listen(server, options.localPort ?? 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      throw new UsageError(`Local port ${options.localPort} is already in use.`, {
-        code: "port-taken",
-        hint: "Pick another with --port <n>, or leave --port out to use a free port.",
-      });
-    }
-    throw error;
-  }
+  const { port: localPort, note } = await bind(server, options);
   return {
     localPort,
     url: `http://127.0.0.1:${localPort}`,
+    note,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

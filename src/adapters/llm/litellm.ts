@@ -22,8 +22,20 @@ export interface FirstTokenResult {
   text: string;
 }
 
+/** `/health/readiness` as LiteLLM answers it: its own status and its database's. */
+export interface LitellmHealth {
+  /** 200 and status "healthy". */
+  healthy: boolean;
+  httpStatus: number;
+  /** "connected", "Not connected", or the 503 detail when the database check failed. */
+  db: string;
+  version: string | undefined;
+}
+
 export interface LitellmClient {
   readonly baseUrl: string;
+  /** Readiness including the database (no key needed; LiteLLM serves it to probes). */
+  health(signal?: AbortSignal): Promise<LitellmHealth>;
   listModels(signal?: AbortSignal): Promise<string[]>;
   modelInfo(signal?: AbortSignal): Promise<LitellmDeployment[]>;
   registerModel(
@@ -102,6 +114,32 @@ export function createLitellmClient(options: LitellmOptions): LitellmClient {
 
   return {
     baseUrl,
+    async health(signal) {
+      let response: Response;
+      try {
+        response = await fetch(`${baseUrl}/health/readiness`, {
+          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])]),
+        });
+      } catch (error) {
+        throw new ExternalError(`LiteLLM GET /health/readiness failed: ${describeCause(error)}`, {
+          code: "litellm-unreachable",
+          cause: error,
+        });
+      }
+      const text = await response.text();
+      let body: { status?: string; db?: string; litellm_version?: string; detail?: string } = {};
+      try {
+        body = JSON.parse(text) as typeof body;
+      } catch {
+        body = { detail: text.slice(0, 200) };
+      }
+      return {
+        healthy: response.ok && body.status === "healthy",
+        httpStatus: response.status,
+        db: body.db ?? body.detail ?? "unknown",
+        version: body.litellm_version,
+      };
+    },
     async listModels(signal) {
       const answer = await call<{ data?: { id?: string }[] }>("GET", "/v1/models", undefined, signal);
       return (answer.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === "string");

@@ -1,9 +1,12 @@
 import type { CommandModule } from "../program.js";
 import { benchCommand } from "./bench.js";
 import { bootstrapCommand } from "./bootstrap.js";
+import { chatCommand } from "./chat.js";
+import { completionCommand } from "./completion.js";
 import { deployModelCommand } from "./deploy-model.js";
 import { destroyCommand } from "./destroy.js";
 import { doctorCommand } from "./doctor.js";
+import { forwardCommand } from "./forward.js";
 import { initCommand } from "./init.js";
 import { kubeconfigCommand } from "./kubeconfig.js";
 import { modelsCommand } from "./models.js";
@@ -28,5 +31,8 @@ export const commandModules: readonly CommandModule[] = [
   destroyCommand,
   secretCommand,
   keyCommand,
+  forwardCommand,
+  chatCommand,
   benchCommand,
+  completionCommand,
 ];

@@ -11,6 +11,7 @@ import { type RawDeployInputs, validateDeployInputs } from "../../core/endpoint/
 import { UsageError } from "../../core/errors.js";
 import { type Cluster, hasHfToken, requireCluster, tryConnect } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
+import { commandWithFlags } from "../status/user-flags.js";
 import { declareWorkload } from "./declare-workload.js";
 import { checkFit, fitJson, fitLines } from "./fit-report.js";
 import { type FollowResult, followDeploy } from "./follow-deploy.js";
@@ -228,10 +229,7 @@ export async function runDeploy(
     lines.push(
       `${spec.name} answers through LiteLLM${ttft === undefined ? "" : ` (time to first token ${Math.round(ttft)} ms)`}.`,
     );
-    lines.push(
-      "  Try it: kubectl -n ai-platform port-forward svc/litellm 4000:4000 &",
-      `          curl -s localhost:4000/v1/chat/completions -H "Authorization: Bearer $(aiplat key)" -H "Content-Type: application/json" -d '{"model":"${spec.name}","messages":[{"role":"user","content":"Hello!"}]}'`,
-    );
+    lines.push(`  Try it: ${commandWithFlags(ctx, `aiplat chat ${spec.name}`)}`);
   } else if (pushed || declared.status === "unchanged") {
     lines.push(`  ArgoCD syncs it within minutes. Follow it: ${resume}`);
   }

@@ -1,9 +1,10 @@
 import type { CheckResult } from "../../core/doctor/checks.js";
-import { checkNode } from "../../core/doctor/checks.js";
+import { checkNode, skip } from "../../core/doctor/checks.js";
 import { PrerequisiteError } from "../../core/errors.js";
 import type { CommandContext } from "../context.js";
 import { checkSecretsIgnored } from "../secrets/ignore-check.js";
 import { checkConfiguration, checkGit, checkRepository, checkTerraformBinary } from "./local-checks.js";
+import { checkGpuQuotaFor } from "./quota-check.js";
 import { checkAwsCredentials, checkCluster } from "./remote-checks.js";
 
 export async function runDoctor(ctx: CommandContext): Promise<void> {
@@ -13,7 +14,13 @@ export async function runDoctor(ctx: CommandContext): Promise<void> {
   results.push(await checkSecretsIgnored(ctx, repository.root));
   const configuration = await checkConfiguration(ctx, repository.root);
   results.push(...configuration.results);
-  results.push(await checkAwsCredentials(ctx, configuration.region));
+  const credentials = await checkAwsCredentials(ctx, configuration.region);
+  results.push(credentials);
+  results.push(
+    credentials.status === "ok" || credentials.status === "warn"
+      ? await checkGpuQuotaFor(ctx, repository.root, configuration.region)
+      : skip("gpu-quota", "GPU quota", "needs working AWS credentials"),
+  );
   results.push(...(await checkCluster(ctx)));
 
   const failed = results.filter((r) => r.status === "fail");

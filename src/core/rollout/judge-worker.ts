@@ -15,6 +15,7 @@ import {
   imagePullState,
   isScheduled,
   launchedCondition,
+  quotaAdvice,
   unscheduledReason,
 } from "./observe-pods.js";
 import type { Judgement, Pod } from "./types.js";
@@ -48,7 +49,8 @@ export function judgeNode(o: DeployObservation, pod: Pod | undefined): Judgement
     : undefined;
   if (failedTypes.length > 0) {
     const last = o.capacityErrors[failedTypes[failedTypes.length - 1] as string];
-    const reason = `no GPU capacity for ${failedTypes.join(", ")}: ${last}`;
+    const quota = quotaAdvice(Object.values(o.capacityErrors).join(" "));
+    const reason = `no GPU capacity for ${failedTypes.join(", ")}: ${last}${quota ? ` — ${quota}` : ""}`;
     const since = o.firstSeen.capacity ?? o.now;
     if (o.now - since >= o.limits.capacityMs) {
       return {

@@ -13,9 +13,23 @@ const IMAGE_PULL_FAILURES = new Set([
   "InvalidImageName",
   "ErrImageNeverPull",
 ]);
-/** Words Karpenter/EC2 use when no capacity is left for an offering. */
+/**
+ * Words Karpenter/EC2 use when no capacity is left for an offering. EC2's VcpuLimitExceeded (the
+ * account's vCPU quota, "current vCPU limit of N") is one Karpenter treats the same way (an
+ * unfulfillable-capacity code in karpenter-provider-aws pkg/errors), but it never clears by itself.
+ */
 const CAPACITY_ERROR =
-  /InsufficientInstanceCapacity|InsufficientCapacity|insufficient capacity|no capacity|UnfulfillableCapacity|MaxSpotInstanceCountExceeded/i;
+  /InsufficientInstanceCapacity|InsufficientCapacity|insufficient capacity|no capacity|UnfulfillableCapacity|MaxSpotInstanceCountExceeded|VcpuLimitExceeded|vCPU limit/i;
+const QUOTA_ERROR = /VcpuLimitExceeded|vCPU limit|MaxSpotInstanceCountExceeded/i;
+
+/** For a capacity error that is really the account's G/VT vCPU quota: what to request. */
+export function quotaAdvice(message: string): string | undefined {
+  if (!QUOTA_ERROR.test(message)) return undefined;
+  const spot = /Spot/i.test(message);
+  return spot
+    ? "the account's \"All G and VT Spot Instance Requests\" vCPU quota (L-3819A6DF) is used up, not AWS capacity: request an increase in Service Quotas (aiplat doctor's GPU quota check says how much)"
+    : "the account's \"Running On-Demand G and VT instances\" vCPU quota (L-DB2E81BA) is used up, not AWS capacity: request an increase in Service Quotas (aiplat doctor's GPU quota check says how much)";
+}
 
 function eventTime(e: KubeEvent): number {
   const t = e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp;

@@ -40,7 +40,7 @@ export function table(header: string[], rows: string[][]): string[] {
 
 const usd = (v: number | undefined) => (v === undefined ? "?" : `$${v.toFixed(2)}/h`);
 const yesNo = (v: boolean | undefined) => (v === undefined ? "?" : v ? "yes" : "no");
-const short = (sha: string | undefined) => (sha ? sha.slice(0, 7) : "-");
+const short = (rev: string | undefined) => (rev ? (/^[0-9a-f]{40}$/.test(rev) ? rev.slice(0, 7) : rev) : "-");
 
 function body(name: SectionName, status: PlatformStatus, now: number, style: FormatStyle): string[] {
   switch (name) {

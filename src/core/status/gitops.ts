@@ -27,7 +27,9 @@ function branchAndRevision(
   const index = app.spec.sources.findIndex((s) => heads?.has(asRef(s.targetRevision)));
   if (index < 0) return { branch: undefined, revision: sync?.revision };
   const branch = asRef(app.spec.sources[index]?.targetRevision);
-  return { branch, revision: sync?.revisions?.[index] ?? sync?.revision };
+  // Without the per-source list, `sync.revision` may be another source's (a chart version).
+  const revision = sync?.revisions?.[index];
+  return revision === undefined ? { branch: undefined, revision: sync?.revision } : { branch, revision };
 }
 
 /**

@@ -18,6 +18,12 @@ export interface Delays {
   argocdPollMinutes: number;
   devicePluginMinutes: number;
   selfHealMinutes: number;
+
+  // --- Cloud side (helper 13c: cloud/, lb/, aws/). Sources: test/support/sim/README.md. ---
+  /** EC2 `shutting-down` → `terminated` (EC2 docs, instance lifecycle; minutes in practice). */
+  instanceShutdownMinutes: number;
+  /** A deleted load balancer's ENIs go "some minutes" later (hashicorp/terraform#3758). */
+  lbEniReleaseMinutes: number;
 }
 
 export const DEFAULT_DELAYS: Delays = {
@@ -35,6 +41,10 @@ export const DEFAULT_DELAYS: Delays = {
   argocdPollMinutes: 3,
   devicePluginMinutes: 0.5,
   selfHealMinutes: 0.1,
+
+  // --- Cloud side (helper 13c) ---
+  instanceShutdownMinutes: 1,
+  lbEniReleaseMinutes: 3,
 };
 
 export function resolveDelays(partial: Partial<Delays> = {}): Delays {

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import type { FaultSettings } from "../kube/index.js";
 import { type KubeServer, startKubeServer } from "../kube/index.js";
 import { ArgoCdController } from "./argocd/controller.js";
+import { type AwsFace, SIM_ACCESS_KEY_ID, SIM_SECRET_ACCESS_KEY, startAwsFace } from "./aws/server.js";
+import { followLedger } from "./cloud/follow.js";
 import { startCloudApi } from "./cloud/http.js";
 import type { CloudResource } from "./cloud/ledger.js";
 import { CloudLedger } from "./cloud/ledger.js";
@@ -19,6 +21,7 @@ import { WEB_STUBS, WebStubs } from "./kube/web-stubs.js";
 import { WorkloadControllers } from "./kube/workloads.js";
 import { KubeRayController } from "./kuberay/controller.js";
 import { LoadBalancerController } from "./lb/controller.js";
+import type { ChatRequest } from "./litellm/completions.js";
 import { createBackendCheck, createRegistrationRunner } from "./litellm/registration.js";
 import { LiteLlmServer, type RegisteredModel } from "./litellm/server.js";
 import { SimClock } from "./runtime/clock.js";
@@ -75,6 +78,8 @@ export interface SimulatedCluster {
     slow(ms: number): void;
     dropMidStream(): void;
     registered(): RegisteredModel[];
+    /** Chat completion requests received, oldest first. */
+    chats(): ChatRequest[];
   };
   ledger: {
     instances(): CloudResource[];
@@ -85,6 +90,8 @@ export interface SimulatedCluster {
     history(): CloudResource[];
     hourlyCost(): number;
     accruedCost(): number;
+    /** An IAM instance profile for `role`, as Karpenter makes one per EC2NodeClass. */
+    createInstanceProfile(role: string, tags: Record<string, string>): CloudResource;
   };
   argocd: { setAutomated(app: string, on: boolean): void; refresh(): void };
   karpenter: { stop(): void; injectCapacityError(instanceType: string): () => void };
@@ -102,6 +109,11 @@ export interface SimulatedCluster {
   terraform: { apply(stage: Stage): void; destroy(stage: Stage): void; applied(): Stage[] };
   /** The account over HTTP (for child processes): POST /stages/<stage>/apply|destroy, GET /resources, GET /cost. */
   cloud: { url: string };
+  /**
+   * The account's AWS API (STS, EC2, ELBv2, EKS, IAM, CloudWatch Logs wire protocols); `env` is what
+   * a process needs for the unmodified SDK to reach it (AWS_ENDPOINT_URL, region, fake credentials).
+   */
+  aws: { url: string; env: Record<string, string>; calls: AwsFace["calls"] };
   /** Reconcile failures that kept failing (should stay empty). */
   failures: { controller: string; key: string; message: string }[];
   /** Waits until every controller is idle and no simulated delay is pending. */
@@ -132,7 +144,10 @@ export async function startSimulatedCluster(
   const kubeconfigPath = join(dir, "kubeconfig");
   kube.kubeconfig(kubeconfigPath);
   installCrds(store);
-  const ledger = new CloudLedger(clock, random);
+  const ledger = new CloudLedger(clock, random, {
+    instanceShutdownMinutes: delays.instanceShutdownMinutes,
+    lbEniReleaseMinutes: delays.lbEniReleaseMinutes,
+  });
 
   const litellm = new LiteLlmServer({ masterKey, random, backend: createBackendCheck(store) });
   await litellm.start();
@@ -218,6 +233,15 @@ export async function startSimulatedCluster(
   );
   for (const stage of options.applyStages ?? STAGES) terraform.apply(stage);
   const cloudApi = await startCloudApi(ledger, terraform);
+  followLedger(ledger, store, terraform);
+  const region = "us-east-1";
+  const awsFace = await startAwsFace({
+    ledger,
+    region,
+    accountId: "123456789012",
+    clusterName,
+    clusterEndpoint: () => (terraform.applied().includes("30.eks/30.cluster") ? kube.url : undefined),
+  });
 
   const settle = async ({ timeoutMs = 20_000 } = {}): Promise<void> => {
     argocd.refreshAll();
@@ -246,6 +270,7 @@ export async function startSimulatedCluster(
       slow: (ms) => litellm.slow(ms),
       dropMidStream: () => litellm.dropMidStream(),
       registered: () => litellm.registered(),
+      chats: () => litellm.chats(),
     },
     ledger: {
       instances: () => ledger.instances(),
@@ -256,6 +281,7 @@ export async function startSimulatedCluster(
       history: () => ledger.history(),
       hourlyCost: () => ledger.hourlyCost(),
       accruedCost: () => ledger.accruedCost(),
+      createInstanceProfile: (role, tags) => ledger.createInstanceProfile(role, tags),
     },
     argocd: {
       setAutomated: (app, on) => argocd.setAutomated("argocd", app, on),
@@ -295,6 +321,16 @@ export async function startSimulatedCluster(
       applied: () => terraform.applied(),
     },
     cloud: { url: cloudApi.url },
+    aws: {
+      url: awsFace.url,
+      calls: awsFace.calls,
+      env: {
+        AWS_ENDPOINT_URL: awsFace.url,
+        AWS_REGION: region,
+        AWS_ACCESS_KEY_ID: SIM_ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: SIM_SECRET_ACCESS_KEY,
+      },
+    },
     failures: activity.failures,
     settle,
     stop: async () => {
@@ -304,6 +340,7 @@ export async function startSimulatedCluster(
       clock.stop();
       await litellm.stop();
       await cloudApi.stop();
+      await awsFace.stop();
       await stubs.stop();
       await kube.stop();
       rmSync(dir, { recursive: true, force: true });

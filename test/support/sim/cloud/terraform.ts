@@ -59,6 +59,8 @@ function renderTemplate(text: string, file: string, vars: Record<string, string>
 
 export class SimulatedTerraform {
   private readonly created = new Map<Stage, CloudResource[]>();
+  /** The EKS node security group (instances' ENIs use it). */
+  nodeSecurityGroup: CloudResource | undefined;
 
   constructor(
     private readonly store: Store,
@@ -84,13 +86,36 @@ export class SimulatedTerraform {
       const vpc = add({ kind: "vpc", name: `${this.options.clusterName}-vpc`, hourlyPrice: 0 });
       made.push(vpc);
       for (let i = 0; i < 6; i++) made.push(add({ kind: "subnet", hourlyPrice: 0, attachedTo: vpc.id }));
-      made.push(add({ kind: "nat-gateway", hourlyPrice: 0.045, attachedTo: vpc.id }));
-      made.push(add({ kind: "security-group", name: "cluster", hourlyPrice: 0, attachedTo: vpc.id }));
+      // terraform-aws-modules/vpc: one NAT gateway with its Elastic IP (public IPv4 $0.005/h).
+      const nat = add({ kind: "nat-gateway", hourlyPrice: 0.045, attachedTo: vpc.id });
+      made.push(nat);
+      made.push(add({ kind: "elastic-ip", hourlyPrice: 0.005, attachedTo: nat.id }));
+      made.push(
+        add({ kind: "eni", hourlyPrice: 0, attachedTo: nat.id, tags: { "delete-on-termination": "true" } }),
+      );
+      made.push(add({ kind: "security-group", name: "default", hourlyPrice: 0, attachedTo: vpc.id }));
     } else if (stage === "20.iam-roles-for-eks") {
       for (const role of ["EKSClusterAdmin", "EKSAdmin", "EKSEdit", "EKSView"])
         made.push(add({ kind: "iam-role", name: role, hourlyPrice: 0 }));
     } else if (stage === "30.eks/30.cluster") {
       made.push(add({ kind: "eks-cluster", name: this.options.clusterName, hourlyPrice: 0.1 }));
+      // terraform-aws-modules/eks v21 makes the control-plane log group (create_cloudwatch_log_group)
+      // and the node security group the EC2NodeClasses select (karpenter.sh/discovery).
+      made.push(
+        add({
+          kind: "log-group",
+          name: `/aws/eks/${this.options.clusterName}/cluster`,
+          hourlyPrice: 0,
+          tags: { "retention-in-days": "90" },
+        }),
+      );
+      this.nodeSecurityGroup = add({
+        kind: "security-group",
+        name: `${this.options.clusterName}-node`,
+        hourlyPrice: 0,
+        tags: { "karpenter.sh/discovery": this.options.clusterName },
+      });
+      made.push(this.nodeSecurityGroup);
       // Capability prices are UNCONFIRMED; a small hourly charge keeps them visible on the bill.
       for (const cap of ["argocd", "kro", "ack"])
         made.push(add({ kind: "eks-capability", name: cap, type: cap.toUpperCase(), hourlyPrice: 0.03 }));
@@ -119,7 +144,8 @@ export class SimulatedTerraform {
     }
     if (stage === "30.eks/35.addons") this.hooks.addonsDown();
     if (stage === "30.eks/30.cluster") this.hooks.clusterDown();
-    for (const r of [...made].reverse()) this.ledger.delete(r.id);
+    // Terraform waits for each deletion to finish (the node group until its instances are gone).
+    for (const r of [...made].reverse()) this.ledger.delete(r.id, { waited: true });
     this.created.delete(stage);
   }
 
@@ -146,6 +172,7 @@ export class SimulatedTerraform {
           hourlyPrice: 0,
           attachedTo: instance.id,
           tags: { "delete-on-termination": "true" },
+          ...(this.nodeSecurityGroup ? { securityGroups: [this.nodeSecurityGroup.id] } : {}),
         }),
       );
       made.push(

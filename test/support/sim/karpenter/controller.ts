@@ -12,7 +12,6 @@ import {
   labelsOf,
   patchStatus,
   recordEvent,
-  removeFinalizer,
   type Store,
   tryDelete,
   tryGet,
@@ -21,9 +20,12 @@ import {
   withCondition,
 } from "../runtime/kube.js";
 import type { Random } from "../runtime/random.js";
+import { allowedDisruptions } from "./budgets.js";
 import { launchInstance, registerNode } from "./instances.js";
+import { NODECLASS_API, reconcileNodeClass } from "./nodeclass.js";
 import { API, chooseOffering, createNodeClaim, FINALIZER, MANAGER } from "./provisioning.js";
 import { podRequests } from "./selection.js";
+import { Termination } from "./termination.js";
 
 /**
  * Karpenter v1 (aws/karpenter-provider-aws 1.x): Pods the scheduler marked Unschedulable make a
@@ -33,8 +35,9 @@ import { podRequests } from "./selection.js";
  * on the NodeClaim (Launched=False, reason InsufficientCapacityError, an Event of that name), which
  * is then deleted and retried with the next cheapest type. Nodes that stay empty for the pool's
  * `consolidateAfter` are terminated; deleting a NodePool terminates its NodeClaims. Termination is
- * guarded by the `karpenter.sh/termination` finalizer: once the controller is stopped, nothing
- * is terminated any more and the instances keep billing.
+ * guarded by the `karpenter.sh/termination` finalizer on NodeClaims and Nodes (termination.ts: taint,
+ * drain through the Eviction API, terminate): once the controller is stopped, nothing is terminated
+ * any more and the instances keep billing. Consolidation honours the pool's disruption budgets.
  */
 
 export interface KarpenterOptions {
@@ -44,6 +47,8 @@ export interface KarpenterOptions {
   terminateMinutes: number;
   /** How long an instance type stays unavailable after a capacity error (Karpenter: 3 minutes). */
   unavailableMinutes: number;
+  /** Region in the tags of the instance profiles it makes (default us-east-1). */
+  region?: string;
 }
 
 interface Nomination {
@@ -59,6 +64,7 @@ export class KarpenterController {
   private readonly emptySince = new Map<string, number>();
   /** Claims with a launch or a termination in progress ("<name>", "terminating:<name>", "terminated:<name>"). */
   private readonly inFlight = new Set<string>();
+  private readonly termination: Termination;
 
   constructor(
     private readonly store: Store,
@@ -69,23 +75,53 @@ export class KarpenterController {
     private readonly options: KarpenterOptions,
   ) {
     this.controller = new Controller("karpenter", clock, activity, (key) => this.reconcile(key));
+    this.termination = new Termination({
+      store,
+      clock,
+      ledger,
+      terminateMinutes: options.terminateMinutes,
+      isStopped: () => this.controller.isStopped,
+      enqueue: (key) => this.controller.enqueue(key),
+      enqueueAfter: (key, minutes, background) => this.controller.enqueueAfter(key, minutes, background),
+    });
     this.controller.onStop(
       watchKind(store, "v1", "Pod", (type, pod) => {
-        if (type === "DELETED") this.nominated.delete(pod.metadata?.uid ?? "");
+        if (type === "DELETED") {
+          this.nominated.delete(pod.metadata?.uid ?? "");
+          this.termination.drainer.forget(pod);
+        } else this.termination.drainer.observe(pod);
         if (conditionOf(pod, "PodScheduled")?.reason === "Unschedulable")
           this.controller.enqueue("provision");
         this.controller.enqueue("consolidate");
+        const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName ?? "";
+        if (this.termination.draining.has(nodeName)) this.controller.enqueue(`node|${nodeName}`);
       }),
     );
     this.controller.onStop(
-      watchKind(store, API, "NodeClaim", (_t, c) => this.controller.enqueue(`claim|${c.metadata?.name}`)),
+      watchKind(store, API, "NodeClaim", (_t, c) => {
+        this.controller.enqueue(`claim|${c.metadata?.name}`);
+        const nodeClass = (c.spec as { nodeClassRef?: { name?: string } } | undefined)?.nodeClassRef?.name;
+        if (nodeClass) this.controller.enqueue(`nodeclass|${nodeClass}`);
+      }),
     );
     this.controller.onStop(watchKind(store, API, "NodePool", () => this.controller.enqueue("pools")));
+    // A budget that changes may unblock a drain (Karpenter simply retries its evictions each second).
+    this.controller.onStop(
+      watchKind(store, "policy/v1", "PodDisruptionBudget", () => {
+        for (const node of this.termination.draining) this.controller.enqueue(`node|${node}`);
+      }),
+    );
+    this.controller.onStop(
+      watchKind(store, NODECLASS_API, "EC2NodeClass", (_t, nc) =>
+        this.controller.enqueue(`nodeclass|${nc.metadata?.name}`),
+      ),
+    );
     this.controller.onStop(
       watchKind(store, "v1", "Node", (_t, node) => {
         this.controller.enqueue("consolidate");
         const claim = labelsOf(node)["karpenter.sh/nodeclaim"];
         if (claim) this.controller.enqueue(`claim|${claim}`);
+        if (isDeleting(node)) this.controller.enqueue(`node|${node.metadata?.name}`);
       }),
     );
   }
@@ -117,6 +153,23 @@ export class KarpenterController {
     else if (key === "consolidate") this.consolidate();
     else if (key === "pools") this.reconcilePools();
     else if (key.startsWith("claim|")) this.reconcileClaim(key.slice(6));
+    else if (key.startsWith("node|")) this.reconcileNode(key.slice(5));
+    else if (key.startsWith("nodeclass|")) this.reconcileNodeClass(key.slice(10));
+  }
+
+  private reconcileNode(name: string): void {
+    const node = tryGet(this.store, { apiVersion: "v1", kind: "Node", name });
+    if (node && isDeleting(node)) this.termination.finalizeNode(node);
+    else this.termination.draining.delete(name);
+  }
+
+  private reconcileNodeClass(name: string): void {
+    const nodeClass = tryGet(this.store, { apiVersion: NODECLASS_API, kind: "EC2NodeClass", name });
+    if (!nodeClass) return;
+    reconcileNodeClass(this.store, this.ledger, this.random, nodeClass, {
+      clusterName: this.options.clusterName,
+      region: this.options.region ?? "us-east-1",
+    });
   }
 
   private claims(): KubeObject[] {
@@ -163,7 +216,7 @@ export class KarpenterController {
     const claim = tryGet(this.store, { apiVersion: API, kind: "NodeClaim", name });
     if (!claim) return;
     if (isDeleting(claim)) {
-      this.terminate(claim);
+      this.termination.finalizeClaim(claim);
       return;
     }
     addFinalizer(this.store, claim, FINALIZER, MANAGER);
@@ -288,42 +341,6 @@ export class KarpenterController {
     );
   }
 
-  /** Drain, delete the Node, terminate the instance, then release the finalizer. */
-  private terminate(claim: KubeObject): void {
-    const name = claim.metadata?.name ?? "";
-    if (this.inFlight.has(`terminated:${name}`)) {
-      // The instance is gone: release the finalizer (a failed write is retried by the queue).
-      removeFinalizer(this.store, claim, FINALIZER, MANAGER);
-      this.inFlight.delete(`terminated:${name}`);
-      return;
-    }
-    if (this.inFlight.has(`terminating:${name}`)) return;
-    const nodeName = (claim.status as { nodeName?: string } | undefined)?.nodeName;
-    if (nodeName) {
-      for (const pod of tryList(this.store, "v1", "Pod")) {
-        if ((pod.spec as { nodeName?: string }).nodeName === nodeName) {
-          tryDelete(this.store, {
-            apiVersion: "v1",
-            kind: "Pod",
-            name: pod.metadata?.name ?? "",
-            namespace: pod.metadata?.namespace,
-          });
-        }
-      }
-      tryDelete(this.store, { apiVersion: "v1", kind: "Node", name: nodeName });
-    }
-    const providerID = (claim.status as { providerID?: string } | undefined)?.providerID;
-    const instanceId = providerID?.split("/").pop();
-    this.inFlight.add(`terminating:${name}`);
-    this.clock.after(instanceId ? this.options.terminateMinutes : 0, () => {
-      this.inFlight.delete(`terminating:${name}`);
-      if (this.controller.isStopped) return;
-      if (instanceId) this.ledger.delete(instanceId);
-      this.inFlight.add(`terminated:${name}`);
-      this.controller.enqueue(`claim|${name}`);
-    });
-  }
-
   private reconcilePools(): void {
     const pools = new Set(
       tryList(this.store, API, "NodePool")
@@ -368,7 +385,32 @@ export class KarpenterController {
         this.emptySince.set(name, now);
         this.controller.enqueueAfter("consolidate", after + 0.01);
       } else if (now - since >= after) {
+        if (pool && allowedDisruptions(pool, this.claims(), "Empty") <= 0) {
+          recordEvent(
+            this.store,
+            pool,
+            "Normal",
+            "DisruptionBlocked",
+            "No allowed disruptions for disruption reason Empty due to blocking budget",
+            MANAGER,
+          );
+          // Budgets free up as other nodes finish terminating (a NodeClaim event) or never.
+          continue;
+        }
         this.emptySince.delete(name);
+        patchStatus(
+          this.store,
+          claim,
+          {
+            conditions: withCondition((claim.status as { conditions?: unknown })?.conditions, {
+              type: "DisruptionReason",
+              status: "True",
+              reason: "Empty",
+              message: "",
+            }),
+          },
+          MANAGER,
+        );
         recordEvent(
           this.store,
           claim,

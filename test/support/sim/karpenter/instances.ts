@@ -2,7 +2,7 @@ import { type InstanceType, nodeResources } from "../cloud/instance-types.js";
 import type { CloudLedger, CloudResource } from "../cloud/ledger.js";
 import { type KubeObject, labelsOf, ownerReference, patchStatus, type Store } from "../runtime/kube.js";
 import type { Random } from "../runtime/random.js";
-import { MANAGER } from "./provisioning.js";
+import { FINALIZER, MANAGER } from "./provisioning.js";
 
 /**
  * The cloud-provider half of a NodeClaim: the EC2 instance with its ENI and root volume (deleted
@@ -81,6 +81,9 @@ export function registerNode(
           "topology.kubernetes.io/zone": zone,
         },
         ownerReferences: [ownerReference(claim, false)],
+        // Karpenter's registration adds its termination finalizer to the Node
+        // (pkg/controllers/nodeclaim/lifecycle/registration.go).
+        finalizers: [FINALIZER],
       },
       spec: { providerID: `aws:///${zone}/${instanceId}`, taints: spec.taints ?? [] },
     },

@@ -71,6 +71,13 @@ export function chooseOffering(
   return { reasons };
 }
 
+const templateSpec = (pool: KubeObject): { expireAfter?: string; terminationGracePeriod?: string } =>
+  (
+    pool.spec as
+      | { template?: { spec?: { expireAfter?: string; terminationGracePeriod?: string } } }
+      | undefined
+  )?.template?.spec ?? {};
+
 export function createNodeClaim(
   store: Store,
   random: Random,
@@ -98,8 +105,8 @@ export function createNodeClaim(
         nodeClassRef: template.nodeClassRef,
         requirements: template.requirements,
         taints: template.taints,
-        expireAfter: (pool.spec as { template?: { spec?: { expireAfter?: string } } } | undefined)?.template
-          ?.spec?.expireAfter,
+        expireAfter: templateSpec(pool).expireAfter,
+        terminationGracePeriod: templateSpec(pool).terminationGracePeriod,
       },
     },
     { fieldManager: MANAGER },

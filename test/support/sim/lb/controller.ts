@@ -15,6 +15,13 @@ import {
   tryGet,
   watchKind,
 } from "../runtime/kube.js";
+import {
+  createSecurityGroups,
+  createTargetGroup,
+  deleteLoadBalancer,
+  deleteSecurityGroups,
+  servicePort,
+} from "./resources.js";
 
 /**
  * The AWS Load Balancer Controller (v2.x): a Service of type LoadBalancer gets an NLB, an Ingress
@@ -29,6 +36,8 @@ const MANAGER = "aws-load-balancer-controller";
 const SERVICE_FINALIZER = "service.k8s.aws/resources";
 const INGRESS_FINALIZER = "ingress.k8s.aws/resources";
 const LB_HOURLY = 0.0225;
+/** The controller's retry of a DependencyViolation on DeleteSecurityGroup (its work queue back-off). */
+const SG_RETRY_MINUTES = 0.5;
 
 export interface LbOptions {
   clusterName: string;
@@ -41,6 +50,7 @@ export class LoadBalancerController {
   private readonly lbs = new Map<string, string>();
   private readonly volumes = new Map<string, string>();
   private readonly busy = new Set<string>();
+  private readonly keys = new Map<string, [string, string]>();
 
   constructor(
     private readonly store: Store,
@@ -109,6 +119,7 @@ export class LoadBalancerController {
         "elbv2.k8s.aws/cluster": this.options.clusterName,
         "service.k8s.aws/stack": `${namespace}/${name}`,
       };
+      const groups = createSecurityGroups(this.ledger, this.options.clusterName, lbName, tags);
       const lb = this.ledger.create({
         kind: "load-balancer",
         type,
@@ -116,6 +127,7 @@ export class LoadBalancerController {
         hourlyPrice: LB_HOURLY,
         tags,
         createdBy: MANAGER,
+        securityGroups: groups,
       });
       for (let i = 0; i < 2; i++) {
         this.ledger.create({
@@ -124,8 +136,10 @@ export class LoadBalancerController {
           tags: { ...tags, "delete-on-termination": "true" },
           createdBy: MANAGER,
           attachedTo: lb.id,
+          securityGroups: groups,
         });
       }
+      createTargetGroup(this.ledger, lb, tags, kind === "Ingress" ? 80 : servicePort(live));
       this.lbs.set(uid, lb.id);
       const hostname = `${lbName}.elb.us-east-1.amazonaws.com`;
       patchStatus(this.store, live, { loadBalancer: { ingress: [{ hostname }] } }, MANAGER);
@@ -135,6 +149,7 @@ export class LoadBalancerController {
 
   private deprovision(obj: KubeObject, finalizer: string): void {
     const uid = obj.metadata?.uid ?? "";
+    this.keys.set(uid, [obj.kind ?? "", keyOf(obj)]);
     if (this.busy.has(`deleted:${uid}`)) {
       // The load balancer is gone: release the finalizer (a failed write is retried by the queue).
       removeFinalizer(this.store, obj, finalizer, MANAGER);
@@ -147,11 +162,31 @@ export class LoadBalancerController {
       this.busy.delete(`delete:${uid}`);
       if (this.controller.isStopped) return;
       const id = this.lbs.get(uid);
-      if (id) this.ledger.delete(id);
-      this.lbs.delete(uid);
-      this.busy.add(`deleted:${uid}`);
-      this.controller.enqueue(`${obj.kind}|${keyOf(obj)}`);
+      if (id) deleteLoadBalancer(this.ledger, id);
+      this.releaseSecurityGroups(uid, id);
     });
+  }
+
+  /**
+   * The frontend security group (and the shared backend one, once no load balancer uses it) can
+   * only go when the load balancer's ENIs are gone; until then DeleteSecurityGroup answers
+   * DependencyViolation and the controller retries, keeping the finalizer.
+   */
+  private releaseSecurityGroups(uid: string, lbId: string | undefined): void {
+    if (this.controller.isStopped) return;
+    const lb = lbId ? this.ledger.find(lbId) : undefined;
+    if (lb && !deleteSecurityGroups(this.ledger, lb)) {
+      this.busy.add(`delete:${uid}`);
+      this.clock.after(SG_RETRY_MINUTES, () => {
+        this.busy.delete(`delete:${uid}`);
+        this.releaseSecurityGroups(uid, lbId);
+      });
+      return;
+    }
+    this.lbs.delete(uid);
+    this.busy.add(`deleted:${uid}`);
+    const [kind, key] = this.keys.get(uid) ?? ["", ""];
+    this.controller.enqueue(`${kind}|${key}`);
   }
 
   private bindVolume(pvc: KubeObject): void {

@@ -36,6 +36,7 @@ export class LiteLlmServer {
   private readonly failures: Failure[] = [];
   private delayMs = 0;
   private dropNext = false;
+  private readonly chatLog: ChatRequest[] = [];
   url = "";
 
   constructor(private readonly options: LiteLlmOptions) {}
@@ -74,6 +75,11 @@ export class LiteLlmServer {
   /** The next streaming completion closes the connection after a few chunks. */
   dropMidStream(): void {
     this.dropNext = true;
+  }
+
+  /** Every chat completion request received, oldest first (what a client really sent). */
+  chats(): ChatRequest[] {
+    return this.chatLog.map((c) => structuredClone(c));
   }
 
   /** Registered deployments (as /model/info lists them). */
@@ -182,6 +188,7 @@ export class LiteLlmServer {
   }
 
   private async chat(res: ServerResponse, request: ChatRequest): Promise<void> {
+    this.chatLog.push(structuredClone(request));
     await sleep(this.delayMs);
     const failure = this.failures.shift();
     if (failure)
