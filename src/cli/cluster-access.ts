@@ -7,7 +7,13 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { KubeObjects } from "../adapters/kube/objects.js";
 import type { PortForwardHandle } from "../adapters/kube/port-forward.js";
 import type { LitellmClient } from "../adapters/llm/litellm.js";
-import { ConfigError, PrerequisiteError } from "../core/errors.js";
+import {
+  type AiplatError,
+  ConfigError,
+  ExternalError,
+  isAiplatError,
+  PrerequisiteError,
+} from "../core/errors.js";
 import { withTimeout } from "../core/timeout.js";
 import type { CommandContext } from "./context.js";
 
@@ -22,7 +28,14 @@ export interface Cluster {
   description: string;
 }
 
-export type ClusterAccess = { cluster: Cluster } | { cluster: undefined; reason: string };
+export type ClusterAccess =
+  | { cluster: Cluster }
+  | {
+      cluster: undefined;
+      reason: string;
+      /** The API server answered, with an error (e.g. 500): a failing API, not an unreachable one. */
+      apiFailure?: AiplatError | undefined;
+    };
 
 /** The cluster if one is configured and answers; otherwise why not (never throws for "absent"). */
 export async function tryConnect(ctx: CommandContext): Promise<ClusterAccess> {
@@ -48,6 +61,13 @@ export async function tryConnect(ctx: CommandContext): Promise<ClusterAccess> {
   try {
     await withTimeout(objects.get("v1", "Namespace", "inference"), PROBE_TIMEOUT_MS, "The cluster");
   } catch (error) {
+    if (isAiplatError(error) && error.code === "kube-api") {
+      return {
+        cluster: undefined,
+        reason: `the cluster's API server (${target.description}) answered with an error: ${error.message}`,
+        apiFailure: error,
+      };
+    }
     return {
       cluster: undefined,
       reason: `cluster unreachable through ${target.description}: ${(error as Error).message}`,
@@ -66,6 +86,13 @@ function explicitClusterFlags(ctx: CommandContext): string | undefined {
 export async function requireCluster(ctx: CommandContext, forWhat: string): Promise<Cluster> {
   const access = await tryConnect(ctx);
   if (access.cluster) return access.cluster;
+  if (access.apiFailure) {
+    throw new ExternalError(`${forWhat} needs the cluster, but ${access.reason}.`, {
+      code: "kube-api",
+      hint: "The API server is reachable but failing: look at the cluster's health (EKS console, control plane logs) and run `aiplat doctor`.",
+      details: access.apiFailure.details,
+    });
+  }
   throw new PrerequisiteError(`${forWhat} needs the cluster: ${access.reason}.`, {
     code: "cluster-unreachable",
     hint: "Check access with `aiplat doctor` (or pass --kubeconfig/--context).",

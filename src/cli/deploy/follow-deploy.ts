@@ -13,6 +13,7 @@ import {
   trackFirstSeen,
 } from "../../core/rollout/follow-memory.js";
 import { currentWorkerPods } from "../../core/rollout/observe-pods.js";
+import { applyOutage, DEFAULT_UNREACHABLE_MS, outageExceeded } from "../../core/rollout/outage.js";
 import type { ArgoApplication, FirstToken, LitellmView, Obj, RolloutStep } from "../../core/rollout/types.js";
 import { conditionOf } from "../../core/rollout/types.js";
 import { aiplatCommand } from "../carry-flags.js";
@@ -35,6 +36,8 @@ export interface FollowDeployParams {
   /** The RayService spec KRO renders for this declaration (from the preview). */
   expectedRayServiceSpec?: Record<string, unknown> | undefined;
   timeoutMs: number;
+  /** --unreachable-timeout: how long the API server may be unreachable before following gives up. */
+  unreachableMs?: number | undefined;
   /** --image-pull-timeout and --capacity-timeout: how long those errors may last before failing. */
   limits: { imagePullMs: number; capacityMs: number };
 }
@@ -169,7 +172,12 @@ export async function followDeploy(
     firstSeen = trackFirstSeen(firstSeen, timedConditions(base), base.now);
     return { ...base, firstSeen } as DeployObservation;
   };
-  const board = { steps: () => computeDeploySteps(observe()), subscribe: notifier.subscribe };
+  const unreachableMs = p.unreachableMs ?? DEFAULT_UNREACHABLE_MS;
+  const board = {
+    steps: () =>
+      applyOutage(computeDeploySteps(observe()), live.unreachable(), ctx.clock.now(), unreachableMs),
+    subscribe: notifier.subscribe,
+  };
 
   const llm = followLitellm(ctx, cluster, p.name, stop.signal, () => observe(), notifier.subscribe, {
     onModels: (view) => {
@@ -193,11 +201,13 @@ export async function followDeploy(
         deadline: started + p.timeoutMs,
         records,
         onFailure: (step) =>
-          new ExternalError(`${p.name}: ${step.title} failed — ${step.reason ?? "see the cluster"}`, {
-            code: "rollout-failed",
-            hint: `${lookAt(ctx, step.id, p.name, p.namespace)}. Fix the cause (e.g. \`aiplat deploy-model ${p.name} … --force\` with other values), or remove it: \`aiplat undeploy-model ${p.name}\`.`,
-            details: { step: step.id, commit: p.commit, pushedTo: p.pushedTo },
-          }),
+          outageExceeded(live.unreachable(), ctx.clock.now(), unreachableMs)
+            ? lostCluster(p.name, step, resume)
+            : new ExternalError(`${p.name}: ${step.title} failed — ${step.reason ?? "see the cluster"}`, {
+                code: "rollout-failed",
+                hint: `${lookAt(ctx, step.id, p.name, p.namespace)}. Fix the cause (e.g. \`aiplat deploy-model ${p.name} … --force\` with other values), or remove it: \`aiplat undeploy-model ${p.name}\`.`,
+                details: { step: step.id, commit: p.commit, pushedTo: p.pushedTo },
+              }),
         onTimeout: (step: RolloutStep) =>
           new ExternalError(
             `Timed out after ${formatElapsed(p.timeoutMs)} at "${step.title}": ${step.reason ?? "no progress"}.`,
@@ -220,6 +230,15 @@ export async function followDeploy(
     ctx.signal.removeEventListener("abort", onOuterAbort);
     await Promise.allSettled([done, llm]);
   }
+}
+
+/** Following gave up because the cluster stopped answering (exit 5), with the real cause. */
+export function lostCluster(name: string, step: RolloutStep, resume: string): ExternalError {
+  return new ExternalError(`Lost the cluster while following ${name} at "${step.title}": ${step.reason}.`, {
+    code: "cluster-unreachable",
+    hint: `Nothing was undone. Check your network or VPN and the cluster (\`aiplat doctor\`), then keep following with \`${resume}\`.`,
+    details: { step: step.id },
+  });
 }
 
 /** Resolves on the next observed change (or when following stops). */
