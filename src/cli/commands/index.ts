@@ -10,8 +10,10 @@ import { forwardCommand } from "./forward.js";
 import { initCommand } from "./init.js";
 import { kubeconfigCommand } from "./kubeconfig.js";
 import { modelsCommand } from "./models.js";
+import { openCommand } from "./open.js";
 import { planCommand } from "./plan.js";
 import { keyCommand, secretCommand } from "./secret.js";
+import { smokeCommand } from "./smoke.js";
 import { statusCommand } from "./status.js";
 import { undeployModelCommand } from "./undeploy-model.js";
 import { upCommand } from "./up.js";
@@ -33,6 +35,8 @@ export const commandModules: readonly CommandModule[] = [
   keyCommand,
   forwardCommand,
   chatCommand,
+  smokeCommand,
+  openCommand,
   benchCommand,
   completionCommand,
 ];
