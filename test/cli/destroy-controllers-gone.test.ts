@@ -6,7 +6,7 @@ import {
   startDestroyPlatform,
 } from "../fixtures/destroy/platform.js";
 
-vi.setConfig({ testTimeout: 400_000 });
+vi.setConfig({ testTimeout: 600_000 });
 
 let platform: DestroyPlatform | undefined;
 afterEach(async () => {
