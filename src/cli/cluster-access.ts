@@ -7,7 +7,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { KubeObjects } from "../adapters/kube/objects.js";
 import type { PortForwardHandle } from "../adapters/kube/port-forward.js";
 import type { LitellmClient } from "../adapters/llm/litellm.js";
-import { PrerequisiteError } from "../core/errors.js";
+import { ConfigError, PrerequisiteError } from "../core/errors.js";
 import { withTimeout } from "../core/timeout.js";
 import type { CommandContext } from "./context.js";
 
@@ -30,6 +30,16 @@ export async function tryConnect(ctx: CommandContext): Promise<ClusterAccess> {
   try {
     target = await ctx.adapters.kube.connect();
   } catch (error) {
+    // A --kubeconfig/--context the user gave that cannot be used is their mistake to hear about,
+    // not a reason to carry on "from git only" or to skip the gated-model token check.
+    const explicit = explicitClusterFlags(ctx);
+    if (explicit !== undefined) {
+      throw new ConfigError(`${explicit} cannot be used: ${(error as Error).message}`, {
+        code: "bad-kubeconfig",
+        hint: "Fix the path or context name, or leave both out to reach the environment's EKS cluster directly.",
+        cause: error,
+      });
+    }
     return { cluster: undefined, reason: (error as Error).message };
   }
   if (!target) return { cluster: undefined, reason: "cluster not configured (pass --kubeconfig/--context)" };
@@ -44,6 +54,13 @@ export async function tryConnect(ctx: CommandContext): Promise<ClusterAccess> {
     };
   }
   return { cluster: { config: target.config, objects, description: target.description } };
+}
+
+function explicitClusterFlags(ctx: CommandContext): string | undefined {
+  const flags: string[] = [];
+  if (ctx.globals.kubeconfig !== undefined) flags.push(`--kubeconfig ${ctx.globals.kubeconfig}`);
+  if (ctx.globals.context !== undefined) flags.push(`--context ${ctx.globals.context}`);
+  return flags.length === 0 ? undefined : flags.join(" ");
 }
 
 export async function requireCluster(ctx: CommandContext, forWhat: string): Promise<Cluster> {

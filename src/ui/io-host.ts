@@ -69,7 +69,7 @@ export interface IoHost {
   success(message: string): void;
   /** Only with --debug, always redacted. */
   debug(message: string): void;
-  /** Run tasks with live progress (listr2 in human mode, silent in --json). Rejects with the first failure. */
+  /** Run tasks with live progress (listr2 in human mode, JSON lines on stderr in --json). Rejects with the first failure. */
   runTasks(tasks: readonly TaskSpec[]): Promise<void>;
   /**
    * The command's result: `human` is printed to stdout in human mode; `data` is merged into the

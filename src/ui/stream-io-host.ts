@@ -53,6 +53,11 @@ export class StreamIoHost implements IoHost {
   }
 
   async runTasks(tasks: readonly TaskSpec[]): Promise<void> {
+    if (this.json) {
+      // --json: progress as JSON lines on stderr (the document on stdout stays the only stdout).
+      const { runJsonLineTasks } = await import("./json-progress.js");
+      return runJsonLineTasks(tasks, this.options.stderr, (text) => this.redact(text));
+    }
     // listr2 is loaded only by commands that show task progress, not on every start.
     const { runListrTasks } = await import("./tasks.js");
     await runListrTasks(tasks, {

@@ -178,7 +178,7 @@ export async function followDeploy(
           new ExternalError(`${p.name}: ${step.title} failed — ${step.reason ?? "see the cluster"}`, {
             code: "rollout-failed",
             hint: `Look at: ${LOOK_AT[step.id]?.(p.name, p.namespace) ?? "the cluster"}. Fix the cause (e.g. \`aiplat deploy-model ${p.name} … --force\` with other values), or remove it: \`aiplat undeploy-model ${p.name}\`.`,
-            details: { step: step.id },
+            details: { step: step.id, commit: p.commit, pushedTo: p.pushedTo },
           }),
         onTimeout: (step: RolloutStep) =>
           new ExternalError(
@@ -186,13 +186,13 @@ export async function followDeploy(
             {
               code: "rollout-timeout",
               hint: `Look at: ${LOOK_AT[step.id]?.(p.name, p.namespace) ?? "the cluster"}. Nothing was undone; keep following with \`${resume} --timeout 30m\`.`,
-              details: { step: step.id },
+              details: { step: step.id, commit: p.commit, pushedTo: p.pushedTo },
             },
           ),
         onInterrupt: (step) =>
           new InterruptedError(`Stopped following ${p.name} at "${step.title}"; nothing was undone.`, {
             hint: `Resume watching with \`${resume}\`.`,
-            details: { step: step.id },
+            details: { step: step.id, commit: p.commit, pushedTo: p.pushedTo },
           }),
       }),
     );

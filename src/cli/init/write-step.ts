@@ -20,12 +20,15 @@ export interface WriteReport {
   };
   /** Repository-relative paths whose content changed. */
   changed: string[];
+  /** The active environment (.aiplat/active-env) before and after; it changes unless --no-activate. */
+  active: { previous: string | undefined; current: string | undefined };
 }
 
 export async function writePlan(
   ctx: CommandContext,
   plan: InitPlan,
   existing: ExistingState,
+  options: { activate: boolean } = { activate: true },
 ): Promise<WriteReport> {
   const root = existing.root;
   const rel = (path: string) => relative(root, path);
@@ -61,10 +64,12 @@ export async function writePlan(
   changed.push(...argo.filter((c) => c.changed).map((c) => c.file));
 
   const state = ctx.state();
-  if ((await state.activeEnvironment()) !== answers.env) await state.setActiveEnvironment(answers.env);
+  const previous = await state.activeEnvironment();
+  if (options.activate && previous !== answers.env) await state.setActiveEnvironment(answers.env);
   return {
     files: { tfvars: rel(existing.tfvarsPath), secretTfvars, hfToken, argocd: argo.map((c) => c.file) },
     changed,
+    active: { previous, current: options.activate ? answers.env : previous },
   };
 }
 

@@ -32,6 +32,13 @@ export interface KubeServerOptions {
   bookmarkIntervalMs?: number;
   /** Extra resource types to serve from the start. */
   types?: ResourceTypeInput[];
+  /**
+   * Pods bound to a node are deleted gracefully (deletionTimestamp + grace period) and stay until
+   * something — a simulated kubelet — deletes them with grace 0. Default false: no kubelet runs.
+   */
+  gracefulPodDeletion?: boolean;
+  /** "external": dependents are left to runGarbageCollection() (a simulated garbage collector). */
+  garbageCollector?: "inline" | "external";
 }
 
 export interface KubeServer {
@@ -56,6 +63,8 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
   const registry = new TypeRegistry();
   for (const t of options.types ?? []) registry.register(t);
   const objects = new ObjectStore(registry, options.historySize ?? 10_000);
+  objects.cleanup.gracefulPodDeletion = options.gracefulPodDeletion ?? false;
+  objects.cleanup.garbageCollector = options.garbageCollector ?? "inline";
   const nsType = registry.find("", "v1", "namespaces")!;
   for (const name of INITIAL_NAMESPACES) {
     createObject(objects, nsType, undefined, { metadata: { name } }, { fieldManager: "kube-apiserver" });
