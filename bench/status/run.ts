@@ -12,7 +12,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeInfrastructure } from "../../test/cli/status-platform.js";
 import { startSeededPlatform } from "../../test/cli/status-seed.js";
-import { median } from "../lib/whole-process.mjs";
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
 
 const runs = Number(process.argv[2] ?? 11);
 const root = join(import.meta.dirname, "..", "..");
