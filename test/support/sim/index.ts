@@ -18,6 +18,7 @@ import { DevicePlugin } from "./kube/device-plugin.js";
 import { GarbageCollector } from "./kube/garbage-collector.js";
 import { Kubelet } from "./kube/kubelet.js";
 import type { OperatorMode } from "./kube/operators.js";
+import { PvcProtection } from "./kube/pvc-protection.js";
 import { WEB_STUBS, WebStubs } from "./kube/web-stubs.js";
 import { WorkloadControllers } from "./kube/workloads.js";
 import { KubeRayController } from "./kuberay/controller.js";
@@ -162,6 +163,7 @@ export async function startSimulatedCluster(
   const litellmPort = Number(new URL(litellm.url).port);
 
   const gc = new GarbageCollector(store, clock, activity, delays.garbageCollectMinutes);
+  const pvcProtection = new PvcProtection(store, clock, activity);
   const workloads = new WorkloadControllers(store, clock, activity, random, {
     jobMinutes: delays.jobMinutes,
   });
@@ -228,7 +230,18 @@ export async function startSimulatedCluster(
         });
       },
       clusterDown: () => {
-        for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin, gc])
+        for (const c of [
+          karpenter,
+          lb,
+          kro,
+          kuberay,
+          argocd,
+          workloads,
+          kubelet,
+          devicePlugin,
+          gc,
+          pvcProtection,
+        ])
           c?.stop();
       },
       addonsUp: () => {
@@ -346,7 +359,19 @@ export async function startSimulatedCluster(
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin, gc]) c?.stop();
+      for (const c of [
+        karpenter,
+        lb,
+        kro,
+        kuberay,
+        argocd,
+        workloads,
+        kubelet,
+        devicePlugin,
+        gc,
+        pvcProtection,
+      ])
+        c?.stop();
       clock.stop();
       await litellm.stop();
       await cloudApi.stop();
