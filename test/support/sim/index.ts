@@ -20,6 +20,7 @@ import { DevicePlugin } from "./kube/device-plugin.js";
 import { GarbageCollector } from "./kube/garbage-collector.js";
 import { Kubelet } from "./kube/kubelet.js";
 import type { OperatorMode } from "./kube/operators.js";
+import { PvcProtection } from "./kube/pvc-protection.js";
 import { WEB_STUBS, WebStubs } from "./kube/web-stubs.js";
 import { WorkloadControllers } from "./kube/workloads.js";
 import { KubeRayController } from "./kuberay/controller.js";
@@ -173,6 +174,7 @@ export async function startSimulatedCluster(
   const litellmPort = Number(new URL(litellm.url).port);
 
   const gc = new GarbageCollector(store, clock, activity, delays.garbageCollectMinutes);
+  const pvcProtection = new PvcProtection(store, clock, activity);
   const workloads = new WorkloadControllers(store, clock, activity, random, {
     jobMinutes: delays.jobMinutes,
   });
@@ -249,7 +251,19 @@ export async function startSimulatedCluster(
         // The API server is gone with the cluster: connection refused from now on.
         kube.server.close();
         kube.server.closeAllConnections();
-        for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin, gc, ebsCsi])
+        for (const c of [
+          karpenter,
+          lb,
+          kro,
+          kuberay,
+          argocd,
+          workloads,
+          kubelet,
+          devicePlugin,
+          gc,
+          pvcProtection,
+          ebsCsi,
+        ])
           c?.stop();
       },
       addonsUp: () => {
@@ -380,7 +394,19 @@ export async function startSimulatedCluster(
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin, gc, ebsCsi])
+      for (const c of [
+        karpenter,
+        lb,
+        kro,
+        kuberay,
+        argocd,
+        workloads,
+        kubelet,
+        devicePlugin,
+        gc,
+        pvcProtection,
+        ebsCsi,
+      ])
         c?.stop();
       clock.stop();
       await litellm.stop();
