@@ -3,13 +3,13 @@
 // case reported as its median and its ratio to the first case (the baseline, e.g. `node -e 0`).
 import { spawnSync } from "node:child_process";
 
-/** cases: { name: [file, args] }; the first case is the baseline. Prints a Markdown table. */
+/** cases: { name: [file, args, env?] }; the first case is the baseline. Prints a Markdown table. */
 export function compareWholeProcess(cases, { runs = 21, env = process.env, cwd } = {}) {
   const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
   for (let i = 0; i < runs + 2; i++) {
-    for (const [name, [file, args]] of Object.entries(cases)) {
+    for (const [name, [file, args, caseEnv]] of Object.entries(cases)) {
       const start = process.hrtime.bigint();
-      const result = spawnSync(file, args, { stdio: ["ignore", "ignore", "pipe"], env, cwd });
+      const result = spawnSync(file, args, { stdio: ["ignore", "ignore", "pipe"], env: caseEnv ?? env, cwd });
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       if (result.status !== 0) throw new Error(`${name} exited ${result.status}: ${result.stderr}`);
       if (i >= 2) samples[name].push(ms);

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../core/errors.js";
@@ -41,6 +41,28 @@ export function findRepositoryRoot(cwd: string, explicit: string | undefined): s
   );
 }
 
+/**
+ * `.aiplat/` holds plans (which carry variable values such as the Docker Hub token), logs and
+ * caches: it is made private to its owner (0700) before anything can write into it, and an older
+ * one created with the default mode is tightened. Files aiplat writes there are 0600.
+ */
+export function securePrivateState(root: string): string {
+  const path = join(root, ".aiplat");
+  try {
+    mkdirSync(path, { mode: 0o700 });
+  } catch {
+    // Exists already (or the repository is read-only: nothing will be written then either).
+  }
+  try {
+    if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o700);
+  } catch {
+    // Not ours to change (another owner): aiplat still works, as before.
+  }
+  return path;
+}
+
+export const PRIVATE_FILE_MODE = 0o600;
+
 /** `.aiplat/` in the repository root: active environment, journals, logs. Gitignored. */
 export class StateDir {
   readonly path: string;
@@ -59,8 +81,8 @@ export class StateDir {
   }
 
   async setActiveEnvironment(name: string): Promise<void> {
-    await mkdir(this.path, { recursive: true });
-    await writeFile(join(this.path, "active-env"), `${name}\n`);
+    await mkdir(this.path, { recursive: true, mode: 0o700 });
+    await writeFile(join(this.path, "active-env"), `${name}\n`, { mode: PRIVATE_FILE_MODE });
   }
 
   /** Full logs of external tools for one environment: .aiplat/logs/<env>/. */

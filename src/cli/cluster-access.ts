@@ -7,7 +7,13 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { KubeObjects } from "../adapters/kube/objects.js";
 import type { PortForwardHandle } from "../adapters/kube/port-forward.js";
 import type { LitellmClient } from "../adapters/llm/litellm.js";
-import { PrerequisiteError } from "../core/errors.js";
+import {
+  type AiplatError,
+  ConfigError,
+  ExternalError,
+  isAiplatError,
+  PrerequisiteError,
+} from "../core/errors.js";
 import { withTimeout } from "../core/timeout.js";
 import type { CommandContext } from "./context.js";
 
@@ -22,7 +28,14 @@ export interface Cluster {
   description: string;
 }
 
-export type ClusterAccess = { cluster: Cluster } | { cluster: undefined; reason: string };
+export type ClusterAccess =
+  | { cluster: Cluster }
+  | {
+      cluster: undefined;
+      reason: string;
+      /** The API server answered, with an error (e.g. 500): a failing API, not an unreachable one. */
+      apiFailure?: AiplatError | undefined;
+    };
 
 /** The cluster if one is configured and answers; otherwise why not (never throws for "absent"). */
 export async function tryConnect(ctx: CommandContext): Promise<ClusterAccess> {
@@ -30,6 +43,16 @@ export async function tryConnect(ctx: CommandContext): Promise<ClusterAccess> {
   try {
     target = await ctx.adapters.kube.connect();
   } catch (error) {
+    // A --kubeconfig/--context the user gave that cannot be used is their mistake to hear about,
+    // not a reason to carry on "from git only" or to skip the gated-model token check.
+    const explicit = explicitClusterFlags(ctx);
+    if (explicit !== undefined) {
+      throw new ConfigError(`${explicit} cannot be used: ${(error as Error).message}`, {
+        code: "bad-kubeconfig",
+        hint: "Fix the path or context name, or leave both out to reach the environment's EKS cluster directly.",
+        cause: error,
+      });
+    }
     return { cluster: undefined, reason: (error as Error).message };
   }
   if (!target) return { cluster: undefined, reason: "cluster not configured (pass --kubeconfig/--context)" };
@@ -38,6 +61,13 @@ export async function tryConnect(ctx: CommandContext): Promise<ClusterAccess> {
   try {
     await withTimeout(objects.get("v1", "Namespace", "inference"), PROBE_TIMEOUT_MS, "The cluster");
   } catch (error) {
+    if (isAiplatError(error) && error.code === "kube-api") {
+      return {
+        cluster: undefined,
+        reason: `the cluster's API server (${target.description}) answered with an error: ${error.message}`,
+        apiFailure: error,
+      };
+    }
     return {
       cluster: undefined,
       reason: `cluster unreachable through ${target.description}: ${(error as Error).message}`,
@@ -46,9 +76,23 @@ export async function tryConnect(ctx: CommandContext): Promise<ClusterAccess> {
   return { cluster: { config: target.config, objects, description: target.description } };
 }
 
+function explicitClusterFlags(ctx: CommandContext): string | undefined {
+  const flags: string[] = [];
+  if (ctx.globals.kubeconfig !== undefined) flags.push(`--kubeconfig ${ctx.globals.kubeconfig}`);
+  if (ctx.globals.context !== undefined) flags.push(`--context ${ctx.globals.context}`);
+  return flags.length === 0 ? undefined : flags.join(" ");
+}
+
 export async function requireCluster(ctx: CommandContext, forWhat: string): Promise<Cluster> {
   const access = await tryConnect(ctx);
   if (access.cluster) return access.cluster;
+  if (access.apiFailure) {
+    throw new ExternalError(`${forWhat} needs the cluster, but ${access.reason}.`, {
+      code: "kube-api",
+      hint: "The API server is reachable but failing: look at the cluster's health (EKS console, control plane logs) and run `aiplat doctor`.",
+      details: access.apiFailure.details,
+    });
+  }
   throw new PrerequisiteError(`${forWhat} needs the cluster: ${access.reason}.`, {
     code: "cluster-unreachable",
     hint: "Check access with `aiplat doctor` (or pass --kubeconfig/--context).",

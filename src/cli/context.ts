@@ -74,4 +74,6 @@ export interface MainDeps {
   /** Install SIGINT/SIGTERM handlers (the real binary does; in-process tests do not). */
   handleSignals?: boolean;
   nodeVersion?: string;
+  /** Receives the text of a successful `--help`/`--version` (the binary keeps it: help-cache.ts). */
+  keepHelpText?: (text: string) => void;
 }

@@ -39,10 +39,14 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     ? installSignalHandlers(controller, () => ({ json: host?.json ?? sniffed.json }), stderr)
     : () => {};
 
+  let printed = "";
   const program = buildProgram(
     {
       version,
-      writeOut: (text) => stdout.write(text),
+      writeOut: (text) => {
+        printed += text;
+        stdout.write(text);
+      },
       writeErr: (text) => {
         if (!sniffed.json) stderr.write(text);
       },
@@ -68,7 +72,10 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     // --help and --version end with a commander "exit" that is a success; everything else is an
     // error, normalised by a module loaded only now (so --help loads nothing it does not need).
     const code = (raw as { code?: string } | undefined)?.code;
-    if (code === "commander.helpDisplayed" || code === "commander.version") return 0;
+    if (code === "commander.helpDisplayed" || code === "commander.version") {
+      deps.keepHelpText?.(printed);
+      return 0;
+    }
     const { normalizeError } = await import("./normalize-error.js");
     // The reader of stdout went away (`| head`): stop as quietly as a Unix tool would.
     if (pipe.stdoutClosed()) return normalizeError(raw, true).error.exitCode;

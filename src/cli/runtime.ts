@@ -3,7 +3,7 @@ import { createAwsClientFactory } from "../adapters/aws/clients.js";
 import { readAwsProfile } from "../adapters/aws/profile.js";
 import { createGit } from "../adapters/git.js";
 import { createProcessRunner } from "../adapters/process.js";
-import { findRepositoryRoot, StateDir } from "../adapters/workspace.js";
+import { findRepositoryRoot, StateDir, securePrivateState } from "../adapters/workspace.js";
 import { systemClock } from "../core/clock.js";
 import { resolveEnvironment } from "../core/environment.js";
 import { Redactor } from "../core/redact.js";
@@ -106,6 +106,7 @@ export async function createContext(
     if (globals.root !== undefined) throw error;
     rootError = error;
   }
+  if (root !== undefined) securePrivateState(root);
   const active = root === undefined ? undefined : await new StateDir(root).activeEnvironment();
   const env = resolveEnvironment({ flag: globals.env, envVar: resolved.env.AIPLAT_ENV, active });
   const requireRoot = (): string => {

@@ -6,8 +6,13 @@ import { UsageError } from "./errors.js";
  * is never echoed in the message.
  */
 const HF_TOKEN = /^hf_[A-Za-z0-9]{20,}$/;
+/** Far above any real token (37 characters today): longer input is refused before any check. */
+export const HF_TOKEN_MAX = 512;
 
 export function checkHfToken(token: string): true | string {
+  if (token.length > HF_TOKEN_MAX) {
+    return `That is not a HuggingFace token (longer than ${HF_TOKEN_MAX} characters): tokens start with hf_ followed by letters and digits.`;
+  }
   if (HF_TOKEN.test(token)) return true;
   return `That is not a HuggingFace token (${token.length} characters): tokens start with hf_ followed by letters and digits.`;
 }

@@ -69,7 +69,7 @@ export interface IoHost {
   success(message: string): void;
   /** Only with --debug, always redacted. */
   debug(message: string): void;
-  /** Run tasks with live progress (listr2 in human mode, silent in --json). Rejects with the first failure. */
+  /** Run tasks with live progress (listr2 in human mode, JSON lines on stderr in --json). Rejects with the first failure. */
   runTasks(tasks: readonly TaskSpec[]): Promise<void>;
   /**
    * The command's result: `human` is printed to stdout in human mode; `data` is merged into the
@@ -81,6 +81,8 @@ export interface IoHost {
    * keeps running); nothing in --json mode, where result() carries it. Not redacted, like result().
    */
   write(text: string): void;
+  /** Whether stdout/stderr is a terminal (`status --watch` redraws in place only there). */
+  readonly isTTY: boolean;
   /** Colour helpers that are no-ops without a TTY or with NO_COLOR. */
   readonly style: Style;
 }

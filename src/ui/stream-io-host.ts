@@ -53,6 +53,11 @@ export class StreamIoHost implements IoHost {
   }
 
   async runTasks(tasks: readonly TaskSpec[]): Promise<void> {
+    if (this.json) {
+      // --json: progress as JSON lines on stderr (the document on stdout stays the only stdout).
+      const { runJsonLineTasks } = await import("./json-progress.js");
+      return runJsonLineTasks(tasks, this.options.stderr, (text) => this.redact(text));
+    }
     // listr2 is loaded only by commands that show task progress, not on every start.
     const { runListrTasks } = await import("./tasks.js");
     await runListrTasks(tasks, {
@@ -70,6 +75,10 @@ export class StreamIoHost implements IoHost {
     }
     // Not redacted on purpose: a result is what the user asked for (e.g. `aiplat key`).
     if (human !== "") this.options.stdout.write(human.endsWith("\n") ? human : `${human}\n`);
+  }
+
+  get isTTY(): boolean {
+    return this.options.isTTY;
   }
 
   write(text: string): void {

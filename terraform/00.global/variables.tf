@@ -86,6 +86,12 @@ variable "cluster_config" {
     create_mng_system   = optional(bool, true)
     # The most GPUs the gpu-inference Karpenter NodePool may run at once (the spend cap).
     gpu_node_limit = optional(number, 16)
+    # The AL2023 EKS AMI release Karpenter's nodes run (awslabs/amazon-eks-ami releases). Pinned:
+    # al2023@latest would replace every node, GPU nodes serving models included, on each release.
+    node_ami_alias = optional(string, "al2023@v20260930")
+    # Who may reach the public Kubernetes API endpoint (ignored with private_eks_cluster). EKS's
+    # own default is the whole internet; set your office/VPN ranges or your address as /32.
+    public_access_cidrs = optional(list(string), ["0.0.0.0/0"])
     capabilities = object({
       kube_proxy    = optional(bool, true)
       networking    = optional(bool, true)
@@ -115,6 +121,16 @@ variable "cluster_config" {
   validation {
     condition     = var.cluster_config.gpu_node_limit >= 1 && var.cluster_config.gpu_node_limit <= 512 && floor(var.cluster_config.gpu_node_limit) == var.cluster_config.gpu_node_limit
     error_message = "cluster_config.gpu_node_limit must be a whole number of GPUs between 1 and 512."
+  }
+
+  validation {
+    condition     = length(var.cluster_config.public_access_cidrs) > 0 && alltrue([for c in var.cluster_config.public_access_cidrs : can(cidrhost(c, 0)) && can(regex("^[0-9.]+/[0-9]+$", c))])
+    error_message = "cluster_config.public_access_cidrs must be a non-empty list of IPv4 CIDRs such as [\"203.0.113.7/32\"] (who may reach the public Kubernetes API)."
+  }
+
+  validation {
+    condition     = can(regex("^al2023@v[0-9]{8}$", var.cluster_config.node_ami_alias))
+    error_message = "cluster_config.node_ami_alias must be a dated AL2023 release such as \"al2023@v20260930\" (see github.com/awslabs/amazon-eks-ami/releases); al2023@latest would replace every node on each AMI release."
   }
 
   validation {
@@ -155,6 +171,20 @@ variable "cluster_config" {
       length(var.cluster_config.capabilities_config.argocd_rbac_mappings) > 0
     )
     error_message = "With capabilities.gitops = true, capabilities_config needs argocd_idc_instance_arn (arn:aws:sso:::instance/ssoins-...), argocd_idc_region (e.g. us-east-1) and at least one argocd_rbac_mappings entry (see `aws sso-admin list-instances`)."
+  }
+
+  # The example's placeholders pass the shape checks above, and would otherwise fail only at
+  # CreateCapability, after the cluster exists (same shapes as aiplat doctor's placeholder check).
+  validation {
+    condition = !var.cluster_config.capabilities.gitops || (
+      !can(regex("X{6,}", var.cluster_config.capabilities_config.argocd_idc_instance_arn)) &&
+      alltrue(flatten([
+        for m in var.cluster_config.capabilities_config.argocd_rbac_mappings : [
+          for i in m.identities : !can(regex("(?i)^your[-_]|X{6,}", i.id))
+        ]
+      ]))
+    )
+    error_message = "cluster_config.capabilities_config still holds an example placeholder (ssoins-XXXX… or your-sso-user-id): run `aiplat init`, or fill in your Identity Center instance ARN and user/group ids."
   }
 }
 

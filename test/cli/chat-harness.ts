@@ -6,9 +6,11 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
+import { afterEach } from "vitest";
 import { parse } from "yaml";
 import type { MainDeps } from "../../src/cli/context.js";
+import { main } from "../../src/cli/main.js";
 import { endpointObject, rgd, startSim } from "../sim/support/cluster.js";
 import { runCli } from "../support/cli.js";
 import type { KubeObject } from "../support/kube/index.js";
@@ -87,4 +89,75 @@ export async function startPlatform(models: readonly string[] = ["gemma"]): Prom
 /** Pods of a label selector, for tests that replace or inspect them. */
 export function podsOf(sim: SimulatedCluster, namespace: string, selector: string): KubeObject[] {
   return sim.kube.store.list({ apiVersion: "v1", kind: "Pod" }, { namespace, labelSelector: selector });
+}
+
+const running: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const stop of running.splice(0)) await stop();
+});
+
+export interface Running {
+  urls: Record<string, string>;
+  stderr(): string;
+  /** Resolves once stderr contains `text` (or the command ended). */
+  untilStderr(text: string): Promise<void>;
+  stop(): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+}
+
+/**
+ * Starts a command that runs until interrupted (`forward`, `open`) through main() with live streams,
+ * and resolves once it printed one URL per target (or ended). `stop()` interrupts it as Ctrl-C does;
+ * a test that does not stop it has it stopped after the test.
+ */
+export async function live(
+  p: Platform,
+  argv: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<Running & { exited?: number }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c: Buffer) => {
+    out += c.toString();
+  });
+  stderr.on("data", (c: Buffer) => {
+    err += c.toString();
+  });
+  const abort = new AbortController();
+  const home = makeTempDir();
+  const done = main([...argv, "--kubeconfig", p.sim.kubeconfigPath], {
+    stdout,
+    stderr,
+    isTTY: false,
+    env: { PATH: process.env.PATH, HOME: home, NO_COLOR: "1", ...env },
+    cwd: home,
+    signal: abort.signal,
+    handleSignals: false,
+  });
+  const targets = argv.slice(1).filter((a) => !a.startsWith("-") && !/^\d+$/.test(a));
+  let exited: number | undefined;
+  void done.then((code) => {
+    exited = code;
+  });
+  const urls = (): Record<string, string> =>
+    Object.fromEntries([...out.matchAll(/^(\S+)\s+(http:\/\/127\.0\.0\.1:\d+)/gm)].map((m) => [m[1], m[2]]));
+  while (exited === undefined && Object.keys(urls()).length < targets.length) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const stop = async () => {
+    abort.abort(new Error("SIGINT"));
+    const exitCode = await done;
+    return { exitCode, stdout: out, stderr: err };
+  };
+  if (exited === undefined) running.push(stop);
+  return {
+    urls: urls(),
+    stderr: () => err,
+    untilStderr: async (text: string) => {
+      while (exited === undefined && !err.includes(text)) await new Promise((r) => setTimeout(r, 10));
+    },
+    stop,
+    ...(exited === undefined ? {} : { exited }),
+  };
 }

@@ -68,6 +68,21 @@ describe("aiplat chat --prompt and piped text", () => {
   }, 90_000);
 });
 
+describe("aiplat chat errors", () => {
+  it("reports LiteLLM's in-stream error event with its message (exit 5); the next question works", async () => {
+    const { sim, run } = await startPlatform(["gemma"]);
+    sim.litellm.failMidStream("litellm.APIConnectionError: OpenAIException - Connection error.");
+    const failed = await run(["chat", "--prompt", "Doomed question"]);
+    expect(failed.exitCode).toBe(5);
+    expect(failed.stderr).toContain(
+      "The model failed during the chat completion for gemma: litellm.APIConnectionError: OpenAIException - Connection error.",
+    );
+    const next = await run(["chat", "--prompt", "Next question"]);
+    expect(next.exitCode, next.stderr).toBe(0);
+    expect(next.stdout).toContain("You said: Next question");
+  }, 90_000);
+});
+
 describe("aiplat chat session", () => {
   it("keeps the conversation; /system, /model, /reset; a failed answer leaves it and the next works", async () => {
     const { sim, run } = await startPlatform(["gemma", "qwen"]);

@@ -7,7 +7,7 @@ import {
 } from "../fixtures/destroy/platform.js";
 import { hasTerraform, skipNote } from "../support/tools.js";
 
-vi.setConfig({ testTimeout: 240_000 });
+vi.setConfig({ testTimeout: 500_000 });
 
 let platform: DestroyPlatform | undefined;
 afterEach(async () => {

@@ -122,6 +122,7 @@ describe("aiplat doctor", () => {
         terraform: "ok",
         repository: "ok",
         git: "ok",
+        "secrets-ignored": "ok",
         tfvars: "ok",
         region: "ok",
         "argocd-repo": "skip",

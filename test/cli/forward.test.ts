@@ -5,64 +5,14 @@
  */
 import { request } from "node:http";
 import { createServer, type Server } from "node:net";
-import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { makeTempDir } from "../support/temp.js";
-import { type Platform, podsOf, startPlatform } from "./chat-harness.js";
+import { runCli } from "../support/cli.js";
+import { live, podsOf, startPlatform } from "./chat-harness.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-interface Running {
-  urls: Record<string, string>;
-  stderr(): string;
-  stop(): Promise<{ exitCode: number; stdout: string; stderr: string }>;
-}
-
-/** Starts `aiplat forward …` and resolves once it printed one URL per target (or ended). */
-async function forward(p: Platform, argv: string[]): Promise<Running & { exited?: number }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => {
-    out += c.toString();
-  });
-  stderr.on("data", (c: Buffer) => {
-    err += c.toString();
-  });
-  const abort = new AbortController();
-  const home = makeTempDir();
-  const done = main(["forward", ...argv, "--kubeconfig", p.sim.kubeconfigPath], {
-    stdout,
-    stderr,
-    isTTY: false,
-    env: { PATH: process.env.PATH, HOME: home, NO_COLOR: "1" },
-    cwd: home,
-    signal: abort.signal,
-    handleSignals: false,
-  });
-  const targets = argv.filter((a) => !a.startsWith("-") && !/^\d+$/.test(a));
-  let exited: number | undefined;
-  void done.then((code) => {
-    exited = code;
-  });
-  const urls = (): Record<string, string> =>
-    Object.fromEntries([...out.matchAll(/^(\S+)\s+(http:\/\/127\.0\.0\.1:\d+)/gm)].map((m) => [m[1], m[2]]));
-  while (exited === undefined && Object.keys(urls()).length < targets.length) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  const stop = async () => {
-    abort.abort(new Error("SIGINT"));
-    const exitCode = await done;
-    return { exitCode, stdout: out, stderr: err };
-  };
-  if (exited === undefined) cleanups.push(async () => void (await stop()));
-  return { urls: urls(), stderr: () => err, stop, ...(exited === undefined ? {} : { exited }) };
-}
 
 /** One HTTP request on its own TCP connection (no keep-alive pool): status and body. */
 function get(
@@ -100,7 +50,7 @@ async function occupy(port: number): Promise<void> {
 describe("aiplat forward", () => {
   it("relays bytes both ways, 20 connections at once through one listener, and survives a replaced pod", async () => {
     const p = await startPlatform(["gemma"]);
-    const run = await forward(p, ["litellm"]);
+    const run = await live(p, ["forward", "litellm"]);
     const url = run.urls.litellm as string;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await get(`${url}/health/liveliness`)).status).toBe(200);
@@ -156,12 +106,16 @@ describe("aiplat forward", () => {
     expect(stopped.exitCode).toBe(0);
     expect(stopped.stdout).toContain(`OpenAI base URL: ${url}/v1`);
     expect(stopped.stdout + stopped.stderr).not.toContain(key);
+    // The key command it names works as printed (with the user's --kubeconfig carried over).
+    const keyCommand = /API key: `aiplat (.+)`/.exec(stopped.stdout)?.[1] ?? "";
+    expect(keyCommand).toBe(`key --kubeconfig ${p.sim.kubeconfigPath}`);
+    expect((await runCli(keyCommand.split(" "))).stdout).toBe(`${key}\n`);
   }, 120_000);
 
   it("forwards two targets at once; a taken default port moves to the next, said clearly", async () => {
     const p = await startPlatform([]);
     await occupy(8080);
-    const run = await forward(p, ["webui", "langfuse"]);
+    const run = await live(p, ["forward", "webui", "langfuse"]);
     expect(run.urls.webui).toBeDefined();
     expect(run.urls.webui).not.toBe("http://127.0.0.1:8080");
     expect(run.stderr()).toMatch(/webui: local port 8080 is in use; using \d+ instead/);
@@ -175,14 +129,14 @@ describe("aiplat forward", () => {
     await new Promise<void>((r) => taken.listen(0, "127.0.0.1", () => r()));
     cleanups.push(() => new Promise<void>((r) => taken.close(() => r())));
     const port = (taken.address() as { port: number }).port;
-    const explicit = await forward(p, ["litellm", "--port", String(port)]);
+    const explicit = await live(p, ["forward", "litellm", "--port", String(port)]);
     expect(explicit.exited).toBe(2);
     expect(explicit.stderr()).toContain(`Local port ${port} is already in use.`);
 
-    const several = await forward(p, ["litellm", "webui", "--port", "4100"]);
+    const several = await live(p, ["forward", "litellm", "webui", "--port", "4100"]);
     expect(several.exited).toBe(2);
 
-    const ray = await forward(p, ["ray:nope"]);
+    const ray = await live(p, ["forward", "ray:nope"]);
     expect(ray.exited).toBe(5);
     expect(ray.stderr()).toContain("Service inference/nope-head-svc does not exist.");
 
@@ -192,11 +146,11 @@ describe("aiplat forward", () => {
       "merge",
     );
     await p.sim.settle();
-    const none = await forward(p, ["litellm"]);
+    const none = await live(p, ["forward", "litellm"]);
     expect(none.exited).toBe(5);
     expect(none.stderr()).toContain("No Ready pod behind Service ai-platform/litellm");
 
-    const unknown = await forward(p, ["grafana"]);
+    const unknown = await live(p, ["forward", "grafana"]);
     expect(unknown.exited).toBe(2);
     expect(unknown.stderr()).toContain("Targets: litellm, webui, langfuse, ray:<endpoint>");
   }, 120_000);

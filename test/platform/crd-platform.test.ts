@@ -170,8 +170,16 @@ describe("InferenceEndpoints against the CRD KRO generates from the RGD's Simple
     const noModel = endpointManifest("gemma-4b");
     delete (noModel.spec as Record<string, unknown>).model;
     expect(check(noModel)).toContainEqual({ path: "spec.model", message: "required field is missing" });
-    const tooMany = endpointManifest("gemma-4b");
-    (tooMany.spec as Record<string, unknown>).gpuCount = 16;
-    expect(check(tooMany)).toContainEqual({ path: "spec.gpuCount", message: "must be <= 8" });
+    // Issue 17 point 8: no g5/g6/g6e instance has 3, 5, 6, 7 or 16 GPUs.
+    for (const gpus of [3, 5, 6, 7, 16]) {
+      const odd = endpointManifest("gemma-4b");
+      (odd.spec as Record<string, unknown>).gpuCount = gpus;
+      expect(check(odd).map((p) => p.path)).toContain("spec.gpuCount");
+    }
+    for (const gpus of [1, 2, 4, 8]) {
+      const fine = endpointManifest("gemma-4b");
+      (fine.spec as Record<string, unknown>).gpuCount = gpus;
+      expect(check(fine)).toEqual([]);
+    }
   });
 });

@@ -29,9 +29,19 @@ describe("defect 2: a KRO-managed Job with ttlSecondsAfterFinished is re-created
     expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
   });
 
-  it("the Job is bounded (retries and deadline) so a failure ends instead of looping", () => {
+  it("the Job's retries are bounded, but waiting for LiteLLM never fails it (issue 17 point 6)", () => {
     expect(job.spec.backoffLimit).toBeGreaterThan(0);
-    expect(job.spec.activeDeadlineSeconds).toBeGreaterThan(0);
+    // A deadline failed the Job for good when LiteLLM was away longer: KRO never re-creates it.
+    expect(job.spec.activeDeadlineSeconds).toBeUndefined();
+    expect(script).toMatch(
+      /until curl -fsS -o \/dev\/null "\$LITELLM_URL\/health\/readiness"; do sleep \d+; done/,
+    );
+    expect(script).toMatch(/until curl -fsS -o \/dev\/null "\$SERVE_URL\/models"; do sleep \d+; done/);
+    // The recovery the README and the RGD name selects exactly these Jobs.
+    expect(job.metadata.labels["app.kubernetes.io/component"]).toBe("litellm-registration");
+    expect(readRepoFile(RGD_PATH)).toContain(
+      "kubectl -n inference delete job -l app.kubernetes.io/component=litellm-registration",
+    );
   });
 });
 

@@ -133,7 +133,8 @@ describe("the schema the RGD declares", () => {
   });
 
   it("bounds the numbers", () => {
-    expect(schema.properties?.gpuCount).toMatchObject({ type: "integer", minimum: 1, maximum: 8 });
+    // Only the GPU counts g5/g6/g6e instances have (issue 17 point 8).
+    expect(schema.properties?.gpuCount).toMatchObject({ type: "integer", enum: [1, 2, 4, 8] });
     expect(schema.properties?.minReplicas).toMatchObject({ minimum: 1 });
     expect(schema.properties?.maxReplicas).toMatchObject({ minimum: 1, maximum: 16 });
     expect(schema.properties?.maxModelLen).toMatchObject({ type: "integer", minimum: 512 });

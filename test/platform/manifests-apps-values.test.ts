@@ -32,7 +32,7 @@ function containerEnv(workload: KubeObject): EnvVar[] {
 
 /** Secrets that must exist before ArgoCD runs (made by Terraform; platform content contract). */
 const contractSecrets: Record<string, string[]> = {
-  "litellm-secrets": ["master-key"],
+  "litellm-secrets": ["master-key", "postgres-password"],
   "langfuse-secrets": [...langfuseSecretKeys, ...langfuseSecretExtraKeys],
 };
 
@@ -160,11 +160,14 @@ describe("GPU Operator and KubeRay values", () => {
 describe("the secrets the apps reference are the ones Terraform makes", () => {
   const text = readRepoFile("terraform/30.eks/30.cluster/platform-secrets.tf");
 
-  it("litellm-secrets carries master-key, URL-safe (it is also the PostgreSQL password in DATABASE_URL)", () => {
+  it("litellm-secrets carries master-key and its own URL-safe postgres-password (in DATABASE_URL)", () => {
     expect(text).toMatch(/name\s*=\s*"litellm-secrets"/);
     expect(text).toMatch(/"master-key"\s*=/);
-    const block = text.slice(text.indexOf('resource "random_password" "litellm_master_key"'));
-    expect(block.slice(0, block.indexOf("}"))).toMatch(/special\s*=\s*false/);
+    expect(text).toMatch(/"postgres-password"\s*=\s*random_password\.litellm_postgres\.result/);
+    for (const name of ["litellm_master_key", "litellm_postgres"]) {
+      const block = text.slice(text.indexOf(`resource "random_password" "${name}"`));
+      expect(block.slice(0, block.indexOf("}"))).toMatch(/special\s*=\s*false/);
+    }
   });
 
   it("langfuse-secrets carries every key the Langfuse values reference", () => {

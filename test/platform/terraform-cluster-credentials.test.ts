@@ -10,6 +10,7 @@ import { repoRoot } from "../support/paths.js";
 import { makeTempDir } from "../support/temp.js";
 import { terraformTestEnv } from "../support/terraform-env.js";
 import { hasTerraform, skipNote } from "../support/tools.js";
+import { filledExampleTfvars } from "./support/example-tfvars.js";
 import { asArray, asRecord, blocksOf, loadStages, type StageConfig } from "./support/terraform-load.js";
 
 // Issue 17 point 1: a token from `ephemeral "aws_eks_cluster_auth"` was made once per run and EKS
@@ -116,7 +117,7 @@ describe.skipIf(!hasTerraform())(
         "-auto-approve",
         "-input=false",
         "-no-color",
-        `-var-file=${join(terraformRoot, "00.global/vars/example.tfvars")}`,
+        `-var-file=${filledExampleTfvars()}`,
       ]);
       expect(apply.status, apply.stderr).toBe(0);
       const out = JSON.parse(run(["output", "-json"]).stdout) as Record<string, { value: unknown }>;

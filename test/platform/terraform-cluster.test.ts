@@ -101,8 +101,11 @@ describe("platform secrets (names and keys the apps and aiplat rely on)", () => 
     expect(exprOf(asRecord(asArray(jobs.body.metadata)[0]).name)).toBe("litellm-api-key");
     expect(proxy.namespace).toBe('kubernetes_namespace_v1.platform["ai-platform"].metadata[0].name');
     expect(jobs.namespace).toBe('kubernetes_namespace_v1.platform["inference"].metadata[0].name');
-    expect(proxy.data).toEqual({ "master-key": `sk-${interp("random_password.litellm_master_key.result")}` });
-    expect(jobs.data).toEqual(proxy.data);
+    expect(proxy.data).toEqual({
+      "master-key": `sk-${interp("random_password.litellm_master_key.result")}`,
+      "postgres-password": interp("random_password.litellm_postgres.result"),
+    });
+    expect(jobs.data).toEqual({ "master-key": proxy.data["master-key"] });
   });
 
   test("defect 4: every Langfuse secret is hex from random_id, and the encryption key is 64 hex characters", () => {
@@ -135,6 +138,7 @@ describe("platform secrets (names and keys the apps and aiplat rely on)", () => 
     );
     expect(blocksOf(cluster, "resource", "random_password").map((b) => b.name)).toEqual([
       "litellm_master_key",
+      "litellm_postgres",
     ]);
   });
 
@@ -296,6 +300,7 @@ describe("Karpenter NodePools and EC2NodeClasses (karpenter/*.yaml.tftpl)", () =
     cluster_name: "test-cluster-dev",
     node_role_name: "test-cluster-dev-karpenter-node",
     gpu_node_limit: "16",
+    ami_alias: "al2023@v20260930",
   };
   const rendered = templateFiles.map((f) => ({
     file: f,

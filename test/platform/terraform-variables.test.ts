@@ -6,6 +6,7 @@ import { repoRoot } from "../support/paths.js";
 import { makeTempDir } from "../support/temp.js";
 import { terraformTestEnv } from "../support/terraform-env.js";
 import { hasTerraform, skipNote } from "../support/tools.js";
+import { filledExampleTfvars } from "./support/example-tfvars.js";
 import {
   findStages,
   loadStages,
@@ -89,7 +90,9 @@ describe("variables shared by every stage", () => {
         "eks_auto_mode",
         "gpu_node_limit",
         "kubernetes_version",
+        "node_ami_alias",
         "private_eks_cluster",
+        "public_access_cidrs",
       ].sort(),
     );
     expect(Object.keys(cluster.capabilities ?? {}).sort()).toEqual(
@@ -199,10 +202,16 @@ function planVariables(varFile: string): { status: number | null; output: string
 describe.skipIf(!hasTerraform())(
   `tfvars against the declared types and validation rules${skipNote("terraform", hasTerraform())}`,
   () => {
-    test("example.tfvars satisfies every type and validation rule", () => {
-      const { status, output } = planVariables(exampleTfvars);
+    test("example.tfvars, once its placeholders are filled, satisfies every type and validation rule", () => {
+      const { status, output } = planVariables(filledExampleTfvars());
       expect(output).not.toMatch(/Error/);
       expect(status).toBe(0);
+    });
+
+    test("example.tfvars as shipped is rejected for its placeholders (not at CreateCapability later)", () => {
+      const { status, output } = planVariables(exampleTfvars);
+      expect(status).not.toBe(0);
+      expect(output).toContain("still holds an example placeholder");
     });
 
     test("bad values are rejected with a message naming the setting", () => {

@@ -66,7 +66,7 @@ describe("simulated AWS Load Balancer Controller and EBS volumes", () => {
     const sim = await startSim();
     sim.kube.store.create(lbService);
     await sim.settle();
-    sim.terraform.destroy("30.eks/35.addons");
+    await sim.terraform.destroy("30.eks/35.addons");
     sim.kube.store.delete({
       apiVersion: "v1",
       kind: "Service",

@@ -2,6 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../support/kube/index.js";
 import { get, startSim } from "./support/cluster.js";
 
+const lbService: KubeObject = {
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name: "webui-public", namespace: "ai-platform" },
+  spec: { type: "LoadBalancer", selector: { app: "x" }, ports: [{ port: 80, targetPort: 8080 }] },
+};
+
 const gpuPod: KubeObject = {
   apiVersion: "v1",
   kind: "Pod",
@@ -53,23 +60,23 @@ describe("the simulated cloud ledger and Terraform stages", () => {
       "20.iam-roles-for-eks",
       "10.networking",
     ] as const)
-      sim.terraform.destroy(stage);
+      await sim.terraform.destroy(stage);
+    await sim.settle();
     expect(sim.ledger.running()).toEqual([]);
     expect(sim.ledger.hourlyCost()).toBe(0);
     expect(sim.ledger.history().length).toBeGreaterThan(0);
   });
 
-  it("fails to destroy the network while Karpenter's instance still holds an ENI in the VPC", async () => {
+  it("fails to destroy the network while a load balancer the controller can no longer delete holds ENIs in the VPC", async () => {
     const sim = await startSim();
-    sim.kube.store.create(gpuPod);
+    sim.kube.store.create(lbService);
     await sim.settle();
-    sim.terraform.destroy("30.eks/35.addons");
-    sim.terraform.destroy("30.eks/30.cluster");
-    sim.terraform.destroy("20.iam-roles-for-eks");
-    expect(() => sim.terraform.destroy("10.networking")).toThrow(/DependencyViolation/);
-    const left = sim.ledger.instances();
-    expect(left.map((i) => i.createdBy)).toEqual(["karpenter"]);
-    expect(sim.ledger.hourlyCost()).toBeGreaterThan(0.8);
+    await sim.terraform.destroy("30.eks/35.addons");
+    await sim.terraform.destroy("30.eks/30.cluster");
+    await sim.terraform.destroy("20.iam-roles-for-eks");
+    await expect(sim.terraform.destroy("10.networking")).rejects.toThrow(/DependencyViolation/);
+    expect(sim.ledger.loadBalancers().map((i) => i.createdBy)).toEqual(["aws-load-balancer-controller"]);
+    expect(sim.ledger.hourlyCost()).toBeGreaterThan(0.02);
   });
 
   it("can skip the secrets Terraform makes and start with an empty account", async () => {
@@ -99,7 +106,7 @@ describe("the simulated cloud ledger and Terraform stages", () => {
 describe("the simulated account over HTTP", () => {
   it("lets a child process destroy stages and read what is left", async () => {
     const sim = await startSim();
-    sim.kube.store.create(gpuPod);
+    sim.kube.store.create(lbService);
     await sim.settle();
     const post = (path: string) => fetch(`${sim.cloud.url}${path}`, { method: "POST" });
     expect((await post("/stages/30.eks/35.addons/destroy")).status).toBe(200);
@@ -107,10 +114,10 @@ describe("the simulated account over HTTP", () => {
     const blocked = await post("/stages/10.networking/destroy");
     expect(blocked.status).toBe(409);
     expect(((await blocked.json()) as { error: string }).error).toContain("DependencyViolation");
-    const left = (await (await fetch(`${sim.cloud.url}/resources?kind=instance`)).json()) as {
+    const left = (await (await fetch(`${sim.cloud.url}/resources?kind=load-balancer`)).json()) as {
       resources: { createdBy: string }[];
     };
-    expect(left.resources.map((r) => r.createdBy)).toEqual(["karpenter"]);
+    expect(left.resources.map((r) => r.createdBy)).toEqual(["aws-load-balancer-controller"]);
     expect((await post("/stages/99.nope/apply")).status).toBe(404);
   });
 });

@@ -163,4 +163,43 @@ describe("simulated LiteLLM", () => {
         .choices,
     ).toHaveLength(1);
   });
+
+  it("a model failing mid-answer sends LiteLLM's in-stream error event, not a dropped socket", async () => {
+    const s = await start();
+    await register(s, "m");
+    s.failMidStream("litellm.APIConnectionError: OpenAIException - Connection error.");
+    const res = await call(s, "/v1/chat/completions", {
+      body: { model: "m", stream: true, messages: [{ role: "user", content: "one two three four" }] },
+    });
+    expect(res.status).toBe(200);
+    const events = (await res.text()).split("\n\n").filter(Boolean);
+    // Two chunks, then {"error": ProxyException.to_dict()} and the end of the stream, no [DONE].
+    expect(events).toHaveLength(3);
+    expect(JSON.parse(events[2]!.slice(6))).toEqual({
+      error: {
+        message: "litellm.APIConnectionError: OpenAIException - Connection error.",
+        type: "None",
+        param: null,
+        code: "500",
+      },
+    });
+    // The official client turns the event into an APIError carrying LiteLLM's message.
+    s.failMidStream("boom");
+    const client = new OpenAI({ baseURL: `${s.url}/v1`, apiKey: KEY, maxRetries: 0 });
+    const stream = await client.chat.completions.create({
+      model: "m",
+      messages: [{ role: "user", content: "x" }],
+      stream: true,
+    });
+    const drain = async () => {
+      for await (const _ of stream) {
+        // drain
+      }
+    };
+    await expect(drain()).rejects.toMatchObject({
+      status: undefined,
+      message: "boom",
+      error: { message: "boom", code: "500" },
+    });
+  });
 });

@@ -103,7 +103,7 @@ describe("the platform's own argocd/ and platform/ content on the simulated clus
       "20.iam-roles-for-eks",
       "10.networking",
     ] as const) {
-      sim.terraform.destroy(stage);
+      await sim.terraform.destroy(stage);
     }
     expect(sim.ledger.instances()).toEqual([]);
     expect(sim.failures).toEqual([]);

@@ -170,7 +170,13 @@ export async function scanCloud(aws: AwsClientFactory, target: CloudScanTarget):
           !(`kubernetes.io/cluster/${target.clusterName}` in tags)
         )
           continue;
-        add({ kind: "instance-profile", id: p.InstanceProfileName ?? "", name: p.Arn, tags });
+        add({
+          kind: "instance-profile",
+          id: p.InstanceProfileName ?? "",
+          name: p.Arn,
+          tags,
+          roles: (p.Roles ?? []).map((r) => r.RoleName ?? "").filter(Boolean),
+        });
       }
     }
   });

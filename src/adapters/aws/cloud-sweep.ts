@@ -81,14 +81,11 @@ async function deleteItem(aws: AwsClientFactory, region: string, item: CloudItem
     case "instance-profile": {
       const iam = await import("@aws-sdk/client-iam");
       const client = await iamClient(aws, region);
-      // An instance profile cannot be deleted while it holds a role (IAM DeleteInstanceProfile docs).
-      const profile = await client.send(new iam.GetInstanceProfileCommand({ InstanceProfileName: item.id }));
-      for (const role of profile.InstanceProfile?.Roles ?? []) {
+      // An instance profile cannot be deleted while it holds a role (IAM DeleteInstanceProfile
+      // docs); ListInstanceProfiles already said which.
+      for (const role of item.roles ?? []) {
         await client.send(
-          new iam.RemoveRoleFromInstanceProfileCommand({
-            InstanceProfileName: item.id,
-            RoleName: role.RoleName,
-          }),
+          new iam.RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: item.id, RoleName: role }),
         );
       }
       await client.send(new iam.DeleteInstanceProfileCommand({ InstanceProfileName: item.id }));

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { ConfigError } from "../../core/errors.js";
@@ -37,20 +37,10 @@ export async function writeKubeconfigEntry(
   file: string,
   entry: KubeconfigEntry,
 ): Promise<{ updated: boolean }> {
-  const { parse, stringify } = await import("yaml");
+  const { stringify } = await import("yaml");
   let doc: KubeconfigDoc = {};
   const existed = existsSync(file);
-  if (existed) {
-    try {
-      doc = (parse(await readFile(file, "utf8")) as KubeconfigDoc | null) ?? {};
-    } catch (error) {
-      throw new ConfigError(`${file} is not a readable kubeconfig: ${(error as Error).message}`, {
-        code: "bad-kubeconfig",
-        hint: "Fix or move that file, or pass --file <path> to write a separate one.",
-        cause: error,
-      });
-    }
-  }
+  if (existed) doc = await readKubeconfig(file);
   doc.apiVersion ??= "v1";
   doc.kind ??= "Config";
   const upsert = (list: Named[] | undefined, item: Named): Named[] => {
@@ -84,4 +74,56 @@ export async function writeKubeconfigEntry(
   await writeFile(file, stringify(doc), { mode: 0o600 });
   await chmod(file, 0o600);
   return { updated };
+}
+
+/** A kubeconfig is at most a few hundred kB; anything far larger is not one (and is not read). */
+const MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024;
+
+function notAKubeconfig(file: string, what: string): ConfigError {
+  // The file's content is never part of the message: --file may point at any file (a secret).
+  return new ConfigError(`${file} is not a kubeconfig: ${what}. Nothing was written.`, {
+    code: "bad-kubeconfig",
+    hint: "Pass --file <path> to a kubeconfig (or a new file, which is created), or move that file away.",
+  });
+}
+
+/** The existing file as a kubeconfig document, or exit 3 naming the file and what is wrong. */
+async function readKubeconfig(file: string): Promise<KubeconfigDoc> {
+  const { parseDocument } = await import("yaml");
+  let text: string;
+  try {
+    if (statSync(file).size > MAX_KUBECONFIG_BYTES) throw notAKubeconfig(file, "it is larger than 16 MB");
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw notAKubeconfig(file, `it cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  const parsed = parseDocument(text);
+  if (parsed.errors.length > 0) {
+    const line = parsed.errors[0]?.linePos?.[0]?.line;
+    throw notAKubeconfig(file, `it is not valid YAML${line === undefined ? "" : ` (line ${line})`}`);
+  }
+  const doc = parsed.toJS() as unknown;
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== "object" || Array.isArray(doc)) {
+    throw notAKubeconfig(
+      file,
+      `it holds a YAML ${Array.isArray(doc) ? "list" : typeof doc}, not a mapping with clusters, users and contexts`,
+    );
+  }
+  const config = doc as KubeconfigDoc;
+  if (config.kind !== undefined && config.kind !== "Config") {
+    throw notAKubeconfig(file, "its kind is not Config");
+  }
+  for (const key of ["clusters", "users", "contexts"] as const) {
+    const list = config[key];
+    if (
+      list !== undefined &&
+      list !== null &&
+      (!Array.isArray(list) || list.some((i) => typeof i?.name !== "string"))
+    ) {
+      throw notAKubeconfig(file, `its ${key} is not a list of named entries`);
+    }
+  }
+  return config;
 }

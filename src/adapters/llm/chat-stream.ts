@@ -129,8 +129,9 @@ export async function streamChat(options: ChatStreamOptions): Promise<ChatStream
     }
   } catch (error) {
     if (!options.signal?.aborted) throw failure(error, options);
-    outcome = "stopped";
   }
+  // An abort either throws or (inside `openai`'s stream iterator) just ends the stream early.
+  if (options.signal?.aborted) outcome = "stopped";
   const end = clock.now();
   const tokens = usage ?? chunks;
   const streaming = first === undefined ? 0 : last - first;

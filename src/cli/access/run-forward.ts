@@ -7,6 +7,7 @@ import type { PortForwardHandle } from "../../adapters/kube/port-forward.js";
 import { UsageError } from "../../core/errors.js";
 import { type Cluster, requireCluster } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
+import { commandWithFlags } from "../status/user-flags.js";
 import { type ForwardTarget, resolveTarget } from "./targets.js";
 
 export interface ForwardOptions {
@@ -45,7 +46,10 @@ export async function startForwards(
   return opened;
 }
 
-export function describeForward(f: OpenForward): { lines: string[]; data: Record<string, unknown> } {
+export function describeForward(
+  ctx: CommandContext,
+  f: OpenForward,
+): { lines: string[]; data: Record<string, unknown> } {
   const { target, handle } = f;
   const lines = [
     `${target.name.padEnd(10)} ${handle.url}  ${target.title} (${target.namespace}/${target.service}:${target.port})`,
@@ -58,7 +62,9 @@ export function describeForward(f: OpenForward): { lines: string[]; data: Record
     servicePort: target.port,
   };
   if (target.name === "litellm") {
-    lines.push(`${"".padEnd(10)} OpenAI base URL: ${handle.url}/v1  (API key: \`aiplat key\`)`);
+    lines.push(
+      `${"".padEnd(10)} OpenAI base URL: ${handle.url}/v1  (API key: \`${commandWithFlags(ctx, "aiplat key")}\`)`,
+    );
     data.openaiBaseUrl = `${handle.url}/v1`;
   }
   return { lines, data };
@@ -87,7 +93,7 @@ export async function runForward(
   const cluster = await requireCluster(ctx, "Forwarding");
   const forwards = await startForwards(ctx, cluster, targets, { port: options.port });
   try {
-    const described = forwards.map(describeForward);
+    const described = forwards.map((f) => describeForward(ctx, f));
     ctx.io.write(`${described.flatMap((d) => d.lines).join("\n")}\n`);
     ctx.io.info(ctx.io.style.dim("Forwarding until Ctrl-C."));
     await untilInterrupted(ctx.signal);

@@ -35,6 +35,11 @@ export const deployModelCommand: CommandModule = {
         "--wait fails when no GPU instance type could be launched for this long",
         "3m",
       )
+      .option(
+        "--unreachable-timeout <duration>",
+        "--wait fails when the cluster cannot be reached for this long",
+        "2m",
+      )
       .option("--force", "deploy although the model does not fit, or replace a different declaration", false)
       .action(action(runDeployModel));
   },

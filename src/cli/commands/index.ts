@@ -9,9 +9,12 @@ import { doctorCommand } from "./doctor.js";
 import { forwardCommand } from "./forward.js";
 import { initCommand } from "./init.js";
 import { kubeconfigCommand } from "./kubeconfig.js";
+import { logsCommand } from "./logs.js";
 import { modelsCommand } from "./models.js";
+import { openCommand } from "./open.js";
 import { planCommand } from "./plan.js";
 import { keyCommand, secretCommand } from "./secret.js";
+import { smokeCommand } from "./smoke.js";
 import { statusCommand } from "./status.js";
 import { undeployModelCommand } from "./undeploy-model.js";
 import { upCommand } from "./up.js";
@@ -28,11 +31,14 @@ export const commandModules: readonly CommandModule[] = [
   undeployModelCommand,
   modelsCommand,
   statusCommand,
+  logsCommand,
   destroyCommand,
   secretCommand,
   keyCommand,
   forwardCommand,
   chatCommand,
+  smokeCommand,
+  openCommand,
   benchCommand,
   completionCommand,
 ];

@@ -5,6 +5,8 @@
  */
 import type { KubeListOptions, KubeObjects } from "../../adapters/kube/objects.js";
 import type { Clock } from "../../core/clock.js";
+import { isAiplatError } from "../../core/errors.js";
+import type { Outage } from "../../core/rollout/outage.js";
 
 export interface WatchSpec {
   key: string;
@@ -18,6 +20,8 @@ export interface LiveObjects {
   get<T>(key: string): T[] | undefined;
   /** The last error of a watch (its kind missing, a broken connection), if any. */
   error(key: string): string | undefined;
+  /** Since when the API server cannot be reached at all; undefined once any watch answers again. */
+  unreachable(): Outage | undefined;
 }
 
 export function startWatches(
@@ -30,6 +34,7 @@ export function startWatches(
 ): { live: LiveObjects; done: Promise<void> } {
   const sets = new Map<string, unknown[]>();
   const errors = new Map<string, string>();
+  let outage: Outage | undefined;
   const run = async (spec: WatchSpec) => {
     let failures = 0;
     while (!signal.aborted) {
@@ -40,6 +45,7 @@ export function startWatches(
           spec.opts,
           (items) => {
             failures = 0;
+            outage = undefined;
             errors.delete(spec.key);
             sets.set(spec.key, items);
             onChange();
@@ -52,6 +58,10 @@ export function startWatches(
         const message = (error as Error).message;
         debug(`watch ${spec.kind}: ${message}`);
         errors.set(spec.key, message);
+        // No connection at all (refused, reset, DNS): the cluster is gone, not this kind.
+        if (isAiplatError(error) && error.code === "kube-unreachable") {
+          outage ??= { since: clock.now(), error: message };
+        }
         if (!sets.has(spec.key)) sets.set(spec.key, []);
         onChange();
         try {
@@ -67,6 +77,7 @@ export function startWatches(
     live: {
       get: <T>(key: string) => sets.get(key) as T[] | undefined,
       error: (key) => errors.get(key),
+      unreachable: () => outage,
     },
     done,
   };

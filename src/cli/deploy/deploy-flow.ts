@@ -32,11 +32,13 @@ export interface DeployOptions extends Omit<RawDeployInputs, "name" | "image"> {
   timeout?: string | undefined;
   imagePullTimeout?: string | undefined;
   capacityTimeout?: string | undefined;
+  unreachableTimeout?: string | undefined;
 }
 
 export const DEFAULT_TIMEOUT = "30m";
 export const DEFAULT_IMAGE_PULL_TIMEOUT = "5m";
 export const DEFAULT_CAPACITY_TIMEOUT = "3m";
+export const DEFAULT_UNREACHABLE_TIMEOUT = "2m";
 
 function parseTimeout(flag: string, value: string): number {
   return parseDurationOption(flag, value);
@@ -68,6 +70,7 @@ export interface DeployPlan {
   preview: Preview;
   timeoutMs: number;
   limits: { imagePullMs: number; capacityMs: number };
+  unreachableMs: number;
 }
 
 /** Everything that can be decided without writing: exit 2 on any bad value, before any I/O. */
@@ -93,6 +96,10 @@ export async function planDeploy(
     imagePullMs: parseTimeout("--image-pull-timeout", options.imagePullTimeout ?? DEFAULT_IMAGE_PULL_TIMEOUT),
     capacityMs: parseTimeout("--capacity-timeout", options.capacityTimeout ?? DEFAULT_CAPACITY_TIMEOUT),
   };
+  const unreachableMs = parseTimeout(
+    "--unreachable-timeout",
+    options.unreachableTimeout ?? DEFAULT_UNREACHABLE_TIMEOUT,
+  );
   if (options.wait && options.push === false) {
     throw new UsageError(
       "--wait follows what ArgoCD syncs from the remote, so it cannot be combined with --no-push.",
@@ -117,7 +124,7 @@ export async function planDeploy(
   const preview = await previewEndpoint(readTemplate(root), await readRgd(root), planned.spec, {
     strict: !options.dryRun,
   });
-  return { planned, preview, timeoutMs, limits };
+  return { planned, preview, timeoutMs, limits, unreachableMs };
 }
 
 export interface DeployOutcome {
@@ -130,7 +137,7 @@ export async function runDeploy(
   name: string,
   options: DeployOptions,
 ): Promise<DeployOutcome> {
-  const { planned, preview, timeoutMs, limits } = await planDeploy(ctx, name, options);
+  const { planned, preview, timeoutMs, limits, unreachableMs } = await planDeploy(ctx, name, options);
   const { spec } = planned;
   const base = { name: spec.name, model: spec.model, spec, fit: fitJson(planned, spec) };
   if (options.dryRun) {
@@ -216,6 +223,7 @@ export async function runDeploy(
         .spec as Record<string, unknown> | undefined,
       timeoutMs,
       limits,
+      unreachableMs,
     });
     const ttft = followed.timeToFirstTokenMs;
     lines.push(

@@ -13,8 +13,10 @@ import {
   trackFirstSeen,
 } from "../../core/rollout/follow-memory.js";
 import { currentWorkerPods } from "../../core/rollout/observe-pods.js";
+import { applyOutage, DEFAULT_UNREACHABLE_MS, outageExceeded } from "../../core/rollout/outage.js";
 import type { ArgoApplication, FirstToken, LitellmView, Obj, RolloutStep } from "../../core/rollout/types.js";
 import { conditionOf } from "../../core/rollout/types.js";
+import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, type LitellmAccess, openLitellm } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { createNotifier, startWatches, type WatchSpec } from "./cluster-watch.js";
@@ -34,6 +36,8 @@ export interface FollowDeployParams {
   /** The RayService spec KRO renders for this declaration (from the preview). */
   expectedRayServiceSpec?: Record<string, unknown> | undefined;
   timeoutMs: number;
+  /** --unreachable-timeout: how long the API server may be unreachable before following gives up. */
+  unreachableMs?: number | undefined;
   /** --image-pull-timeout and --capacity-timeout: how long those errors may last before failing. */
   limits: { imagePullMs: number; capacityMs: number };
 }
@@ -91,6 +95,23 @@ const LOOK_AT: Record<string, (name: string, ns: string) => string> = {
   registered: (n, ns) => `kubectl -n ${ns} logs job/${n}-litellm-register`,
   answered: () => "kubectl -n ai-platform logs deploy/litellm --tail 100",
 };
+
+/** Steps whose cause shows in a pod's log or why it has not started: `aiplat logs` shows both. */
+const LOGS_COMPONENT: Record<string, string> = {
+  scheduled: "worker",
+  image: "worker",
+  loaded: "worker",
+  ready: "head",
+  registered: "register",
+};
+
+function lookAt(ctx: CommandContext, stepId: string, name: string, namespace: string): string {
+  const component = LOGS_COMPONENT[stepId];
+  const logs = component
+    ? `\`${aiplatCommand(ctx.globals, `logs ${name} --component ${component}`)}\`, or `
+    : "";
+  return `Look at: ${logs}${LOOK_AT[stepId]?.(name, namespace) ?? "the cluster"}`;
+}
 
 export interface FollowResult {
   steps: StepRecord[];
@@ -151,7 +172,12 @@ export async function followDeploy(
     firstSeen = trackFirstSeen(firstSeen, timedConditions(base), base.now);
     return { ...base, firstSeen } as DeployObservation;
   };
-  const board = { steps: () => computeDeploySteps(observe()), subscribe: notifier.subscribe };
+  const unreachableMs = p.unreachableMs ?? DEFAULT_UNREACHABLE_MS;
+  const board = {
+    steps: () =>
+      applyOutage(computeDeploySteps(observe()), live.unreachable(), ctx.clock.now(), unreachableMs),
+    subscribe: notifier.subscribe,
+  };
 
   const llm = followLitellm(ctx, cluster, p.name, stop.signal, () => observe(), notifier.subscribe, {
     onModels: (view) => {
@@ -175,24 +201,26 @@ export async function followDeploy(
         deadline: started + p.timeoutMs,
         records,
         onFailure: (step) =>
-          new ExternalError(`${p.name}: ${step.title} failed — ${step.reason ?? "see the cluster"}`, {
-            code: "rollout-failed",
-            hint: `Look at: ${LOOK_AT[step.id]?.(p.name, p.namespace) ?? "the cluster"}. Fix the cause (e.g. \`aiplat deploy-model ${p.name} … --force\` with other values), or remove it: \`aiplat undeploy-model ${p.name}\`.`,
-            details: { step: step.id },
-          }),
+          outageExceeded(live.unreachable(), ctx.clock.now(), unreachableMs)
+            ? lostCluster(p.name, step, resume)
+            : new ExternalError(`${p.name}: ${step.title} failed — ${step.reason ?? "see the cluster"}`, {
+                code: "rollout-failed",
+                hint: `${lookAt(ctx, step.id, p.name, p.namespace)}. Fix the cause (e.g. \`aiplat deploy-model ${p.name} … --force\` with other values), or remove it: \`aiplat undeploy-model ${p.name}\`.`,
+                details: { step: step.id, commit: p.commit, pushedTo: p.pushedTo },
+              }),
         onTimeout: (step: RolloutStep) =>
           new ExternalError(
             `Timed out after ${formatElapsed(p.timeoutMs)} at "${step.title}": ${step.reason ?? "no progress"}.`,
             {
               code: "rollout-timeout",
-              hint: `Look at: ${LOOK_AT[step.id]?.(p.name, p.namespace) ?? "the cluster"}. Nothing was undone; keep following with \`${resume} --timeout 30m\`.`,
-              details: { step: step.id },
+              hint: `${lookAt(ctx, step.id, p.name, p.namespace)}. Nothing was undone; keep following with \`${resume} --timeout 30m\`.`,
+              details: { step: step.id, commit: p.commit, pushedTo: p.pushedTo },
             },
           ),
         onInterrupt: (step) =>
           new InterruptedError(`Stopped following ${p.name} at "${step.title}"; nothing was undone.`, {
             hint: `Resume watching with \`${resume}\`.`,
-            details: { step: step.id },
+            details: { step: step.id, commit: p.commit, pushedTo: p.pushedTo },
           }),
       }),
     );
@@ -202,6 +230,15 @@ export async function followDeploy(
     ctx.signal.removeEventListener("abort", onOuterAbort);
     await Promise.allSettled([done, llm]);
   }
+}
+
+/** Following gave up because the cluster stopped answering (exit 5), with the real cause. */
+export function lostCluster(name: string, step: RolloutStep, resume: string): ExternalError {
+  return new ExternalError(`Lost the cluster while following ${name} at "${step.title}": ${step.reason}.`, {
+    code: "cluster-unreachable",
+    hint: `Nothing was undone. Check your network or VPN and the cluster (\`aiplat doctor\`), then keep following with \`${resume}\`.`,
+    details: { step: step.id },
+  });
 }
 
 /** Resolves on the next observed change (or when following stops). */

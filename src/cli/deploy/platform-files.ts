@@ -51,8 +51,8 @@ async function cached<T>(
   }
   const value = await build(text);
   try {
-    mkdirSync(join(root, ".aiplat", "cache"), { recursive: true });
-    writeFileSync(file, JSON.stringify({ hash, value }));
+    mkdirSync(join(root, ".aiplat", "cache"), { recursive: true, mode: 0o700 });
+    writeFileSync(file, JSON.stringify({ hash, value }), { mode: 0o600 });
   } catch {
     // a read-only checkout still works, only slower
   }

@@ -7,9 +7,11 @@ import type { KubeObject } from "../../adapters/kube/objects.js";
 import { explainDrainBlockers } from "./drain-blockers.js";
 import { isLoadBalancerService } from "./facts.js";
 import { holding } from "./gitops-steps.js";
-import { INGRESS, NODE, NODE_CLAIM, NODE_POOL, ref, SERVICE, splitRef } from "./kinds.js";
+import { INGRESS, NODE, NODE_CLAIM, NODE_CLASS, NODE_POOL, ref, SERVICE, splitRef } from "./kinds.js";
+import { releaseKarpenterFinalizers, releaseLoadBalancerFinalizers } from "./release-finalizers.js";
 import type { StepRun } from "./step-context.js";
-import { AWS_POLL_MS, waitUntil } from "./wait.js";
+import { waitOrTakeOver } from "./take-over.js";
+import { AWS_POLL_MS } from "./wait.js";
 
 const list = async (run: StepRun, kind: { apiVersion: string; kind: string }, labelSelector?: string) => {
   if (!run.cluster) return [] as KubeObject[];
@@ -46,13 +48,11 @@ export async function deleteLoadBalancers(run: StepRun): Promise<void> {
       run.deleted(`Ingress ${ref(ing)}`);
     }
   }
-  await waitUntil(run.ctx, {
+  await waitOrTakeOver(run, "aws-load-balancer-controller", releaseLoadBalancerFinalizers, {
     title:
       "Delete LoadBalancer Services and Ingresses; wait for the load balancers, target groups, security groups and ENIs in AWS",
-    timeoutMs: run.timeoutMs,
     lookAt:
       "`kubectl get svc,ingress -A` (finalizer service.k8s.aws/resources), the aws-load-balancer-controller logs in kube-system, and EC2 → Load Balancers / Network Interfaces tagged elbv2.k8s.aws/cluster",
-    resume: run.resume,
     cluster,
     kinds: [SERVICE, INGRESS],
     pollMs: AWS_POLL_MS,
@@ -69,7 +69,7 @@ export async function deleteLoadBalancers(run: StepRun): Promise<void> {
           "AWS resource(s) of the LB controller",
           aws.map(
             (l) =>
-              `${l.kind} ${l.name ?? l.id}${l.kind === "eni" ? " (ENIs linger minutes after their load balancer)" : ""}`,
+              `${l.kind} ${l.kind === "eni" ? l.id : (l.name ?? l.id)}${l.kind === "eni" ? " (ENIs linger minutes after their load balancer)" : ""}`,
           ),
         ),
       ].filter(Boolean);
@@ -86,16 +86,21 @@ export async function deleteNodePools(run: StepRun): Promise<void> {
         await cluster.objects.delete(NODE_POOL.apiVersion, NODE_POOL.kind, pool.metadata.name ?? "");
       run.deleted(`NodePool ${ref(pool)}`);
     }
+    // EC2NodeClasses too, while Karpenter runs: their finalizer deletes the instance profile
+    // Karpenter made, once no NodeClaim uses the class (karpenter-provider-aws nodeclass finalize).
+    for (const nc of await list(run, NODE_CLASS)) {
+      if (!nc.metadata.deletionTimestamp)
+        await cluster.objects.delete(NODE_CLASS.apiVersion, NODE_CLASS.kind, nc.metadata.name ?? "");
+      run.deleted(`EC2NodeClass ${ref(nc)}`);
+    }
   }
-  await waitUntil(run.ctx, {
+  await waitOrTakeOver(run, "karpenter", releaseKarpenterFinalizers, {
     title:
       "Delete the Karpenter NodePools; wait until no Karpenter instance is pending, running or shutting down",
-    timeoutMs: run.timeoutMs,
     lookAt:
       "`kubectl get nodeclaims,nodes` (finalizer karpenter.sh/termination), the Karpenter controller logs, PodDisruptionBudgets on those nodes, and EC2 instances tagged karpenter.sh/nodepool",
-    resume: run.resume,
     cluster,
-    kinds: [NODE_CLAIM, NODE, NODE_POOL],
+    kinds: [NODE_CLAIM, NODE, NODE_POOL, NODE_CLASS],
     pollMs: AWS_POLL_MS,
     check: async () => {
       const fin = {
@@ -103,7 +108,14 @@ export async function deleteNodePools(run: StepRun): Promise<void> {
       };
       const claims = (await list(run, NODE_CLAIM)).map((o) => holding(o, fin));
       const nodes = await list(run, NODE, "karpenter.sh/nodepool");
-      const instances = (await run.cloud()).filter((l) => l.kind === "instance" && l.madeBy === "karpenter");
+      const cloud = await run.cloud();
+      const instances = cloud.filter((l) => l.kind === "instance" && l.madeBy === "karpenter");
+      const profiles = cloud.filter((l) => l.kind === "instance-profile" && l.madeBy === "karpenter");
+      const fin2 = {
+        "karpenter.k8s.aws/termination":
+          "Karpenter once no NodeClaim uses it and its instance profile is deleted",
+      };
+      const classes = (await list(run, NODE_CLASS)).map((o) => holding(o, fin2));
       const blockers = cluster ? await explainDrainBlockers(cluster, nodes) : [];
       const parts = [
         summary("NodeClaim(s)", claims),
@@ -115,9 +127,19 @@ export async function deleteNodePools(run: StepRun): Promise<void> {
           "EC2 instance(s) launched by Karpenter",
           instances.map((i) => `${i.id} ${i.type ?? ""} ${i.state ?? ""}`.trim()),
         ),
+        summary("EC2NodeClass(es)", classes),
+        summary(
+          "instance profile(s) made by Karpenter",
+          profiles.map((p) => p.id),
+        ),
         ...blockers,
       ].filter(Boolean);
-      return { done: claims.length + nodes.length + instances.length === 0, waitingFor: parts.join("; ") };
+      // A Node whose instance is gone is removed by the cloud node lifecycle controller, not
+      // Karpenter: it is named while it lasts but does not hold the step once AWS shows no instance.
+      return {
+        done: claims.length + instances.length + classes.length + profiles.length === 0,
+        waitingFor: parts.join("; "),
+      };
     },
   });
 }

@@ -9,6 +9,7 @@ import { openLitellm } from "../cluster-access.js";
 import { hasAutomatedSync } from "./facts.js";
 import { APPLICATION, ENDPOINT, POD, PVC, RAY_SERVICE, ref, splitRef } from "./kinds.js";
 import type { StepRun } from "./step-context.js";
+import { waitOrTakeOver } from "./take-over.js";
 import { AWS_POLL_MS, waitUntil } from "./wait.js";
 
 const list = async (run: StepRun, kind: { apiVersion: string; kind: string }, labelSelector?: string) => {
@@ -135,12 +136,10 @@ export async function deleteApplications(run: StepRun): Promise<void> {
       await cluster.objects.delete(PVC.apiVersion, PVC.kind, name, namespace);
     run.deleted(`PersistentVolumeClaim ${ref(pvc)}`);
   }
-  await waitUntil(run.ctx, {
+  await waitOrTakeOver(run, "ebs-csi-driver", undefined, {
     title: "Delete the Applications and PVCs; wait for their EBS volumes",
-    timeoutMs: run.timeoutMs,
     lookAt:
       "`kubectl get applications,pvc -A` (finalizers: resources-finalizer.argocd.argoproj.io is ArgoCD's, kubernetes.io/pvc-protection waits for the pod using the claim) and EC2 volumes tagged for the cluster",
-    resume: run.resume,
     cluster,
     kinds: [APPLICATION, PVC],
     pollMs: AWS_POLL_MS,

@@ -6,6 +6,7 @@ export const SERVICE = { apiVersion: "v1", kind: "Service" } as const;
 export const INGRESS = { apiVersion: "networking.k8s.io/v1", kind: "Ingress" } as const;
 export const NODE_POOL = { apiVersion: "karpenter.sh/v1", kind: "NodePool" } as const;
 export const NODE_CLAIM = { apiVersion: "karpenter.sh/v1", kind: "NodeClaim" } as const;
+export const NODE_CLASS = { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass" } as const;
 export const NODE = { apiVersion: "v1", kind: "Node" } as const;
 export const POD = { apiVersion: "v1", kind: "Pod" } as const;
 export const PVC = { apiVersion: "v1", kind: "PersistentVolumeClaim" } as const;

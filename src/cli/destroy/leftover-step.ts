@@ -1,7 +1,8 @@
 /**
  * Steps 8 and 9: the leftover scan through the AWS APIs and, with --sweep (after confirmation or
  * --yes), their deletion — then a re-scan until what was swept is gone (instances pass
- * shutting-down, ENIs linger), bounded by the step timeout.
+ * shutting-down, ENIs linger), bounded by the step timeout. Steps 4 and 5 use the same sweep when
+ * the controller that should have deleted something is gone.
  */
 import { sweepCloud } from "../../adapters/aws/cloud-sweep.js";
 import {
@@ -21,55 +22,45 @@ export interface LeftoverOutcome {
   sweepFailures: string[];
 }
 
-export async function scanAndSweep(
-  run: StepRun,
-  opts: { keepInfra: boolean; sweep: boolean },
-): Promise<LeftoverOutcome> {
-  const outcome: LeftoverOutcome = { left: [], swept: [], sweepFailures: [] };
-  const found = unexpectedLeftovers(await run.cloud(), opts.keepInfra);
-  if (found.length === 0 || !opts.sweep) {
-    outcome.left = found;
-    return outcome;
-  }
+/** --yes, or the user says yes at the prompt; without a terminal, --yes is required. */
+export async function confirmSweep(run: StepRun, items: readonly Leftover[]): Promise<boolean> {
   const { ctx } = run;
-  if (!ctx.globals.yes) {
-    if (!ctx.io.interactive)
-      throw new UsageError("--sweep deletes resources in AWS and there is no terminal to confirm on.", {
-        code: "confirmation-needed",
-        hint: `Run \`${run.resume} --sweep --yes\`.`,
-      });
-    ctx.io.info(
-      [
-        `Leftovers for ${run.clusterName} (${formatHourly(totalHourly(found))}):`,
-        ...renderLeftovers(found),
-      ].join("\n"),
-    );
-    if (
-      !(await ctx.io.prompt.confirm({
-        flag: "--yes",
-        message: `Delete these ${found.length} resource(s)?`,
-        default: false,
-      }))
-    ) {
-      outcome.left = found;
-      return outcome;
-    }
-  }
-  const result = await sweepCloud(ctx.adapters.aws, run.region, found);
-  for (const d of result.deleted) {
-    outcome.swept.push(`${d.kind} ${d.id}`);
-    run.deleted(`${d.kind} ${d.id} (swept)`);
-  }
-  // A security group whose ENI is still going fails now and goes on a second pass.
+  if (ctx.globals.yes) return true;
+  if (!ctx.io.interactive)
+    throw new UsageError("--sweep deletes resources in AWS and there is no terminal to confirm on.", {
+      code: "confirmation-needed",
+      hint: `Run \`${run.resume} --sweep --yes\`.`,
+    });
+  ctx.io.info(
+    [
+      `To delete in AWS for ${run.clusterName} (${formatHourly(totalHourly(items))}):`,
+      ...renderLeftovers(items),
+    ].join("\n"),
+  );
+  return ctx.io.prompt.confirm({
+    flag: "--yes",
+    message: `Delete these ${items.length} resource(s)?`,
+    default: false,
+  });
+}
+
+/** Deletes `items`, then waits (on AWS describe calls) until they are gone; returns what failed. */
+export async function sweepAndWait(run: StepRun, items: readonly Leftover[]): Promise<string[]> {
+  const { ctx } = run;
+  const result = await sweepCloud(ctx.adapters.aws, run.region, items);
+  for (const d of result.deleted) run.deleted(`${d.kind} ${d.id} (swept)`);
+  // A security group whose ENI is still going fails now and is retried while we wait.
   let failed = result.failed;
   await waitUntil(ctx, {
-    title: "Sweep: wait until the deleted leftovers are gone in AWS",
+    title: "Sweep: wait until the deleted resources are gone in AWS",
     timeoutMs: run.timeoutMs,
-    lookAt: "the EC2 console (instances, network interfaces, security groups) filtered on the cluster's tags",
+    lookAt:
+      "the EC2 console (instances, load balancers, network interfaces, security groups) filtered on the cluster's tags",
     resume: `${run.resume} --sweep`,
     pollMs: AWS_POLL_MS,
     check: async () => {
-      const still = unexpectedLeftovers(await run.cloud(), opts.keepInfra);
+      const now = await run.cloud();
+      const still = now.filter((s) => items.some((i) => i.id === s.id));
       if (failed.length > 0) {
         const retry = await sweepCloud(
           ctx.adapters.aws,
@@ -79,21 +70,32 @@ export async function scanAndSweep(
         for (const d of retry.deleted) run.deleted(`${d.kind} ${d.id} (swept)`);
         failed = retry.failed;
       }
-      const gone = still.filter((s) => found.some((f) => f.id === s.id));
+      const names = still.slice(0, 3).map((g) => `${g.kind} ${g.id} ${g.state ?? ""}`.trim());
       return {
-        done: gone.length === 0,
-        waitingFor: `${gone.length} swept resource(s) still in AWS: ${gone
-          .slice(0, 3)
-          .map((g) => `${g.kind} ${g.id} ${g.state ?? ""}`.trim())
-          .join(", ")}`,
+        done: still.length === 0,
+        waitingFor: `${still.length} swept resource(s) still in AWS: ${names.join(", ")}`,
       };
     },
   }).catch((error: unknown) => {
-    // The report below names what is still there; a timeout here is not a crash (Ctrl-C is).
+    // The report names what is still there; a timeout here is not a crash (Ctrl-C is).
     if (error instanceof InterruptedError) throw error;
     ctx.io.warn((error as Error).message);
   });
-  outcome.sweepFailures = failed.map((f) => `${f.item.kind} ${f.item.id}: ${f.message}`);
+  return failed.map((f) => `${f.item.kind} ${f.item.id}: ${f.message}`);
+}
+
+export async function scanAndSweep(
+  run: StepRun,
+  opts: { keepInfra: boolean; sweep: boolean },
+): Promise<LeftoverOutcome> {
+  const outcome: LeftoverOutcome = { left: [], swept: [], sweepFailures: [] };
+  const found = unexpectedLeftovers(await run.cloud(), opts.keepInfra);
+  if (found.length === 0 || !opts.sweep || !(await confirmSweep(run, found))) {
+    outcome.left = found;
+    return outcome;
+  }
+  outcome.sweepFailures = await sweepAndWait(run, found);
+  outcome.swept = found.map((f) => `${f.kind} ${f.id}`);
   outcome.left = unexpectedLeftovers(await run.cloud(), opts.keepInfra);
   return outcome;
 }

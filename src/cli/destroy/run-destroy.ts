@@ -101,6 +101,7 @@ export async function runDestroy(ctx: CommandContext, options: DestroyCliOptions
     region: gathered.region,
     vpcId: gathered.vpcId,
     timeoutMs,
+    sweep: opts.sweep,
     resume,
     deleted: (what) => deleted.push(what),
     cloud: async () => {

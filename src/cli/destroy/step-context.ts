@@ -9,6 +9,8 @@ export interface StepRun {
   clusterName: string;
   region: string;
   vpcId: string | undefined;
+  /** --sweep: a step whose controller is gone deletes its AWS resources itself (after confirmation). */
+  sweep: boolean;
   /** Per wait. */
   timeoutMs: number;
   /** The command that resumes the teardown, with the user's flags. */

@@ -48,6 +48,7 @@ export async function waitUntil(ctx: CommandContext, spec: WaitSpec): Promise<vo
       spec.cluster?.objects.watch(k.apiVersion, k.kind, {}, poke, stop.signal).catch(() => undefined),
     );
     const started = ctx.clock.now();
+    let shown = "";
     try {
       for (;;) {
         if (ctx.signal.aborted) throw new InterruptedError(`Stopped while waiting: ${spec.title}.`);
@@ -57,8 +58,11 @@ export async function waitUntil(ctx: CommandContext, spec: WaitSpec): Promise<vo
           task.setTitle(spec.title);
           return;
         }
-        task.setTitle(`${spec.title} — waiting: ${result.waitingFor}`);
-        task.output(result.waitingFor);
+        if (result.waitingFor !== shown) {
+          task.setTitle(`${spec.title} — waiting: ${result.waitingFor}`);
+          task.output(result.waitingFor);
+          shown = result.waitingFor;
+        }
         const left = started + spec.timeoutMs - ctx.clock.now();
         if (left <= 0) {
           throw new ExternalError(

@@ -2,6 +2,7 @@ import type { CheckResult } from "../../core/doctor/checks.js";
 import { checkNode, skip } from "../../core/doctor/checks.js";
 import { PrerequisiteError } from "../../core/errors.js";
 import type { CommandContext } from "../context.js";
+import { checkSecretsIgnored } from "../secrets/ignore-check.js";
 import { checkConfiguration, checkGit, checkRepository, checkTerraformBinary } from "./local-checks.js";
 import { checkGpuQuotaFor } from "./quota-check.js";
 import { checkAwsCredentials, checkCluster } from "./remote-checks.js";
@@ -10,6 +11,7 @@ export async function runDoctor(ctx: CommandContext): Promise<void> {
   const results: CheckResult[] = [checkNode(ctx.nodeVersion), await checkTerraformBinary(ctx)];
   const repository = await checkRepository(ctx);
   results.push(repository.result, await checkGit(ctx, repository.root));
+  results.push(await checkSecretsIgnored(ctx, repository.root));
   const configuration = await checkConfiguration(ctx, repository.root);
   results.push(...configuration.results);
   const credentials = await checkAwsCredentials(ctx, configuration.region);

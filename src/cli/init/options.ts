@@ -18,6 +18,8 @@ export interface InitOptions {
   repoUrl?: string;
   revision?: string;
   dockerHubUsername?: string;
+  /** false with --no-activate: .aiplat/active-env is left as it is. */
+  activate?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -54,6 +56,10 @@ export function addInitOptions(command: Command): Command {
     .option(
       "--docker-hub-username <name>",
       "Docker Hub user for the ECR pull-through cache; the token comes from DOCKER_HUB_TOKEN or a hidden prompt",
+    )
+    .option(
+      "--no-activate",
+      "leave the active environment as it is (commands without --env keep acting on it)",
     );
 }
 

@@ -37,6 +37,6 @@ export async function runInit(ctx: CommandContext, options: InitOptions): Promis
   if (env !== undefined && existing.exists)
     ctx.io.info(`Pre-filling the answers from ${relative(root, existing.tfvarsPath)}.`);
   const plan = await collectAnswers(ctx, r, raw, env ?? "", existing);
-  const report = await writePlan(ctx, plan, existing);
+  const report = await writePlan(ctx, plan, existing, { activate: options.activate !== false });
   ctx.io.result(toResultData(plan, report), renderSummary(plan, report, ctx.io.style));
 }

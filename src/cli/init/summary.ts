@@ -41,8 +41,31 @@ export function toResultData(plan: InitPlan, report: WriteReport): Record<string
     },
     files: report.files,
     changed: report.changed,
-    next: "aiplat up",
+    activeEnvironment: {
+      previous: report.active.previous ?? null,
+      current: report.active.current ?? null,
+      switched: report.active.previous !== report.active.current,
+    },
+    next: nextCommand(plan, report),
   };
+}
+
+/** `aiplat up`, with --env when the environment just written is not the active one. */
+function nextCommand(plan: InitPlan, report: WriteReport): string {
+  return report.active.current === plan.answers.env ? "aiplat up" : `aiplat up --env ${plan.answers.env}`;
+}
+
+/** Says when init changed which environment commands without --env act on, or left it alone. */
+function activeLine(plan: InitPlan, report: WriteReport): string | undefined {
+  const { previous, current } = report.active;
+  const env = plan.answers.env;
+  if (current !== env) {
+    return `Active environment: still ${current ?? "none (dev by default)"} (--no-activate); pass --env ${env} to act on ${env}.`;
+  }
+  if (previous !== undefined && previous !== env) {
+    return `Active environment: switched from ${previous} to ${env}: commands without --env now act on ${env} (--env ${previous} for the other; init --no-activate leaves it alone).`;
+  }
+  return undefined;
 }
 
 export function renderSummary(plan: InitPlan, report: WriteReport, style: Style): string {
@@ -110,6 +133,8 @@ export function renderSummary(plan: InitPlan, report: WriteReport, style: Style)
       `Commit and push them so ArgoCD syncs your fork: git add ${toCommit.join(" ")} && git commit -m "aiplat init ${a.env}" && git push`,
     );
   }
-  lines.push("", `Next: ${style.bold("aiplat up")}`);
+  const active = activeLine(plan, report);
+  if (active !== undefined) lines.push("", active);
+  lines.push("", `Next: ${style.bold(nextCommand(plan, report))}`);
   return lines.join("\n");
 }

@@ -8,6 +8,7 @@ import { dirname, relative } from "node:path";
 import { rewriteArgoRepo } from "../../adapters/argocd-repo.js";
 import { renderSecretTfvars, renderTfvars } from "../../core/init/tfvars.js";
 import type { CommandContext } from "../context.js";
+import { ensureIgnored } from "../secrets/git-ignore.js";
 import type { ExistingState } from "./load.js";
 import type { InitPlan } from "./wizard.js";
 
@@ -20,12 +21,15 @@ export interface WriteReport {
   };
   /** Repository-relative paths whose content changed. */
   changed: string[];
+  /** The active environment (.aiplat/active-env) before and after; it changes unless --no-activate. */
+  active: { previous: string | undefined; current: string | undefined };
 }
 
 export async function writePlan(
   ctx: CommandContext,
   plan: InitPlan,
   existing: ExistingState,
+  options: { activate: boolean } = { activate: true },
 ): Promise<WriteReport> {
   const root = existing.root;
   const rel = (path: string) => relative(root, path);
@@ -38,8 +42,18 @@ export async function writePlan(
   if (await writeIfChanged(existing.tfvarsPath, renderTfvars(answers.env, answers)))
     changed.push(rel(existing.tfvarsPath));
 
+  // A secret file is written only where git ignores it (the rule is added first, and said).
+  const git = ctx.adapters.git(root);
+  const guard = async (path: string) => {
+    const rule = await ensureIgnored(git, root, rel(path));
+    if (rule === undefined) return;
+    ctx.io.info(`Added \`${rule}\` to .gitignore: ${rel(path)} holds a secret and must never be committed.`);
+    if (!changed.includes(".gitignore")) changed.push(".gitignore");
+  };
+
   let secretTfvars: string | undefined;
   if (plan.dockerHub.kind === "write") {
+    await guard(existing.secretTfvarsPath);
     const text = renderSecretTfvars(answers.env, plan.dockerHub);
     if (await writeIfChanged(existing.secretTfvarsPath, text, 0o600))
       changed.push(rel(existing.secretTfvarsPath));
@@ -50,6 +64,7 @@ export async function writePlan(
 
   let hfToken: string | undefined;
   if (plan.hfToken.kind === "write") {
+    await guard(existing.hfTokenPath);
     if (await writeIfChanged(existing.hfTokenPath, `${plan.hfToken.token}\n`, 0o600))
       changed.push(rel(existing.hfTokenPath));
     hfToken = rel(existing.hfTokenPath);
@@ -61,10 +76,12 @@ export async function writePlan(
   changed.push(...argo.filter((c) => c.changed).map((c) => c.file));
 
   const state = ctx.state();
-  if ((await state.activeEnvironment()) !== answers.env) await state.setActiveEnvironment(answers.env);
+  const previous = await state.activeEnvironment();
+  if (options.activate && previous !== answers.env) await state.setActiveEnvironment(answers.env);
   return {
     files: { tfvars: rel(existing.tfvarsPath), secretTfvars, hfToken, argocd: argo.map((c) => c.file) },
     changed,
+    active: { previous, current: options.activate ? answers.env : previous },
   };
 }
 

@@ -83,8 +83,29 @@ async function readKeptToken(ctx: CommandContext): Promise<string | undefined> {
   }
 }
 
+/**
+ * Standard input up to a bound: a token is short, and a pipe of megabytes (a wrong file) must
+ * not be buffered whole. Past the bound reading stops and the input is refused (exit 2).
+ */
+const STDIN_MAX_BYTES = 4 * 1024;
+
 async function readAll(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > STDIN_MAX_BYTES) {
+      stream.destroy();
+      throw new UsageError(
+        `Standard input holds more than ${STDIN_MAX_BYTES} bytes: that is not a HuggingFace token (tokens are about 40 characters).`,
+        {
+          code: "bad-hf-token",
+          hint: 'Pipe only the token: printf %s "$TOKEN" | aiplat secret hf-token --stdin',
+        },
+      );
+    }
+    chunks.push(buffer);
+  }
   return Buffer.concat(chunks).toString("utf8");
 }

@@ -11,18 +11,18 @@ import { buildGitops, type StatusApplication } from "../../core/status/gitops.js
 import { buildGpuNodes } from "../../core/status/gpu-nodes.js";
 import { buildLitellm } from "../../core/status/litellm.js";
 import type { PlatformStatus, Section } from "../../core/status/types.js";
+import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, openLitellm } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { ENDPOINT_API } from "../deploy/follow-deploy.js";
 import { reasonOf } from "./read-infrastructure.js";
 import { readRemoteHeads } from "./remote-heads.js";
-import { commandWithFlags } from "./user-flags.js";
 
-type ClusterSections = Pick<PlatformStatus, "gitops" | "endpoints" | "gpuNodes" | "litellm">;
+export type ClusterSections = Pick<PlatformStatus, "gitops" | "endpoints" | "gpuNodes" | "litellm">;
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
+export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+export async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await work() };
   } catch (error) {
@@ -33,20 +33,25 @@ async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
 }
 
 /** A kind the cluster does not serve yet (KRO or KubeRay not installed) means there are none. */
-function listServed<T>(cluster: Cluster, apiVersion: string, kind: string, namespace?: string): Promise<T[]> {
+export function listServed<T>(
+  cluster: Cluster,
+  apiVersion: string,
+  kind: string,
+  namespace?: string,
+): Promise<T[]> {
   return cluster.objects.list<T>(apiVersion, kind, namespace ? { namespace } : {}).catch((error: unknown) => {
     if ((error as { code?: string }).code === "kube-unknown-kind") return [];
     throw error;
   });
 }
 
-interface LitellmRead {
+export interface LitellmRead {
   healthy: boolean;
   database?: string | undefined;
   models: string[];
 }
 
-async function readLitellm(ctx: CommandContext, cluster: Cluster): Promise<LitellmRead> {
+export async function readLitellm(ctx: CommandContext, cluster: Cluster): Promise<LitellmRead> {
   const access = await openLitellm(ctx, cluster);
   try {
     const models = await access.client.listModels(ctx.signal);
@@ -92,6 +97,25 @@ export async function readClusterSections(
     attempt(() => cluster.objects.list<Obj>("v1", "Node")),
     attempt(() => readLitellm(ctx, cluster)),
   ]);
+  return assembleClusterSections(ctx, { apps, endpoints, rayServices, pods, nodes }, heads, litellm);
+}
+
+/** What the in-cluster sections are built from: lists (or, under --watch, the watches' current sets). */
+export interface ClusterLists {
+  apps: Outcome<StatusApplication[]>;
+  endpoints: Outcome<Obj[]>;
+  rayServices: Outcome<Obj[]>;
+  pods: Outcome<Pod[]>;
+  nodes: Outcome<Obj[]>;
+}
+
+export function assembleClusterSections(
+  ctx: CommandContext,
+  lists: ClusterLists,
+  heads: ReadonlyMap<string, string> | undefined,
+  litellm: Outcome<LitellmRead>,
+): ClusterSections {
+  const { apps, endpoints, rayServices, pods, nodes } = lists;
   const gitops: Section<ReturnType<typeof buildGitops>> = apps.ok
     ? { ok: true, ...buildGitops(apps.value, heads) }
     : failed(apps.reason);
@@ -118,7 +142,7 @@ export async function readClusterSections(
     ? {
         ok: true,
         ...buildLitellm(litellm.value, litellm.value.models, endpointNames, (model) =>
-          commandWithFlags(ctx, `aiplat undeploy-model ${model}`),
+          aiplatCommand(ctx.globals, `undeploy-model ${model}`),
         ),
       }
     : failed(`LiteLLM not reachable: ${litellm.reason}`);

@@ -49,7 +49,7 @@ export function pickClusterOutputs(
 
 export async function writeClusterCache(path: string, outputs: ClusterOutputs): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(outputs, null, 2)}\n`);
+  await writeFile(path, `${JSON.stringify(outputs, null, 2)}\n`, { mode: 0o600 });
 }
 
 export async function readClusterCache(path: string): Promise<ClusterOutputs | undefined> {

@@ -14,6 +14,6 @@ export async function loadJournal(path: string, env: string): Promise<UpJournal>
 export async function saveJournal(path: string, journal: UpJournal): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(journal, null, 2)}\n`);
+  await writeFile(tmp, `${JSON.stringify(journal, null, 2)}\n`, { mode: 0o600 });
   await rename(tmp, path);
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createTerraform, type Terraform } from "../../adapters/terraform.js";
 import { type AiplatError, InterruptedError, isAiplatError, UsageError } from "../../core/errors.js";
@@ -131,11 +131,13 @@ export async function runStages(ctx: CommandContext, options: StageRunOptions): 
       env: terraformEnv(ctx.processEnv),
     });
     const planFile = join(state.path, "plans", env, `${entry.path.replaceAll("/", "_")}.tfplan`);
-    mkdirSync(join(state.path, "plans", env), { recursive: true });
+    mkdirSync(join(state.path, "plans", env), { recursive: true, mode: 0o700 });
     try {
       if (options.mode === "up")
         await save(recordStage(journal, entry.path, "running", new Date(ctx.clock.now())));
       const summary = await planStage(ctx, tf, entry, backend, planFile, loaded.varFiles);
+      // terraform creates the plan 0644; it holds every variable value, the Docker Hub token included.
+      if (existsSync(planFile)) chmodSync(planFile, 0o600);
       if (options.mode === "plan") {
         report.stages.push({
           stage: entry.path,

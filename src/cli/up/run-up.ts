@@ -1,3 +1,4 @@
+import { UsageError } from "../../core/errors.js";
 import type { CommandContext } from "../context.js";
 import { renderStagesTable } from "./render.js";
 import { runStages } from "./run-stages.js";
@@ -9,6 +10,17 @@ export interface UpOptions {
 }
 
 export async function runUp(ctx: CommandContext, options: UpOptions): Promise<void> {
+  // --from starts a range, --only picks stages: together one of them would be silently ignored.
+  if (options.from !== undefined && options.only !== undefined && options.only.length > 0) {
+    throw new UsageError(
+      "--from and --only contradict each other: --from runs a stage and all after it, --only runs just the named stages.",
+      {
+        code: "invalid-input",
+        hint: "Pass only one of them (--only may be repeated or comma-separated).",
+        details: { flags: ["--from", "--only"] },
+      },
+    );
+  }
   const mode = options.planOnly ? "plan" : "up";
   const report = await runStages(ctx, { mode, from: options.from, only: options.only });
   const next =

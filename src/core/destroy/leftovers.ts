@@ -38,6 +38,8 @@ export interface CloudItem {
   tags: Record<string, string>;
   /** What an ENI or volume is attached to (instance, load balancer description). */
   attachedTo?: string | undefined;
+  /** An instance profile's roles (IAM refuses to delete a profile that still holds one). */
+  roles?: string[] | undefined;
 }
 
 export interface Leftover extends CloudItem {
@@ -91,7 +93,20 @@ export function hourlyCost(item: CloudItem): number {
 
 export function madeBy(tags: Record<string, string>): MadeBy {
   const keys = Object.keys(tags);
-  if (keys.some((k) => k.startsWith("karpenter.sh/"))) return "karpenter";
+  // Terraform's default_tags first: a Terraform-made node security group also carries
+  // karpenter.sh/discovery so that EC2NodeClasses can select it, which does not make it Karpenter's.
+  if (tags["managed-by"] === "terraform" || keys.includes("aiplat:stage")) return "terraform";
+  // What Karpenter tags its own instances, volumes and instance profiles with (karpenter.sh docs,
+  // reference/cloudformation and concepts/nodeclasses: nodepool, nodeclaim, ec2nodeclass tags).
+  if (
+    keys.some(
+      (k) =>
+        k === "karpenter.sh/nodepool" ||
+        k === "karpenter.sh/nodeclaim" ||
+        k === "karpenter.k8s.aws/ec2nodeclass",
+    )
+  )
+    return "karpenter";
   if (
     keys.some(
       (k) =>
@@ -103,12 +118,15 @@ export function madeBy(tags: Record<string, string>): MadeBy {
     return "aws-load-balancer-controller";
   if (keys.some((k) => k.startsWith("kubernetes.io/created-for/pvc") || k.startsWith("ebs.csi.aws.com/")))
     return "ebs-csi-driver";
-  if (tags["managed-by"] === "terraform" || keys.some((k) => k === "aiplat:stage")) return "terraform";
   return "unknown";
 }
 
 export function toLeftover(item: CloudItem): Leftover {
-  return { ...item, madeBy: madeBy(item.tags), hourlyCost: hourlyCost(item) };
+  let by = madeBy(item.tags);
+  // ListInstanceProfiles returns no tags; Karpenter names its profiles `<cluster>_<number>`
+  // (karpenter-provider-aws pkg/apis/v1/ec2nodeclass.go, InstanceProfileName).
+  if (by === "unknown" && item.kind === "instance-profile" && /_\d+$/.test(item.id)) by = "karpenter";
+  return { ...item, madeBy: by, hourlyCost: hourlyCost(item) };
 }
 
 /** Made by a controller in the cluster: gone after steps 3–6 even when the Terraform stages stay. */

@@ -28,11 +28,24 @@ export const ENDPOINT_DEFAULTS = {
   gpuCount: 1,
   minReplicas: 1,
   maxReplicas: 4,
-  workerMemory: "24Gi",
-  workerCpu: "4",
+  workerMemory: "12Gi",
+  workerCpu: "3",
   maxModelLen: 8192,
   rayImage: "rayproject/ray-llm:2.53.0-py311-cu128",
 } as const;
+
+/**
+ * CPU and memory per GPU worker, sized from the smallest instance that holds its GPUs (after the
+ * kubelet's reservations and the node's daemonsets): 1 GPU → g5/g6.xlarge (4 vCPU, 16 GiB), so
+ * 3 CPU and 12Gi — the old 4 CPU/24Gi forced every 1-GPU endpoint onto a 2xlarge at ~20-50% more
+ * per hour; 2 and 4 GPUs → a *.12xlarge (48 vCPU, ≥ 192 GiB); 8 → a *.48xlarge (192 vCPU,
+ * ≥ 768 GiB). Multi-GPU workers get 4 CPU and 24Gi per GPU to load their shards.
+ */
+export function workerDefaults(gpuCount: number): { workerCpu: string; workerMemory: string } {
+  return gpuCount > 1
+    ? { workerCpu: String(4 * gpuCount), workerMemory: `${24 * gpuCount}Gi` }
+    : { workerCpu: ENDPOINT_DEFAULTS.workerCpu, workerMemory: ENDPOINT_DEFAULTS.workerMemory };
+}
 
 /**
  * Longest endpoint name: KubeRay names the RayCluster <name>-<5 chars> and its head Service
@@ -52,7 +65,7 @@ export type EndpointOverrides = Partial<EndpointSpec>;
 export function endpointFromCatalog(model: CatalogModel, overrides: EndpointOverrides = {}): EndpointSpec {
   const gpuCount =
     overrides.gpuCount ?? model.gpus.g5 ?? model.gpus.g6 ?? model.gpus.g6e ?? ENDPOINT_DEFAULTS.gpuCount;
-  const scaled = gpuCount > 1;
+  const sized = workerDefaults(gpuCount);
   const spec: EndpointSpec = {
     name: overrides.name ?? model.name,
     namespace: overrides.namespace ?? ENDPOINT_NAMESPACE,
@@ -60,8 +73,8 @@ export function endpointFromCatalog(model: CatalogModel, overrides: EndpointOver
     gpuCount,
     minReplicas: overrides.minReplicas ?? ENDPOINT_DEFAULTS.minReplicas,
     maxReplicas: overrides.maxReplicas ?? ENDPOINT_DEFAULTS.maxReplicas,
-    workerMemory: overrides.workerMemory ?? (scaled ? `${24 * gpuCount}Gi` : ENDPOINT_DEFAULTS.workerMemory),
-    workerCpu: overrides.workerCpu ?? (scaled ? String(4 * gpuCount) : ENDPOINT_DEFAULTS.workerCpu),
+    workerMemory: overrides.workerMemory ?? sized.workerMemory,
+    workerCpu: overrides.workerCpu ?? sized.workerCpu,
     maxModelLen: overrides.maxModelLen ?? model.defaultMaxModelLen,
   };
   if (overrides.rayImage !== undefined) spec.rayImage = overrides.rayImage;

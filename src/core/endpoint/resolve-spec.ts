@@ -15,6 +15,7 @@ import {
   ENDPOINT_NAMESPACE,
   type EndpointSpec,
   endpointFromCatalog,
+  workerDefaults,
 } from "./endpoint-spec.js";
 import type { DeployInputs } from "./validate-inputs.js";
 
@@ -60,8 +61,8 @@ function baseSpec(resolved: ResolvedModel, inputs: DeployInputs, gpuCount: numbe
     gpuCount: gpus,
     minReplicas: inputs.minReplicas ?? ENDPOINT_DEFAULTS.minReplicas,
     maxReplicas: inputs.maxReplicas ?? Math.max(ENDPOINT_DEFAULTS.maxReplicas, inputs.minReplicas ?? 1),
-    workerMemory: inputs.workerMemory ?? (gpus > 1 ? `${24 * gpus}Gi` : ENDPOINT_DEFAULTS.workerMemory),
-    workerCpu: inputs.workerCpu ?? (gpus > 1 ? String(4 * gpus) : ENDPOINT_DEFAULTS.workerCpu),
+    workerMemory: inputs.workerMemory ?? workerDefaults(gpus).workerMemory,
+    workerCpu: inputs.workerCpu ?? workerDefaults(gpus).workerCpu,
     maxModelLen: inputs.maxModelLen ?? ENDPOINT_DEFAULTS.maxModelLen,
   };
   if (inputs.image !== undefined) spec.rayImage = inputs.image;

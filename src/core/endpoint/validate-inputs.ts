@@ -7,6 +7,7 @@
 import { UsageError } from "../errors.js";
 import { CPU_PATTERN, MEMORY_PATTERN, parseCpu, parseMemoryBytes } from "../fit/quantity.js";
 import { ENDPOINT_DEFAULTS, MAX_ENDPOINT_NAME_LENGTH } from "./endpoint-spec.js";
+import { imageProblem } from "./validate-image.js";
 
 /** What the user typed, as strings (flags) — numbers are parsed here so every problem is listed. */
 export interface RawDeployInputs {
@@ -37,6 +38,7 @@ export const ENDPOINT_NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 /** HuggingFace repo ids: `org/name`, letters, digits, `-`, `_`, `.`; no leading/trailing `-`/`.`, no `--`/`..`. */
 const HF_PART = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 const HF_PART_MAX = 96;
+
 const IMAGE_PATTERN = /^[a-z0-9][A-Za-z0-9._/:@-]*$/;
 const IMAGE_MAX = 255;
 export const REPLICAS_MAX = 16;
@@ -178,6 +180,9 @@ export function validateDeployInputs(
     problems.push(
       `--image ${JSON.stringify(image)} is not an image reference (registry/repository:tag, lowercase start, at most ${IMAGE_MAX} characters)`,
     );
+  } else if (image !== undefined) {
+    const problem = imageProblem(image);
+    if (problem) problems.push(`--image ${JSON.stringify(image)} is not an image reference: ${problem}`);
   }
 
   if (problems.length > 0) {

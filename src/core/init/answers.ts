@@ -41,6 +41,9 @@ export interface TfvarsAnswers {
   createMngSystem: boolean;
   /** The gpu-inference NodePool's GPU cap (variables.tf default 16); kept like the three above. */
   gpuNodeLimit: number;
+  /** Hand-set node AMI release and public API ranges; kept when present (variables.tf has the defaults). */
+  nodeAmiAlias?: string | undefined;
+  publicAccessCidrs?: string[] | undefined;
   capabilities: Capabilities;
   idcInstanceArn: string;
   idcRegion: string;

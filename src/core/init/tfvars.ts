@@ -46,7 +46,7 @@ export function renderTfvars(env: string, answers: TfvarsAnswers): string {
   const o = answers.observability;
   return `# Environment "${env}", written by \`aiplat init\`. Re-run \`aiplat init --env ${env}\` to change it: every
 # answer is pre-filled from this file. Hand edits to values init does not ask about (eks_auto_mode,
-# private_eks_cluster, create_mng_system, gpu_node_limit, ack_iam_policy_arns,
+# private_eks_cluster, create_mng_system, gpu_node_limit, node_ami_alias, public_access_cidrs, ack_iam_policy_arns,
 # observability_configuration, tags)
 # are kept; comments are not. Secrets never belong here (Docker Hub: ${env}.secret.tfvars).
 # The types and validation rules of every key: terraform/00.global/variables.tf.
@@ -68,7 +68,7 @@ cluster_config = {
   # The most GPUs the gpu-inference NodePool may run at once: the cap on GPU spend. Keep it at
   # least twice the GPUs of your largest endpoint (KubeRay upgrades beside the old Ray cluster).
   gpu_node_limit = ${answers.gpuNodeLimit}
-
+${optionalClusterLines(answers)}
   capabilities = {
 ${caps.join("\n")}
   }
@@ -91,6 +91,15 @@ observability_configuration = {
   }
 }
 `;
+}
+
+/** node_ami_alias and public_access_cidrs, only when the file had them (else variables.tf's defaults). */
+function optionalClusterLines(answers: TfvarsAnswers): string {
+  const lines: string[] = [];
+  if (answers.nodeAmiAlias !== undefined) lines.push(`  node_ami_alias = ${str(answers.nodeAmiAlias)}`);
+  if (answers.publicAccessCidrs !== undefined)
+    lines.push(`  public_access_cidrs = [${answers.publicAccessCidrs.map(str).join(", ")}]`);
+  return lines.length > 0 ? `${lines.join("\n")}\n` : "";
 }
 
 /** The gitignored <env>.secret.tfvars holding only the Docker Hub credentials. */
@@ -131,6 +140,11 @@ export function readTfvarsAnswers(parsed: Data): Partial<TfvarsAnswers> {
     privateEksCluster: bool(cluster.private_eks_cluster, defaults.privateEksCluster),
     createMngSystem: bool(cluster.create_mng_system, defaults.createMngSystem),
     gpuNodeLimit: wholeNumber(cluster.gpu_node_limit, defaults.gpuNodeLimit),
+    ...(typeof cluster.node_ami_alias === "string" ? { nodeAmiAlias: cluster.node_ami_alias } : {}),
+    ...(Array.isArray(cluster.public_access_cidrs) &&
+    cluster.public_access_cidrs.every((c): c is string => typeof c === "string")
+      ? { publicAccessCidrs: cluster.public_access_cidrs }
+      : {}),
     observability: {
       awsNativeTooling: bool(observability.aws_native_tooling, false),
       awsOssTooling: bool(observability.aws_oss_tooling, false),
@@ -221,6 +235,8 @@ export function toTfvarsData(answers: TfvarsAnswers): Data {
       private_eks_cluster: answers.privateEksCluster,
       create_mng_system: answers.createMngSystem,
       gpu_node_limit: answers.gpuNodeLimit,
+      ...(answers.nodeAmiAlias !== undefined ? { node_ami_alias: answers.nodeAmiAlias } : {}),
+      ...(answers.publicAccessCidrs !== undefined ? { public_access_cidrs: answers.publicAccessCidrs } : {}),
       capabilities: { ...answers.capabilities },
       capabilities_config: {
         argocd_idc_instance_arn: answers.idcInstanceArn,

@@ -36,6 +36,12 @@ cluster_config = {
   # (llama33-70b on g5/g6) needs 16 to be upgraded without downtime (KubeRay starts the new Ray
   # cluster beside the old one). Default 16.
   gpu_node_limit = 16
+  # The AL2023 EKS AMI release every Karpenter node runs (github.com/awslabs/amazon-eks-ami/releases).
+  # Pinned on purpose: bump it to roll nodes onto a new AMI, one node at a time.
+  node_ami_alias = "al2023@v20260930"
+  # Who may reach the public Kubernetes API endpoint: your office/VPN ranges, or your own address
+  # as /32 (aiplat and kubectl run from there). ["0.0.0.0/0"] is the whole internet (doctor warns).
+  public_access_cidrs = ["203.0.113.7/32"]
 
   capabilities = {
     kube_proxy    = true # kube-proxy EKS add-on

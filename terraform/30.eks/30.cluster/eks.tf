@@ -62,6 +62,8 @@ module "eks" {
   # The private endpoint is always on (nodes use it); the public one only for a public cluster.
   endpoint_public_access  = !var.cluster_config.private_eks_cluster
   endpoint_private_access = true
+  # Only these ranges reach the public endpoint (EKS's default would be 0.0.0.0/0).
+  endpoint_public_access_cidrs = var.cluster_config.private_eks_cluster ? null : var.cluster_config.public_access_cidrs
 
   vpc_id                   = local.networking.vpc_id
   subnet_ids               = local.networking.private_subnets

@@ -13,6 +13,7 @@ locals {
     cluster_name   = module.eks.cluster_name
     node_role_name = module.karpenter.node_iam_role_name
     gpu_node_limit = var.cluster_config.gpu_node_limit
+    ami_alias      = var.cluster_config.node_ami_alias
   }
 }
 
@@ -35,6 +36,22 @@ module "karpenter" {
   tags = local.tags
 }
 
+# The CRDs from their own chart: Helm installs a chart's crds/ directory once and never upgrades
+# it, so CRDs shipped inside the main chart would stay at the first version forever (Karpenter
+# docs, "Upgrade Guide": use the karpenter-crd chart to manage CRDs).
+resource "helm_release" "karpenter_crd" {
+  count = local.karpenter_enabled ? 1 : 0
+
+  name       = "karpenter-crd"
+  namespace  = local.karpenter_namespace
+  repository = "oci://public.ecr.aws/karpenter"
+  chart      = "karpenter-crd"
+  version    = "1.14.1"
+  wait       = true
+
+  depends_on = [module.eks]
+}
+
 resource "helm_release" "karpenter" {
   count = local.karpenter_enabled ? 1 : 0
 
@@ -45,6 +62,8 @@ resource "helm_release" "karpenter" {
   # Matches the CRDs the NodePool templates are validated against (Karpenter v1.14.1).
   version = "1.14.1"
   wait    = true
+  # The CRDs come from helm_release.karpenter_crd above.
+  skip_crds = true
 
   values = [yamlencode({
     # On the "system" managed node group, never on a node Karpenter itself manages.
@@ -58,10 +77,9 @@ resource "helm_release" "karpenter" {
       clusterEndpoint   = module.eks.cluster_endpoint
       interruptionQueue = module.karpenter.queue_name
     }
-    webhook = { enabled = false }
   })]
 
-  depends_on = [module.eks]
+  depends_on = [module.eks, helm_release.karpenter_crd]
 }
 
 # Destroy order matters: these go before the controller (depends_on), so Karpenter is still

@@ -36,6 +36,14 @@ resource "random_password" "litellm_master_key" {
   special = false
 }
 
+# LiteLLM's PostgreSQL password, separate from the master key: rotating the key must not lock
+# LiteLLM out of its database, and one leaked value must not give both. No special characters:
+# it goes into DATABASE_URL unescaped.
+resource "random_password" "litellm_postgres" {
+  length  = 40
+  special = false
+}
+
 resource "kubernetes_secret_v1" "litellm_secrets" {
   metadata {
     name      = "litellm-secrets"
@@ -43,7 +51,8 @@ resource "kubernetes_secret_v1" "litellm_secrets" {
   }
 
   data = {
-    "master-key" = "sk-${random_password.litellm_master_key.result}"
+    "master-key"        = "sk-${random_password.litellm_master_key.result}"
+    "postgres-password" = random_password.litellm_postgres.result
   }
 }
 

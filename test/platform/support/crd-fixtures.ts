@@ -94,6 +94,7 @@ export function fillTerraformTemplate(text: string): string {
   // Numeric placeholders get a number (the NodePool's GPU limit is a quantity); the rest a name.
   return text
     .replace(/\$\{gpu_node_limit\}/g, "16")
+    .replace(/\$\{ami_alias\}/g, "al2023@v20260930")
     .replace(/\$\{[^}]*\}/g, "tf-placeholder")
     .replace(/%\{[^}]*\}/g, "");
 }

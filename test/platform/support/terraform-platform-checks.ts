@@ -95,7 +95,9 @@ export function checkNodeClass(nodeClass: Obj, clusterName: string, roleName: st
   const problems: string[] = [];
   const spec = asRecord(nodeClass.spec);
   const aliases = asArray(spec.amiSelectorTerms).map((t) => asRecord(t).alias);
-  if (!aliases.includes("al2023@latest")) problems.push("amiSelectorTerms do not use al2023@latest");
+  // A dated release only: al2023@latest drifts every node on each AMI release (issue 17).
+  if (!aliases.every((a) => typeof a === "string" && /^al2023@v\d{8}$/.test(a)) || aliases.length === 0)
+    problems.push(`amiSelectorTerms must pin a dated al2023 alias, not ${JSON.stringify(aliases)}`);
   if (spec.role !== roleName) problems.push("role is not the Karpenter node role");
   for (const key of ["subnetSelectorTerms", "securityGroupSelectorTerms"]) {
     const tags = asArray(spec[key]).map((t) => asRecord(asRecord(t).tags));

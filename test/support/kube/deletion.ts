@@ -56,25 +56,30 @@ export function deleteObject(
       },
     );
   }
-  if (meta.deletionTimestamp) return { object: existing, gone: false };
+  const grace = podGraceSeconds(store, type, existing, opts);
+  if (meta.deletionTimestamp) return shortenGrace(store, type, existing, grace, opts);
   const next = clone(existing);
   const finalizers = [...(next.metadata?.finalizers ?? [])];
   const policy = opts.propagationPolicy ?? "Background";
   if (policy === "Foreground" && dependentsOf(store, meta.uid).length > 0) finalizers.push(FOREGROUND);
   if (policy === "Orphan") finalizers.push(ORPHAN);
+  if (policy !== "Background") store.cleanup.onGarbage?.();
   if (isCrd(type) && typesFromCrd(existing).some((t) => store.entries(t).length > 0))
     finalizers.push(CRD_CLEANUP);
   if (isNamespace(type)) {
     next.status = { ...(isObject(next.status) ? next.status : {}), phase: "Terminating" };
   }
-  const waiting = finalizers.length > 0 || (isNamespace(type) && namespaceHasContent(store, name));
+  const waiting =
+    finalizers.length > 0 || grace > 0 || (isNamespace(type) && namespaceHasContent(store, name));
   if (opts.dryRun) return { object: next, gone: !waiting };
   if (!waiting) return { object: finishDeletion(store, type, next, existing), gone: true };
   next.metadata = {
     ...next.metadata,
     finalizers,
-    deletionTimestamp: nowTimestamp(),
-    deletionGracePeriodSeconds: 0,
+    // A graceful deletion's timestamp is when the grace period ends (kube-apiserver
+    // staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go BeforeDelete).
+    deletionTimestamp: nowTimestamp(new Date(Date.now() + grace * 1000)),
+    deletionGracePeriodSeconds: grace,
   };
   if (finalizers.length === 0) delete next.metadata.finalizers;
   const written = store.commit(type, "MODIFIED", next, existing);
@@ -97,6 +102,21 @@ export function finishDeletion(
     }
   }
   const uid = object.metadata?.uid;
+  if (store.cleanup.garbageCollector === "external") {
+    if (uid && dependentsOf(store, uid).length > 0) store.orphanedOwners.add(uid);
+    // An owner gone, or a dependent gone that a foreground deletion waits for: the collector has work.
+    if (store.orphanedOwners.size > 0 || (object.metadata?.ownerReferences ?? []).length > 0)
+      store.cleanup.onGarbage?.();
+    reconcileCleanup(store);
+    return gone;
+  }
+  deleteDependents(store, uid);
+  reconcileCleanup(store);
+  return gone;
+}
+
+/** Background deletion of what an owner that is gone leaves behind. */
+function deleteDependents(store: ObjectStore, uid: string | undefined): void {
   for (const dep of dependentsOf(store, uid)) {
     if (dep.object.metadata?.deletionTimestamp) continue;
     const depMeta = dep.object.metadata ?? {};
@@ -108,8 +128,62 @@ export function finishDeletion(
       // Already gone through another path: nothing left to do.
     }
   }
+}
+
+/**
+ * Graceful pod deletion (kube-apiserver pkg/registry/core/pod/strategy.go CheckGracefulDelete):
+ * a pod bound to a node and not finished gets the request's gracePeriodSeconds, else its
+ * spec.terminationGracePeriodSeconds (default 30); unbound or finished pods go at once. 0
+ * everywhere unless the server runs with a kubelet (cleanup.gracefulPodDeletion).
+ */
+function podGraceSeconds(
+  store: ObjectStore,
+  type: ResourceType,
+  pod: KubeObject,
+  opts: DeleteOptions,
+): number {
+  if (!store.cleanup.gracefulPodDeletion || type.group !== "" || type.plural !== "pods") return 0;
+  const spec = (pod.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
+  const phase = (pod.status as { phase?: string } | undefined)?.phase;
+  if (!spec.nodeName || phase === "Succeeded" || phase === "Failed") return 0;
+  return Math.max(0, opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30);
+}
+
+/** Deleting a pod again with a shorter grace period shortens it; 0 removes it (force delete). */
+function shortenGrace(
+  store: ObjectStore,
+  type: ResourceType,
+  existing: KubeObject,
+  grace: number,
+  opts: DeleteOptions,
+): { object: KubeObject; gone: boolean } {
+  const current = existing.metadata?.deletionGracePeriodSeconds ?? 0;
+  if (opts.gracePeriodSeconds === undefined || grace >= current || opts.dryRun)
+    return { object: existing, gone: false };
+  const next = clone(existing);
+  next.metadata = {
+    ...next.metadata,
+    deletionTimestamp: nowTimestamp(new Date(Date.now() + grace * 1000)),
+    deletionGracePeriodSeconds: grace,
+  };
+  if (grace === 0 && (next.metadata.finalizers ?? []).length === 0)
+    return { object: finishDeletion(store, type, next, existing), gone: true };
+  const written = store.commit(type, "MODIFIED", next, existing);
   reconcileCleanup(store);
-  return gone;
+  return { object: written, gone: false };
+}
+
+/**
+ * The garbage collector's work when it runs outside the server (cleanup.garbageCollector
+ * "external"): dependents of deleted owners are deleted (Background), foreground deletions wait
+ * for their dependents, orphan deletions strip owner references.
+ */
+export function runGarbageCollection(store: ObjectStore): void {
+  for (const uid of [...store.orphanedOwners]) {
+    store.orphanedOwners.delete(uid);
+    deleteDependents(store, uid);
+  }
+  reconcileCleanup(store, true);
 }
 
 function dependentsOf(
@@ -138,7 +212,10 @@ let reconciling = false;
  * Drive the server-side finalizers (namespace content, CRD instances, foreground and orphan
  * deletion) until nothing moves. Runs after every deletion step; cheap when nothing is pending.
  */
-export function reconcileCleanup(store: ObjectStore): void {
+export function reconcileCleanup(
+  store: ObjectStore,
+  collector = store.cleanup.garbageCollector === "inline",
+): void {
   if (reconciling) return;
   reconciling = true;
   try {
@@ -148,7 +225,8 @@ export function reconcileCleanup(store: ObjectStore): void {
       for (const { type, namespace, name } of store.pendingDeletions()) {
         // Re-read: an earlier step in this pass may have written or removed the object.
         const current = store.find(type, namespace, name)?.object;
-        if (current?.metadata?.deletionTimestamp && stepPending(store, type, current)) progress = true;
+        if (current?.metadata?.deletionTimestamp && stepPending(store, type, current, collector))
+          progress = true;
       }
     }
   } finally {
@@ -156,8 +234,15 @@ export function reconcileCleanup(store: ObjectStore): void {
   }
 }
 
-function stepPending(store: ObjectStore, type: ResourceType, object: KubeObject): boolean {
+function stepPending(
+  store: ObjectStore,
+  type: ResourceType,
+  object: KubeObject,
+  collector: boolean,
+): boolean {
   const meta = object.metadata ?? {};
+  // A pod in its grace period is the kubelet's: it deletes the pod once the containers stopped.
+  if ((meta.deletionGracePeriodSeconds ?? 0) > 0) return false;
   const finalizers = meta.finalizers ?? [];
   let remaining = finalizers;
   if (isNamespace(type)) {
@@ -180,7 +265,7 @@ function stepPending(store: ObjectStore, type: ResourceType, object: KubeObject)
     if (types.every((t) => store.entries(t).length === 0))
       remaining = remaining.filter((f) => f !== CRD_CLEANUP);
   }
-  if (finalizers.includes(FOREGROUND)) {
+  if (collector && finalizers.includes(FOREGROUND)) {
     for (const dep of dependentsOf(store, meta.uid)) {
       const m = dep.object.metadata ?? {};
       if (!m.deletionTimestamp)
@@ -188,7 +273,7 @@ function stepPending(store: ObjectStore, type: ResourceType, object: KubeObject)
     }
     if (dependentsOf(store, meta.uid).length === 0) remaining = remaining.filter((f) => f !== FOREGROUND);
   }
-  if (finalizers.includes(ORPHAN)) {
+  if (collector && finalizers.includes(ORPHAN)) {
     for (const dep of dependentsOf(store, meta.uid)) {
       const next = clone(dep.object);
       next.metadata!.ownerReferences = (next.metadata?.ownerReferences ?? []).filter(

@@ -14,7 +14,23 @@ export interface Entry {
   json?: string;
 }
 
+/**
+ * What the controllers of kube-controller-manager and the kubelet take over from the server when
+ * a simulator runs them (deletion.ts): graceful pod deletion (the kubelet removes a pod once its
+ * containers stopped) and garbage collection of dependents (asynchronous, by the garbage collector).
+ */
+export interface CleanupSettings {
+  gracefulPodDeletion: boolean;
+  /** "inline": dependents are deleted within the owner's deletion; "external": runGarbageCollection() does it. */
+  garbageCollector: "inline" | "external";
+  /** Called when the external garbage collector has work (an owner gone, a foreground/orphan deletion). */
+  onGarbage?: () => void;
+}
+
 export class ObjectStore {
+  readonly cleanup: CleanupSettings = { gracefulPodDeletion: false, garbageCollector: "inline" };
+  /** uids of deleted owners whose dependents the external garbage collector has yet to visit. */
+  readonly orphanedOwners = new Set<string>();
   private readonly buckets = new Map<string, Map<string, Entry>>();
   private rv = 1;
   readonly hub: WatchHub;

@@ -3,13 +3,15 @@ import { queryFlag } from "./http-util.js";
 
 /**
  * `pods/<name>/log`: text a test sets per pod (and container), served plain or followed
- * (`follow=true` keeps the response open and streams what `appendPodLog` adds).
+ * (`follow=true` keeps the response open and streams what `appendPodLog` adds); `previous=true`
+ * serves what `setPreviousPodLog` set, or 400 like the kubelet when there is no earlier instance.
  */
 type Follower = { container: string; write: (text: string) => void; end: () => void };
 
 export class PodLogs {
   private readonly logs = new Map<string, string>();
   private readonly followers = new Map<string, Set<Follower>>();
+  private readonly previous = new Map<string, string>();
 
   private key(namespace: string, pod: string): string {
     return `${namespace}/${pod}`;
@@ -21,6 +23,11 @@ export class PodLogs {
 
   set(namespace: string, pod: string, text: string, container?: string): void {
     this.logs.set(this.logKey(namespace, pod, container), text);
+  }
+
+  /** The log of the container's previous instance (what `previous=true` reads after a crash). */
+  setPrevious(namespace: string, pod: string, text: string, container?: string): void {
+    this.previous.set(this.logKey(namespace, pod, container), text);
   }
 
   append(namespace: string, pod: string, text: string, container?: string): void {
@@ -48,10 +55,26 @@ export class PodLogs {
     query: URLSearchParams,
   ): void {
     const container = query.get("container") ?? "";
-    let text =
-      this.logs.get(this.logKey(namespace, pod, container)) ??
-      this.logs.get(this.logKey(namespace, pod)) ??
-      "";
+    const previous = queryFlag(query, "previous");
+    const source = previous ? this.previous : this.logs;
+    const found =
+      source.get(this.logKey(namespace, pod, container)) ?? source.get(this.logKey(namespace, pod));
+    if (previous && found === undefined) {
+      // The kubelet's answer when no earlier instance of the container exists.
+      res.writeHead(400, { "Content-Type": "application/json" });
+      res.end(
+        JSON.stringify({
+          kind: "Status",
+          apiVersion: "v1",
+          status: "Failure",
+          message: `previous terminated container "${container}" in pod "${pod}" not found`,
+          reason: "BadRequest",
+          code: 400,
+        }),
+      );
+      return;
+    }
+    let text = found ?? "";
     const tail = Number(query.get("tailLines") ?? Number.NaN);
     if (Number.isInteger(tail) && tail >= 0) {
       const lines = text.split("\n");

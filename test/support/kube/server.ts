@@ -32,6 +32,13 @@ export interface KubeServerOptions {
   bookmarkIntervalMs?: number;
   /** Extra resource types to serve from the start. */
   types?: ResourceTypeInput[];
+  /**
+   * Pods bound to a node are deleted gracefully (deletionTimestamp + grace period) and stay until
+   * something — a simulated kubelet — deletes them with grace 0. Default false: no kubelet runs.
+   */
+  gracefulPodDeletion?: boolean;
+  /** "external": dependents are left to runGarbageCollection() (a simulated garbage collector). */
+  garbageCollector?: "inline" | "external";
 }
 
 export interface KubeServer {
@@ -47,6 +54,8 @@ export interface KubeServer {
   setPortForwardTarget(namespace: string, pod: string, port: number, target: ForwardTarget): void;
   setPodLog(namespace: string, pod: string, text: string, container?: string): void;
   appendPodLog(namespace: string, pod: string, text: string, container?: string): void;
+  /** The log a crashed container's previous instance left (served for `previous=true`). */
+  setPreviousPodLog(namespace: string, pod: string, text: string, container?: string): void;
   stop(): Promise<void>;
 }
 
@@ -56,6 +65,8 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
   const registry = new TypeRegistry();
   for (const t of options.types ?? []) registry.register(t);
   const objects = new ObjectStore(registry, options.historySize ?? 10_000);
+  objects.cleanup.gracefulPodDeletion = options.gracefulPodDeletion ?? false;
+  objects.cleanup.garbageCollector = options.garbageCollector ?? "inline";
   const nsType = registry.find("", "v1", "namespaces")!;
   for (const name of INITIAL_NAMESPACES) {
     createObject(objects, nsType, undefined, { metadata: { name } }, { fieldManager: "kube-apiserver" });
@@ -214,6 +225,7 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
     setPortForwardTarget: (namespace, pod, port, target) => forwarder.setTarget(namespace, pod, port, target),
     setPodLog: (namespace, pod, text, container) => logs.set(namespace, pod, text, container),
     appendPodLog: (namespace, pod, text, container) => logs.append(namespace, pod, text, container),
+    setPreviousPodLog: (namespace, pod, text, container) => logs.setPrevious(namespace, pod, text, container),
     async stop(): Promise<void> {
       stopPodWatch();
       for (const end of [...openStreams]) end();

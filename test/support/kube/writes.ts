@@ -64,6 +64,46 @@ function checkNamespace(
   }
 }
 
+/**
+ * A custom resource cannot be created while its CRD is being deleted (apiextensions-apiserver
+ * pkg/apiserver/customresource_handler.go: 405 "create not allowed while custom resource
+ * definition is terminating").
+ */
+function checkCrdNotTerminating(store: ObjectStore, type: ResourceType): void {
+  if (!type.group) return;
+  const crdType = store.registry.find("apiextensions.k8s.io", "v1", "customresourcedefinitions");
+  const crd = crdType ? store.find(crdType, undefined, `${type.plural}.${type.group}`) : undefined;
+  if (crd?.object.metadata?.deletionTimestamp) {
+    throw new KubeError(
+      405,
+      "MethodNotAllowed",
+      "create not allowed while custom resource definition is terminating",
+      { group: type.group, kind: type.plural },
+    );
+  }
+}
+
+/**
+ * Finalizers cannot be added to an object being deleted (apimachinery
+ * pkg/api/validation/objectmeta.go ValidateObjectMetaUpdate): 422 naming the new ones.
+ */
+function checkNoNewFinalizers(
+  type: ResourceType,
+  old: KubeObject["metadata"],
+  next: KubeObject["metadata"],
+): void {
+  if (!old?.deletionTimestamp) return;
+  const added = (next?.finalizers ?? []).filter((f) => !(old.finalizers ?? []).includes(f));
+  if (added.length === 0) return;
+  throw invalid(type.kind, type.group, old.name ?? "", [
+    {
+      type: "FieldValueForbidden",
+      field: "metadata.finalizers",
+      message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(", ")}}`,
+    },
+  ]);
+}
+
 function checkBody(type: ResourceType, body: unknown, namespace: string | undefined): KubeObject {
   if (!isObject(body)) throw badRequest("the body of the request was in an unknown format");
   const obj = clone(body) as KubeObject;
@@ -109,6 +149,7 @@ export function createObject(
     meta.name = generateName(meta.generateName);
   }
   validateName(type, meta.name);
+  checkCrdNotTerminating(store, type);
   checkNamespace(store, type, meta.namespace, meta.name);
   if (store.find(type, meta.namespace, meta.name)) throw alreadyExists(type.plural, type.group, meta.name);
   prepareCreate(type, obj);
@@ -151,6 +192,7 @@ function commitUpdate(
   meta.uid = old.uid;
   meta.creationTimestamp = old.creationTimestamp;
   if (type.namespaced) meta.namespace = old.namespace;
+  checkNoNewFinalizers(type, old, meta);
   if (old.deletionTimestamp) {
     meta.deletionTimestamp = old.deletionTimestamp;
     meta.deletionGracePeriodSeconds = old.deletionGracePeriodSeconds;
@@ -168,7 +210,13 @@ function commitUpdate(
   meta.resourceVersion = old.resourceVersion;
   if (sameContent(existing, next)) return existing;
   if (opts.dryRun) return next;
-  if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0)
+  // The last finalizer gone ends the deletion — unless a pod is still in its grace period (the
+  // kubelet ends that one).
+  if (
+    meta.deletionTimestamp &&
+    (meta.finalizers ?? []).length === 0 &&
+    !(meta.deletionGracePeriodSeconds ?? 0)
+  )
     return finishDeletion(store, type, next, existing);
   const written = store.commit(type, "MODIFIED", next, existing);
   if (isCrd(type)) syncCrdTypes(store, written);

@@ -18,12 +18,22 @@ export interface Delays {
   argocdPollMinutes: number;
   devicePluginMinutes: number;
   selfHealMinutes: number;
+  /**
+   * kube-controller-manager's garbage collector deletes dependents of a deleted owner
+   * asynchronously, through its attemptToDelete queue (pkg/controller/garbagecollector): about a
+   * second after the owner is gone.
+   */
+  garbageCollectMinutes: number;
 
   // --- Cloud side (helper 13c: cloud/, lb/, aws/). Sources: test/support/sim/README.md. ---
   /** EC2 `shutting-down` → `terminated` (EC2 docs, instance lifecycle; minutes in practice). */
   instanceShutdownMinutes: number;
   /** A deleted load balancer's ENIs go "some minutes" later (hashicorp/terraform#3758). */
   lbEniReleaseMinutes: number;
+  /** The cluster stage's destroy waits this long for NodePools/EC2NodeClasses to go. */
+  clusterDestroyWaitMinutes: number;
+  /** The AWS provider retries DependencyViolation on subnet/VPC deletion (subnet delete timeout 20m). */
+  networkDestroyRetryMinutes: number;
 }
 
 export const DEFAULT_DELAYS: Delays = {
@@ -41,10 +51,13 @@ export const DEFAULT_DELAYS: Delays = {
   argocdPollMinutes: 3,
   devicePluginMinutes: 0.5,
   selfHealMinutes: 0.1,
+  garbageCollectMinutes: 0.02,
 
   // --- Cloud side (helper 13c) ---
   instanceShutdownMinutes: 1,
   lbEniReleaseMinutes: 3,
+  clusterDestroyWaitMinutes: 20,
+  networkDestroyRetryMinutes: 20,
 };
 
 export function resolveDelays(partial: Partial<Delays> = {}): Delays {

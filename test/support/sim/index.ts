@@ -10,17 +10,22 @@ import { startCloudApi } from "./cloud/http.js";
 import type { CloudResource } from "./cloud/ledger.js";
 import { CloudLedger } from "./cloud/ledger.js";
 import { SimulatedTerraform, STAGES, type Stage } from "./cloud/terraform.js";
+import { findSimControls } from "./control/controls.js";
+import { startControlServer } from "./control/server.js";
 import { installCrds } from "./crds.js";
 import { type Delays, resolveDelays } from "./delays.js";
 import { KarpenterController } from "./karpenter/controller.js";
 import { KroController } from "./kro/controller.js";
 import { DevicePlugin } from "./kube/device-plugin.js";
+import { GarbageCollector } from "./kube/garbage-collector.js";
 import { Kubelet } from "./kube/kubelet.js";
 import type { OperatorMode } from "./kube/operators.js";
+import { PvcProtection } from "./kube/pvc-protection.js";
 import { WEB_STUBS, WebStubs } from "./kube/web-stubs.js";
 import { WorkloadControllers } from "./kube/workloads.js";
 import { KubeRayController } from "./kuberay/controller.js";
 import { LoadBalancerController } from "./lb/controller.js";
+import { EbsCsiDriver } from "./lb/ebs-csi.js";
 import type { ChatRequest } from "./litellm/completions.js";
 import { createBackendCheck, createRegistrationRunner } from "./litellm/registration.js";
 import { LiteLlmServer, type RegisteredModel } from "./litellm/server.js";
@@ -83,6 +88,8 @@ export interface SimulatedCluster {
     failNext(count?: number, status?: number, message?: string): void;
     slow(ms: number): void;
     dropMidStream(): void;
+    /** The next streaming completion sends LiteLLM's in-stream error event after a few chunks. */
+    failMidStream(message?: string): void;
     registered(): RegisteredModel[];
     /** Chat completion requests received, oldest first. */
     chats(): ChatRequest[];
@@ -112,7 +119,11 @@ export interface SimulatedCluster {
     injectImagePullError(endpoint: string, message?: string): () => void;
     injectModelLoadError(endpoint: string, message: string): () => void;
   };
-  terraform: { apply(stage: Stage): void; destroy(stage: Stage): void; applied(): Stage[] };
+  /**
+   * `destroy` resolves when the stage is gone and rejects with Terraform's error (DependencyViolation,
+   * a NodePool that does not go, the addons stage without the cluster's outputs).
+   */
+  terraform: { apply(stage: Stage): void; destroy(stage: Stage): Promise<void>; applied(): Stage[] };
   /** The account over HTTP (for child processes): POST /stages/<stage>/apply|destroy, GET /resources, GET /cost. */
   cloud: { url: string };
   /**
@@ -120,6 +131,8 @@ export interface SimulatedCluster {
    * a process needs for the unmodified SDK to reach it (AWS_ENDPOINT_URL, region, fake credentials).
    */
   aws: { url: string; env: Record<string, string>; calls: AwsFace["calls"] };
+  /** The control URL (plain HTTP for curl and scripts): controllers stop/start, ledger, faults, terraform. */
+  control: { url: string };
   /** Reconcile failures that kept failing (should stay empty). */
   failures: { controller: string; key: string; message: string }[];
   /** Waits until every controller is idle and no simulated delay is pending. */
@@ -144,7 +157,14 @@ export async function startSimulatedCluster(
     });
   const clusterName = options.clusterName ?? "aiplat-dev";
   const masterKey = options.masterKey ?? `sk-sim-${random.hex(24)}`;
-  const kube = await startKubeServer({ port: options.port, token: options.token, faults: options.faults });
+  const kube = await startKubeServer({
+    port: options.port,
+    token: options.token,
+    faults: options.faults,
+    // The simulated kubelet finishes graceful pod deletions; the garbage collector runs below.
+    gracefulPodDeletion: true,
+    garbageCollector: "external",
+  });
   const store = kube.store;
   const dir = mkdtempSync(join(tmpdir(), "aiplat-sim-"));
   const kubeconfigPath = join(dir, "kubeconfig");
@@ -166,6 +186,8 @@ export async function startSimulatedCluster(
   await litellm.start();
   const litellmPort = Number(new URL(litellm.url).port);
 
+  const gc = new GarbageCollector(store, clock, activity, delays.garbageCollectMinutes);
+  const pvcProtection = new PvcProtection(store, clock, activity);
   const workloads = new WorkloadControllers(store, clock, activity, random, {
     jobMinutes: delays.jobMinutes,
   });
@@ -211,6 +233,7 @@ export async function startSimulatedCluster(
   });
   let karpenter: KarpenterController | undefined;
   let lb: LoadBalancerController | undefined;
+  let ebsCsi: EbsCsiDriver | undefined;
   const terraform = new SimulatedTerraform(
     store,
     ledger,
@@ -220,9 +243,15 @@ export async function startSimulatedCluster(
       createSecrets: options.createSecrets ?? true,
       gpuNodeLimit: options.gpuNodeLimit ?? 16,
       random,
+      clock,
+      clusterDestroyWaitMinutes: delays.clusterDestroyWaitMinutes,
+      networkDestroyRetryMinutes: delays.networkDestroyRetryMinutes,
     },
     {
       clusterUp: () => {
+        // A re-created cluster answers again on the same address.
+        if (!kube.server.listening) kube.server.listen(kube.port, "127.0.0.1");
+        ebsCsi = new EbsCsiDriver(store, clock, activity, ledger, clusterName);
         karpenter = new KarpenterController(store, clock, activity, random, ledger, {
           clusterName,
           launchMinutes: delays.nodeLaunchMinutes,
@@ -232,7 +261,23 @@ export async function startSimulatedCluster(
         });
       },
       clusterDown: () => {
-        for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin]) c?.stop();
+        // The API server is gone with the cluster: connection refused from now on.
+        kube.server.close();
+        kube.server.closeAllConnections();
+        for (const c of [
+          karpenter,
+          lb,
+          kro,
+          kuberay,
+          argocd,
+          workloads,
+          kubelet,
+          devicePlugin,
+          gc,
+          pvcProtection,
+          ebsCsi,
+        ])
+          c?.stop();
       },
       addonsUp: () => {
         lb = new LoadBalancerController(store, clock, activity, ledger, {
@@ -255,6 +300,17 @@ export async function startSimulatedCluster(
     clusterName,
     clusterEndpoint: () => (terraform.applied().includes("30.eks/30.cluster") ? kube.url : undefined),
   });
+  const control = await startControlServer(
+    findSimControls({
+      activity,
+      ledger,
+      terraform,
+      litellm,
+      litellmPort,
+      karpenter: () => karpenter,
+      kuberay,
+    }),
+  );
 
   const settle = async ({ timeoutMs = 20_000 } = {}): Promise<void> => {
     argocd.refreshAll();
@@ -282,6 +338,7 @@ export async function startSimulatedCluster(
       failNext: (count, status, message) => litellm.failNext(count, status, message),
       slow: (ms) => litellm.slow(ms),
       dropMidStream: () => litellm.dropMidStream(),
+      failMidStream: (message) => litellm.failMidStream(message),
       registered: () => litellm.registered(),
       chats: () => litellm.chats(),
     },
@@ -334,6 +391,7 @@ export async function startSimulatedCluster(
       applied: () => terraform.applied(),
     },
     cloud: { url: cloudApi.url },
+    control: { url: control.url },
     aws: {
       url: awsFace.url,
       calls: awsFace.calls,
@@ -349,11 +407,25 @@ export async function startSimulatedCluster(
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      for (const c of [karpenter, lb, kro, kuberay, argocd, workloads, kubelet, devicePlugin]) c?.stop();
+      for (const c of [
+        karpenter,
+        lb,
+        kro,
+        kuberay,
+        argocd,
+        workloads,
+        kubelet,
+        devicePlugin,
+        gc,
+        pvcProtection,
+        ebsCsi,
+      ])
+        c?.stop();
       clock.stop();
       await litellm.stop();
       await cloudApi.stop();
       await awsFace.stop();
+      await control.stop();
       await stubs.stop();
       await kube.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -10,13 +19,20 @@ import { startSimulatedCluster } from "./index.js";
 
 /**
  * `npm run test-cluster -- [--port <p>] [--kubeconfig <file>] [--token <t>] [--simulate
- * [--time-scale <ms per simulated minute>] [--seed <n>] [--no-bootstrap]]`
+ * [--time-scale <ms per simulated minute>] [--seed <n>] [--no-bootstrap] [--write-env <file>]
+ * [--remote <dir>] [--json]]`
  *
  * Without --simulate: the bare test API server, as test/support/kube/launch.ts starts it. With
  * --simulate: the API server plus every simulated controller and the LiteLLM stand-in, a bare git
  * repository holding this checkout's argocd/, platform/, templates/ and terraform/ (clone it, commit an
  * InferenceEndpoint, push), and — unless --no-bootstrap — the six Applications applied with
  * their repoURL pointing at that repository. Runs until Ctrl-C.
+ *
+ * --write-env writes, once everything is up, a dotenv file (KUBECONFIG, AWS_ENDPOINT_URL,
+ * AWS_REGION, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY the AWS face accepts, LITELLM_URL,
+ * GIT_REMOTE, SIM_CONTROL_URL). --remote keeps the bare git remote in that folder (seeded when
+ * empty or absent, reused when it already is one), so clones survive a restart. --json prints one
+ * JSON document of the same URLs on stdout (the human lines go to stderr).
  */
 interface Args {
   flags: Map<string, string | true>;
@@ -50,7 +66,7 @@ const stringFlag = (args: Args, name: string): string | undefined => {
 };
 
 /** A bare repository seeded with this checkout's platform content (what a fork's origin holds). */
-function makePlatformRemote(base: string): string {
+function makePlatformRemote(base: string, chosen?: string): string {
   const env = {
     ...process.env,
     GIT_AUTHOR_NAME: "aiplat sim",
@@ -58,10 +74,15 @@ function makePlatformRemote(base: string): string {
     GIT_COMMITTER_NAME: "aiplat sim",
     GIT_COMMITTER_EMAIL: "sim@example.invalid",
   };
-  const remote = join(base, "origin.git");
+  const remote = chosen ?? join(base, "origin.git");
   const work = join(base, "seed");
   const git = (cwd: string, args: string[]) => execFileSync("git", args, { cwd, env, stdio: "pipe" });
-  mkdirSync(remote);
+  if (chosen && existsSync(chosen) && readdirSync(chosen).length > 0) {
+    if (!isBareRepository(chosen))
+      throw new Error(`--remote ${chosen}: the folder is not empty and is not a bare git repository`);
+    return chosen; // kept from an earlier run: its history (and the user's clones) stay valid
+  }
+  mkdirSync(remote, { recursive: true });
   git(remote, ["init", "--quiet", "--bare", "--initial-branch=main"]);
   mkdirSync(work);
   git(work, ["init", "--quiet", "--initial-branch=main"]);
@@ -74,6 +95,25 @@ function makePlatformRemote(base: string): string {
   git(work, ["push", "--quiet", remote, "main"]);
   rmSync(work, { recursive: true, force: true });
   return remote;
+}
+
+function isBareRepository(dir: string): boolean {
+  try {
+    return (
+      execFileSync("git", ["rev-parse", "--is-bare-repository"], { cwd: dir, stdio: "pipe" })
+        .toString()
+        .trim() === "true"
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** The dotenv --write-env writes (values are URLs and paths; the AWS key pair is the face's fake one). */
+export function envFileText(values: Record<string, string>): string {
+  return `${Object.entries(values)
+    .map(([k, v]) => `${k}=${/[\s#"'$]/.test(v) ? JSON.stringify(v) : v}`)
+    .join("\n")}\n`;
 }
 
 function applications(remote: string): KubeObject[] {
@@ -103,8 +143,19 @@ export async function main(argv: string[]): Promise<() => Promise<void>> {
     if (kubeconfig) console.log(`kubeconfig written to ${resolve(kubeconfig)}`);
     return () => server.stop();
   }
+  const writeEnv = stringFlag(args, "write-env");
+  if (args.flags.has("write-env") && !writeEnv) throw new Error("--write-env needs a file path");
+  const chosenRemote = stringFlag(args, "remote");
+  if (args.flags.has("remote") && !chosenRemote) throw new Error("--remote needs a folder");
+  const json = args.flags.has("json");
   const base = mkdtempSync(join(tmpdir(), "aiplat-sim-launch-"));
-  const remote = makePlatformRemote(base);
+  let remote: string;
+  try {
+    remote = makePlatformRemote(base, chosenRemote ? resolve(chosenRemote) : undefined);
+  } catch (error) {
+    rmSync(base, { recursive: true, force: true });
+    throw error;
+  }
   const sim = await startSimulatedCluster({
     port,
     token,
@@ -118,13 +169,35 @@ export async function main(argv: string[]): Promise<() => Promise<void>> {
       sim.kube.store.apply(app, { fieldManager: "kubectl", force: true });
   }
   const config = kubeconfig ? resolve(kubeconfig) : sim.kubeconfigPath;
-  console.log(`simulated cluster API server: ${sim.kube.url}`);
-  console.log(`kubeconfig: ${config}   (kubectl --kubeconfig ${config} get applications -n argocd)`);
-  console.log(
-    `platform git remote: ${remote}   (git clone ${remote}; commit platform/workloads/<name>.yaml; push)`,
-  );
-  console.log(`LiteLLM: ${sim.litellm.url} (also through port-forward to the litellm pods in ai-platform)`);
-  console.log(`time: one simulated minute = ${numberFlag(args, "time-scale", 1000)} ms real time`);
+  const env = {
+    KUBECONFIG: config,
+    ...sim.aws.env,
+    LITELLM_URL: sim.litellm.url,
+    GIT_REMOTE: remote,
+    SIM_CONTROL_URL: sim.control.url,
+  };
+  if (writeEnv) writeFileSync(resolve(writeEnv), envFileText(env), { mode: 0o600 });
+  const say = json ? (line: string) => console.error(line) : (line: string) => console.log(line);
+  say(`simulated cluster API server: ${sim.kube.url}`);
+  say(`kubeconfig: ${config}   (kubectl --kubeconfig ${config} get applications -n argocd)`);
+  say(`platform git remote: ${remote}   (git clone ${remote}; commit platform/workloads/<name>.yaml; push)`);
+  say(`LiteLLM: ${sim.litellm.url} (also through port-forward to the litellm pods in ai-platform)`);
+  say(`AWS API: ${sim.aws.url}   (AWS_ENDPOINT_URL=${sim.aws.url} aws ec2 describe-instances)`);
+  say(`control: ${sim.control.url}   (curl ${sim.control.url}/ledger)`);
+  if (writeEnv) say(`environment written to ${resolve(writeEnv)}   (set -a; . ${resolve(writeEnv)}; set +a)`);
+  say(`time: one simulated minute = ${numberFlag(args, "time-scale", 1000)} ms real time`);
+  if (json)
+    console.log(
+      JSON.stringify({
+        apiServer: sim.kube.url,
+        kubeconfig: config,
+        gitRemote: remote,
+        litellmUrl: sim.litellm.url,
+        awsEndpointUrl: sim.aws.url,
+        controlUrl: sim.control.url,
+        ...(writeEnv ? { envFile: resolve(writeEnv) } : {}),
+      }),
+    );
   writeFileSync(join(base, "README"), "aiplat simulated cluster scratch directory; removed on exit\n");
   return async () => {
     await sim.stop();

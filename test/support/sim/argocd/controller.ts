@@ -14,6 +14,7 @@ import {
   watchKind,
 } from "../runtime/kube.js";
 import { type Comparison, compareApp, keyFromTracking, refFor } from "./compare.js";
+import { nextDeletionBatch, propagationFor, shouldBeDeleted } from "./deletion.js";
 import { type AppSpec, computeDesired, type DesiredState, resourceSyncOptions, TRACKING } from "./desired.js";
 import { checkDestination, InvalidSpecError } from "./destination.js";
 import { forgetRevisions } from "./git-source.js";
@@ -191,6 +192,14 @@ export class ArgoCdController {
         this.healPending.add(key);
         this.clock.after(this.options.selfHealMinutes, () => {
           this.healPending.delete(key);
+          // The heal re-reads the Application when it fires: automated sync or selfHeal switched
+          // off meanwhile means there is nothing to heal (argo-cd controller/appcontroller.go
+          // autoSync reads the current spec on every reconcile).
+          const current = tryGet(this.store, refFor(app));
+          const policy = (current?.spec as AppSpec | undefined)?.syncPolicy?.automated;
+          const stillHealing =
+            current && !isDeleting(current) && policy && policy.enabled !== false && policy.selfHeal;
+          if (!stillHealing) return;
           if (!this.operations.has(key))
             this.operations.set(key, {
               revision: desired.revision,
@@ -352,17 +361,25 @@ export class ArgoCdController {
     };
   }
 
+  /** finalizeApplicationDeletion: one batch at a time, waiting while anything is Terminating (deletion.ts). */
   private cascadeDelete(app: KubeObject): void {
     const finalizer = (app.metadata?.finalizers ?? []).find((f) => FINALIZERS.includes(f));
     if (!finalizer) return;
-    const name = app.metadata?.name ?? "";
-    const remaining = this.trackedLive(name).filter((o) => !resourceSyncOptions(o).includes("Delete=false"));
-    for (const obj of remaining) if (!isDeleting(obj)) tryDelete(this.store, refFor(obj), "Foreground");
-    if (this.trackedLive(name).some((o) => !resourceSyncOptions(o).includes("Delete=false"))) {
-      this.controller.enqueueAfter(keyOf(app), 0.5);
+    const live = this.trackedLive(app.metadata?.name ?? "");
+    // Deletions finishing arrive as watch events on the managed kinds; the timer is a fallback
+    // that must not keep settle() busy while something stays Terminating forever.
+    if (live.some((o) => isDeleting(o))) {
+      this.controller.enqueueAfter(keyOf(app), 0.5, true);
       return;
     }
-    removeFinalizer(this.store, app, finalizer, MANAGER);
+    const candidates = live.filter(shouldBeDeleted);
+    if (candidates.length === 0) {
+      removeFinalizer(this.store, app, finalizer, MANAGER);
+      return;
+    }
+    for (const obj of nextDeletionBatch(candidates))
+      tryDelete(this.store, refFor(obj), propagationFor(finalizer));
+    this.controller.enqueue(keyOf(app));
   }
 }
 

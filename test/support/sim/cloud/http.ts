@@ -13,7 +13,7 @@ export async function startCloudApi(
   ledger: CloudLedger,
   terraform: SimulatedTerraform,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
@@ -26,7 +26,7 @@ export async function startCloudApi(
         return send(404, { error: `unknown stage ${name} (known: ${STAGES.join(", ")})` });
       try {
         if (stage[2] === "apply") terraform.apply(name);
-        else terraform.destroy(name);
+        else await terraform.destroy(name);
         return send(200, { applied: terraform.applied() });
       } catch (error) {
         return send(409, { error: error instanceof Error ? error.message : String(error) });

@@ -2,10 +2,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { repoRoot } from "../../paths.js";
+import type { SimClock } from "../runtime/clock.js";
 import type { KubeObject, Store } from "../runtime/kube.js";
-import { tryDelete, tryGet } from "../runtime/kube.js";
+import { tryGet } from "../runtime/kube.js";
 import { findInstanceType, nodeResources } from "./instance-types.js";
 import type { CloudLedger, CloudResource } from "./ledger.js";
+import { type DestroyContext, deleteKarpenterObjects, destroyNetwork } from "./stage-destroy.js";
 
 /**
  * A simulated `terraform apply`/`destroy` of the platform's stages, recording what each stage
@@ -38,6 +40,11 @@ export interface TerraformOptions {
   /** cluster_config.gpu_node_limit (default 16 in terraform/00.global/variables.tf). */
   gpuNodeLimit: number;
   random: { hex(n: number): string };
+  clock: SimClock;
+  /** How long the cluster stage's destroy waits for the NodePools/EC2NodeClasses to go. */
+  clusterDestroyWaitMinutes: number;
+  /** How long a DependencyViolation on the network is retried before destroy fails. */
+  networkDestroyRetryMinutes: number;
 }
 
 const SYSTEM_TYPE = "m7i.large";
@@ -59,6 +66,7 @@ function renderTemplate(text: string, file: string, vars: Record<string, string>
 
 export class SimulatedTerraform {
   private readonly created = new Map<Stage, CloudResource[]>();
+  private readonly destroying = new Map<Stage, Promise<void>>();
   /** The EKS node security group (instances' ENIs use it). */
   nodeSecurityGroup: CloudResource | undefined;
 
@@ -123,30 +131,67 @@ export class SimulatedTerraform {
       this.createClusterObjects();
       this.hooks.clusterUp();
     } else if (stage === "30.eks/35.addons") {
+      this.requireClusterOutputs();
       this.hooks.addonsUp();
     }
     this.created.set(stage, made);
   }
 
-  destroy(stage: Stage): void {
+  /**
+   * `terraform destroy` of a stage (stage-destroy.ts has the order and failures). What can go at
+   * once goes before the first await, so a caller that does not wait still sees it.
+   */
+  destroy(stage: Stage): Promise<void> {
+    const running = this.destroying.get(stage);
+    if (running) return running;
+    const done = this.destroyStage(stage).finally(() => this.destroying.delete(stage));
+    this.destroying.set(stage, done);
+    return done;
+  }
+
+  private async destroyStage(stage: Stage): Promise<void> {
     const made = this.created.get(stage);
     if (!made) return;
-    if (stage === "10.networking") {
-      const vpc = made.find((r) => r.kind === "vpc");
-      const blocking = this.ledger
-        .running()
-        .filter((r) => (r.kind === "eni" || r.kind === "load-balancer") && !made.includes(r));
-      if (vpc && blocking.length > 0) {
-        throw new Error(
-          `deleting EC2 VPC (${vpc.id}): operation error EC2: DeleteVpc, api error DependencyViolation: The vpc '${vpc.id}' has dependencies and cannot be deleted. (${blocking.length} network interfaces or load balancers remain)`,
-        );
+    if (stage === "30.eks/35.addons") {
+      this.requireClusterOutputs();
+      this.hooks.addonsDown();
+    } else if (stage === "30.eks/30.cluster") {
+      await deleteKarpenterObjects(this.destroyContext());
+      this.hooks.clusterDown();
+    } else if (stage === "10.networking") {
+      try {
+        await destroyNetwork(this.destroyContext(), made);
+      } finally {
+        const left = made.filter((r) => this.ledger.find(r.id)?.deletedAtMinute === undefined);
+        if (left.length > 0) this.created.set(stage, left);
+        else this.created.delete(stage);
       }
+      return;
     }
-    if (stage === "30.eks/35.addons") this.hooks.addonsDown();
-    if (stage === "30.eks/30.cluster") this.hooks.clusterDown();
     // Terraform waits for each deletion to finish (the node group until its instances are gone).
     for (const r of [...made].reverse()) this.ledger.delete(r.id, { waited: true });
     this.created.delete(stage);
+  }
+
+  private destroyContext(): DestroyContext {
+    return {
+      store: this.store,
+      ledger: this.ledger,
+      clock: this.options.clock,
+      clusterWaitMinutes: this.options.clusterDestroyWaitMinutes,
+      networkRetryMinutes: this.options.networkDestroyRetryMinutes,
+    };
+  }
+
+  /**
+   * The addons stage reads the cluster stage's outputs (35.addons/remote-state.tf); once that stage
+   * is destroyed they are empty and the addons stage can neither plan, apply nor destroy.
+   */
+  private requireClusterOutputs(): void {
+    if (this.created.has("30.eks/30.cluster")) return;
+    throw new Error(
+      'Error: Unsupported attribute: on main.tf line 8, in module "eks_blueprints_addons": cluster_name = local.cluster.cluster_name; local.cluster is object with no attributes. This object does not have an attribute named "cluster_name".',
+    );
   }
 
   private createSystemNodes(
@@ -242,7 +287,8 @@ export class SimulatedTerraform {
         apiVersion: "v1",
         kind: "Secret",
         metadata: { name: "litellm-secrets", namespace: "ai-platform" },
-        data: { "master-key": key },
+        // platform-secrets.tf: the Postgres password is its own random value, not the master key.
+        data: { "master-key": key, "postgres-password": b64(this.options.random.hex(40)) },
       });
       this.ensure({
         apiVersion: "v1",
@@ -298,6 +344,8 @@ export class SimulatedTerraform {
         cluster_name: this.options.clusterName,
         node_role_name: `${this.options.clusterName}-karpenter-node`,
         gpu_node_limit: String(this.options.gpuNodeLimit),
+        // cluster_config.node_ami_alias's default (terraform/00.global/variables.tf).
+        ami_alias: "al2023@v20260930",
       });
       for (const doc of parseAllDocuments(text)) {
         const obj = doc.toJS() as KubeObject | null;
@@ -305,11 +353,5 @@ export class SimulatedTerraform {
       }
     }
     return out;
-  }
-
-  /** Removes the cluster's Karpenter pools (used when the cluster stage goes). */
-  deleteNodePools(): void {
-    for (const name of ["default", "gpu-inference"])
-      tryDelete(this.store, { apiVersion: "karpenter.sh/v1", kind: "NodePool", name });
   }
 }

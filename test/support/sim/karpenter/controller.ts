@@ -166,7 +166,7 @@ export class KarpenterController {
   private reconcileNodeClass(name: string): void {
     const nodeClass = tryGet(this.store, { apiVersion: NODECLASS_API, kind: "EC2NodeClass", name });
     if (!nodeClass) return;
-    reconcileNodeClass(this.store, this.ledger, this.random, nodeClass, {
+    reconcileNodeClass(this.store, this.ledger, nodeClass, {
       clusterName: this.options.clusterName,
       region: this.options.region ?? "us-east-1",
     });

@@ -9,7 +9,6 @@ import {
   type Store,
   tryList,
 } from "../runtime/kube.js";
-import type { Random } from "../runtime/random.js";
 import { API, MANAGER } from "./provisioning.js";
 
 /**
@@ -40,7 +39,6 @@ export function claimsUsing(store: Store, nodeClass: string): KubeObject[] {
 export function reconcileNodeClass(
   store: Store,
   ledger: CloudLedger,
-  random: Random,
   nodeClass: KubeObject,
   options: NodeClassOptions,
 ): void {
@@ -63,29 +61,21 @@ export function reconcileNodeClass(
       );
       return;
     }
-    const profile = ledger
-      .running("instance-profile")
-      .find((r) => r.name === status.instanceProfile && r.createdBy === "karpenter");
-    if (profile) ledger.delete(profile.id);
+    if (status.instanceProfile) ledger.deleteInstanceProfile(status.instanceProfile);
     removeFinalizer(store, nodeClass, NODECLASS_FINALIZER, MANAGER);
     return;
   }
   addFinalizer(store, nodeClass, NODECLASS_FINALIZER, MANAGER);
   const role = (nodeClass.spec as { role?: string } | undefined)?.role;
   if (!role || status.instanceProfile) return;
-  const digits = Array.from({ length: 19 }, () => Math.floor(random.next() * 10)).join("");
-  const profileName = `${options.clusterName}_${digits}`;
-  ledger.create({
-    kind: "instance-profile",
-    name: profileName,
-    hourlyPrice: 0,
-    createdBy: "karpenter",
-    tags: {
-      [`kubernetes.io/cluster/${options.clusterName}`]: "owned",
-      "eks:eks-cluster-name": options.clusterName,
-      "karpenter.k8s.aws/ec2nodeclass": name,
-      "topology.kubernetes.io/region": options.region,
-    },
+  const specTags = (nodeClass.spec as { tags?: Record<string, string> } | undefined)?.tags ?? {};
+  const profile = ledger.createInstanceProfile(role, {
+    ...specTags,
+    [`kubernetes.io/cluster/${options.clusterName}`]: "owned",
+    "eks:eks-cluster-name": options.clusterName,
+    "karpenter.k8s.aws/ec2nodeclass": name,
+    "topology.kubernetes.io/region": options.region,
   });
+  const profileName = profile.name ?? "";
   patchStatus(store, nodeClass, { instanceProfile: profileName }, MANAGER);
 }

@@ -2,10 +2,12 @@ import type { SimClock } from "../runtime/clock.js";
 import { type Activity, Controller } from "../runtime/controller.js";
 import {
   isDeleting,
+  isNotFound,
   type KubeObject,
   keyOf,
   patchStatus,
   recordEvent,
+  refOf,
   type Store,
   splitKey,
   tryDelete,
@@ -17,6 +19,14 @@ import {
 import type { Random } from "../runtime/random.js";
 import { containerStatuses } from "./pod-status.js";
 import { describeUnschedulable, fitPodOnNode, podRequests } from "./scheduling.js";
+
+function forceDelete(store: Store, pod: KubeObject): void {
+  try {
+    store.delete(refOf(pod), { gracePeriodSeconds: 0 });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
 
 const cpuUsed = (pods: KubeObject[]): number => pods.reduce((n, p) => n + podRequests(p).cpu, 0);
 
@@ -54,6 +64,8 @@ export class Kubelet {
   private readonly progress = new Map<string, Progress>();
   private readonly pullErrors: { match: (pod: KubeObject) => boolean; message: string }[] = [];
   private readonly hooks: PodHooks[] = [];
+  /** Pods whose containers are stopping (uid → "uid:grace" of the timer running). */
+  private readonly stopping = new Map<string, string>();
 
   constructor(
     private readonly store: Store,
@@ -67,6 +79,7 @@ export class Kubelet {
       watchKind(store, "v1", "Pod", (type, pod) => {
         if (type === "DELETED") {
           this.progress.delete(pod.metadata?.uid ?? "");
+          this.stopping.delete(pod.metadata?.uid ?? "");
           for (const h of this.hooks) h.onGone?.(pod);
           return;
         }
@@ -105,18 +118,55 @@ export class Kubelet {
   private reconcile(key: string): void {
     const { namespace, name } = splitKey(key);
     const pod = tryGet(this.store, { apiVersion: "v1", kind: "Pod", name, namespace });
-    if (!pod || isDeleting(pod)) return;
+    if (!pod) return;
     const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
+    if (isDeleting(pod)) {
+      this.terminate(pod, nodeName);
+      return;
+    }
     if (!nodeName) {
       this.schedule(pod);
       return;
     }
     const node = tryGet(this.store, { apiVersion: "v1", kind: "Node", name: nodeName });
     if (!node) {
-      tryDelete(this.store, { apiVersion: "v1", kind: "Pod", name, namespace });
+      // The pod garbage collector force-deletes pods bound to a node that no longer exists.
+      forceDelete(this.store, pod);
       return;
     }
     this.run(pod, nodeName);
+  }
+
+  /**
+   * A gracefully deleted pod: its containers get SIGTERM and the kubelet removes the pod (grace 0)
+   * when they stopped — here after the pod's grace period (the Ray and vLLM processes drain for
+   * it), at once when nothing was running yet. A pod on a node that is gone is force-deleted.
+   */
+  private terminate(pod: KubeObject, nodeName: string | undefined): void {
+    const uid = pod.metadata?.uid ?? "";
+    const grace = pod.metadata?.deletionGracePeriodSeconds ?? 0;
+    if (grace === 0) return; // finalizers hold it; nothing for the kubelet to do
+    const node = nodeName
+      ? tryGet(this.store, { apiVersion: "v1", kind: "Node", name: nodeName })
+      : undefined;
+    if (!node) {
+      forceDelete(this.store, pod);
+      return;
+    }
+    const running = (pod.status as { phase?: string } | undefined)?.phase === "Running";
+    const key = `${uid}:${grace}`;
+    if (this.stopping.get(uid) === key) return;
+    this.stopping.set(uid, key);
+    this.clock.after(running ? grace / 60 : 0, () => {
+      if (this.controller.isStopped) return;
+      const live = tryGet(this.store, refOf(pod));
+      if (live?.metadata?.uid !== uid) return;
+      try {
+        this.store.delete(refOf(live), { gracePeriodSeconds: 0, uid });
+      } catch {
+        // Gone or changed meanwhile: the watch brings it back here if needed.
+      }
+    });
   }
 
   private boundTo(nodeName: string, pods: KubeObject[]): KubeObject[] {

@@ -29,8 +29,7 @@ import {
  * ingress.k8s.aws/resources) and, after `provisionMinutes`, a hostname in
  * status.loadBalancer.ingress. Deleting the object deletes the load balancer (and its ENIs) after
  * `deleteMinutes`, then releases the finalizer. With the controller gone, the finalizer stays and
- * the load balancer keeps billing. The EBS CSI driver's part is here too: a PersistentVolumeClaim
- * becomes Bound to a gp3 volume that is deleted with the claim (reclaimPolicy Delete).
+ * the load balancer keeps billing. (Volumes of claims: ebs-csi.ts, part of the cluster stage.)
  */
 const MANAGER = "aws-load-balancer-controller";
 const SERVICE_FINALIZER = "service.k8s.aws/resources";
@@ -48,7 +47,6 @@ export interface LbOptions {
 export class LoadBalancerController {
   private readonly controller: Controller;
   private readonly lbs = new Map<string, string>();
-  private readonly volumes = new Map<string, string>();
   private readonly busy = new Set<string>();
   private readonly keys = new Map<string, [string, string]>();
 
@@ -70,14 +68,6 @@ export class LoadBalancerController {
         this.controller.enqueue(`Ingress|${keyOf(o)}`),
       ),
     );
-    this.controller.onStop(
-      watchKind(store, "v1", "PersistentVolumeClaim", (type, o) => {
-        if (type === "DELETED") {
-          const id = this.volumes.get(o.metadata?.uid ?? "");
-          if (id) this.ledger.delete(id);
-        } else this.controller.enqueue(`PersistentVolumeClaim|${keyOf(o)}`);
-      }),
-    );
   }
 
   stop(): void {
@@ -91,10 +81,6 @@ export class LoadBalancerController {
     const apiVersion = kind === "Ingress" ? "networking.k8s.io/v1" : "v1";
     const obj = tryGet(this.store, { apiVersion, kind, name, namespace });
     if (!obj) return;
-    if (kind === "PersistentVolumeClaim") {
-      this.bindVolume(obj);
-      return;
-    }
     const wantsLb =
       kind === "Ingress" || (obj.spec as { type?: string } | undefined)?.type === "LoadBalancer";
     const finalizer = kind === "Ingress" ? INGRESS_FINALIZER : SERVICE_FINALIZER;
@@ -187,27 +173,5 @@ export class LoadBalancerController {
     this.busy.add(`deleted:${uid}`);
     const [kind, key] = this.keys.get(uid) ?? ["", ""];
     this.controller.enqueue(`${kind}|${key}`);
-  }
-
-  private bindVolume(pvc: KubeObject): void {
-    const uid = pvc.metadata?.uid ?? "";
-    if (isDeleting(pvc) || this.volumes.has(uid)) return;
-    const storage =
-      (pvc.spec as { resources?: { requests?: { storage?: string } } } | undefined)?.resources?.requests
-        ?.storage ?? "1Gi";
-    const gib = Number.parseInt(storage, 10) || 1;
-    const volume = this.ledger.create({
-      kind: "volume",
-      type: "gp3",
-      name: `pvc-${uid}`,
-      hourlyPrice: Math.round(((0.08 * gib) / 730) * 10000) / 10000,
-      tags: {
-        "aiplat:cluster": this.options.clusterName,
-        "kubernetes.io/created-for/pvc/name": pvc.metadata?.name ?? "",
-      },
-      createdBy: "ebs-csi-driver",
-    });
-    this.volumes.set(uid, volume.id);
-    patchStatus(this.store, pvc, { phase: "Bound", capacity: { storage } }, "ebs-csi-driver");
   }
 }

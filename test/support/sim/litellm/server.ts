@@ -45,6 +45,8 @@ export class LiteLlmServer {
   private readonly failures: Failure[] = [];
   private delayMs = 0;
   private dropNext = false;
+  /** The next streaming completion fails after its first chunks with this error (in-stream). */
+  private streamFailure: string | undefined;
   private readonly chatLog: ChatRequest[] = [];
   url = "";
 
@@ -104,6 +106,18 @@ export class LiteLlmServer {
   /** Every chat completion request received, oldest first (what a client really sent). */
   chats(): ChatRequest[] {
     return this.chatLog.map((c) => structuredClone(c));
+  }
+
+  /**
+   * The next streaming completion fails after it started, as when the model server dies mid-answer:
+   * LiteLLM then sends `data: {"error": {message, type, param, code}}` and ends the stream without
+   * `[DONE]` (BerriAI/litellm, litellm/proxy/common_request_processing.py, the streaming data
+   * generator's `except` branch: ProxyException.to_dict() under "error", code as a string). Before
+   * the first chunk the same failure is a plain JSON error response with that status instead
+   * (create_response), which failNext() covers.
+   */
+  failMidStream(message = "litellm.APIConnectionError: OpenAIException - Connection error."): void {
+    this.streamFailure = message;
   }
 
   /** Registered deployments (as /model/info lists them). */
@@ -256,10 +270,16 @@ export class LiteLlmServer {
     });
     const drop = this.dropNext;
     this.dropNext = false;
+    const midStreamFailure = this.streamFailure;
+    this.streamFailure = undefined;
     let n = 0;
     for (const chunk of completionChunks(request, served, this.options.random)) {
       if (drop && n === 2) {
         res.socket?.destroy();
+        return;
+      }
+      if (midStreamFailure !== undefined && n === 2) {
+        res.end(`data: ${JSON.stringify(errorBody(midStreamFailure, "None", 500))}\n\n`);
         return;
       }
       res.write(`data: ${JSON.stringify(chunk)}\n\n`);

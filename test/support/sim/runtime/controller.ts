@@ -11,6 +11,8 @@ export interface Activity {
   /** Names and queued keys of the busy controllers (for a settle timeout message). */
   describeBusy(): string;
   register(controller: Controller): void;
+  /** The live (not stopped) controllers of that name (for the control URL's stop/start). */
+  named(name: string): Controller[];
   /** Reconcile failures that kept failing (for tests and the launcher to show). */
   readonly failures: { controller: string; key: string; message: string }[];
 }
@@ -27,6 +29,7 @@ export function createActivity(): Activity {
     register: (c) => {
       controllers.add(c);
     },
+    named: (name) => [...controllers].filter((c) => c.name === name && !c.isStopped),
     failures: [],
   };
 }
@@ -40,6 +43,8 @@ export class Controller {
   private running = false;
   private scheduled = false;
   private stopped = false;
+  /** Paused (the controller's pod is gone): events queue up, nothing runs, settle() ignores it. */
+  private paused = false;
   private readonly retries = new Map<string, number>();
   private readonly cancels = new Set<() => void>();
   private readonly stoppers: (() => void)[] = [];
@@ -54,7 +59,7 @@ export class Controller {
   }
 
   busy(): boolean {
-    return !this.stopped && (this.running || this.queue.size > 0);
+    return !this.stopped && !this.paused && (this.running || this.queue.size > 0);
   }
 
   queued(): string[] {
@@ -63,6 +68,22 @@ export class Controller {
 
   get isStopped(): boolean {
     return this.stopped;
+  }
+
+  /** Whether it may act now: not stopped and not paused (timer callbacks check this). */
+  get isActive(): boolean {
+    return !this.stopped && !this.paused;
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Back from a pause: everything that happened meanwhile is queued and reconciled now. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.schedule();
   }
 
   enqueue(key: string): void {
@@ -112,10 +133,10 @@ export class Controller {
   }
 
   private async drain(): Promise<void> {
-    if (this.running || this.stopped) return;
+    if (this.running || this.stopped || this.paused) return;
     this.running = true;
     try {
-      while (this.queue.size > 0 && !this.stopped) {
+      while (this.queue.size > 0 && !this.stopped && !this.paused) {
         const key = this.queue.values().next().value as string;
         this.queue.delete(key);
         try {

@@ -1,0 +1,63 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  addLoadBalancerService,
+  type DestroyPlatform,
+  startDestroyPlatform,
+} from "../fixtures/destroy/platform.js";
+
+vi.setConfig({ testTimeout: 240_000 });
+
+let platform: DestroyPlatform | undefined;
+afterEach(async () => {
+  await platform?.stop();
+  platform = undefined;
+});
+
+const MUTATING = /^(Delete|Terminate|Release|Remove|Create|Put|Modify)/;
+
+describe("aiplat destroy --dry-run and the typed confirmation", () => {
+  it("--dry-run --json prints every step with id, targets and evidence, and writes nothing anywhere; no --yes without a terminal aborts", async () => {
+    platform = await startDestroyPlatform();
+    const { sim, run, repo } = platform;
+    addLoadBalancerService(platform);
+    await sim.settle();
+    const rv = sim.kube.store.resourceVersion;
+    const awsCalls = sim.aws.calls.length;
+
+    const dry = await run(["destroy", "--dry-run", "--json"]);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    const plan = dry.json() as {
+      steps: { id: string; actsOn: string[]; evidence: string }[];
+      dryRun: boolean;
+    };
+    expect(plan.dryRun).toBe(true);
+    expect(plan.steps.map((s) => s.id).slice(0, 6)).toEqual([
+      "preflight",
+      "stop-gitops",
+      "endpoints",
+      "load-balancers",
+      "node-pools",
+      "applications",
+    ]);
+    expect(plan.steps.find((s) => s.id === "load-balancers")?.actsOn).toEqual([
+      "Service ai-platform/public-chat",
+    ]);
+    for (const s of plan.steps) expect(s.evidence.length).toBeGreaterThan(0);
+
+    const noTty = await run(["destroy"]);
+    expect(noTty.exitCode).toBe(2);
+    expect(noTty.stderr).toContain("no terminal");
+    expect(noTty.stderr).toContain("aiplat destroy --env dev --yes");
+
+    await sim.settle();
+    // Nothing was written: the API server's resourceVersion did not move, AWS saw no mutating call,
+    // and no journal was written.
+    expect(sim.kube.store.resourceVersion).toBe(rv);
+    expect(sim.aws.calls.slice(awsCalls).filter((c) => MUTATING.test(c.operation))).toEqual([]);
+    expect(sim.aws.calls.length).toBeGreaterThan(awsCalls);
+    expect(existsSync(join(repo.dir, ".aiplat", "journal", "dev", "destroy.json"))).toBe(false);
+    expect(sim.ledger.loadBalancers()).toHaveLength(1);
+  });
+});

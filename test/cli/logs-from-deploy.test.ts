@@ -1,0 +1,36 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { scaledClock } from "../fixtures/deploy/scaled-clock.js";
+import { type SimPlatform, startSimPlatform } from "../fixtures/deploy/sim-platform.js";
+import { runCli } from "../support/cli.js";
+
+let platform: SimPlatform | undefined;
+afterEach(async () => {
+  await platform?.sim.stop();
+  platform = undefined;
+});
+
+describe("deploy-model --wait points at aiplat logs", () => {
+  it("a failed image pull names the exact `aiplat logs` command, with the user's flags, and that command explains it", async () => {
+    platform = await startSimPlatform();
+    const p = platform;
+    p.sim.kuberay.injectImagePullError(
+      "gemma-1b",
+      'failed to pull image "rayproject/ray-llm:2.53.0": not found',
+    );
+    const run = await runCli(["--env", "dev", "deploy-model", "gemma-1b", "--wait", "--timeout", "2h"], {
+      cwd: p.repo.dir,
+      env: p.env,
+      clock: scaledClock(),
+    });
+    expect(run.exitCode).toBe(5);
+    const printed = /`(aiplat logs [^`]+)`/.exec(run.stderr)?.[1];
+    expect(printed).toBe("aiplat logs gemma-1b --component worker --env dev");
+
+    const logs = await runCli((printed ?? "").split(" ").slice(1), { cwd: p.repo.dir, env: p.env });
+    expect(logs.exitCode).toBe(0);
+    expect(logs.stdout).toMatch(
+      /\[gemma-1b-raycluster-[\w-]+-worker-[\w-]+\] ! not started: (ImagePullBackOff|ErrImagePull)/,
+    );
+    expect(logs.stdout).toContain("rayproject/ray-llm:2.53.0");
+  }, 120_000);
+});
