@@ -1,13 +1,23 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { scaledClock } from "../fixtures/deploy/scaled-clock.js";
 import { type SimPlatform, startSimPlatform } from "../fixtures/deploy/sim-platform.js";
 import { runCli } from "../support/cli.js";
 
 let platform: SimPlatform | undefined;
+let shared: SimPlatform | undefined;
 afterEach(async () => {
   await platform?.sim.stop();
   platform = undefined;
 });
+afterAll(async () => {
+  await shared?.sim.stop();
+});
+
+/** One platform with gemma-1b deployed, shared by the tests that only read from it. */
+async function sharedPlatform(): Promise<SimPlatform> {
+  shared ??= await withModel();
+  return shared;
+}
 
 async function withModel(): Promise<SimPlatform> {
   const p = await startSimPlatform();
@@ -25,7 +35,10 @@ const bench = (p: SimPlatform, argv: string[], extra: Parameters<typeof runCli>[
 
 interface BenchJson {
   ok: boolean;
-  levels: { label: string; stats: { requests: number; ok: number; outputTokensPerSecond: number } }[];
+  levels: {
+    label: string;
+    stats: { requests: number; ok: number; outputTokensPerSecond: number; requestsPerSecond: number };
+  }[];
   best: string | null;
   price: { hourlyUsd: number; replicas: number; nodes: string } | null;
   cost: { usdPerMillionOutputTokens: number; replicasForTarget: number } | null;
@@ -34,7 +47,7 @@ interface BenchJson {
 
 describe("aiplat bench on the simulated platform", () => {
   it("measures each level through LiteLLM and prices it from the endpoint's GPU node", async () => {
-    platform = await withModel();
+    const platform = await sharedPlatform();
     const run = await bench(platform, [
       "gemma-1b",
       "--concurrency",
@@ -69,7 +82,7 @@ describe("aiplat bench on the simulated platform", () => {
   }, 90_000);
 
   it("prints a table and the verdict for people, and CSV for spreadsheets", async () => {
-    platform = await withModel();
+    const platform = await sharedPlatform();
     const human = await bench(platform, ["gemma-1b", "--concurrency", "1", "--requests", "2", "--yes"]);
     expect(human.exitCode).toBe(0);
     expect(human.stdout).toMatch(/^level\s+ok\s+failed\s+TTFT p50\/p90\/p99 ms/m);
@@ -87,7 +100,7 @@ describe("aiplat bench on the simulated platform", () => {
   }, 90_000);
 
   it("sends nothing without --yes when it cannot ask, for an unknown model, or on bad options", async () => {
-    platform = await withModel();
+    const platform = await sharedPlatform();
     // A failure queued for the next chat request: it is still there at the end only if no refused
     // run sent one.
     platform.sim.litellm.failNext(1, 500);
@@ -129,7 +142,7 @@ describe("aiplat bench on the simulated platform", () => {
   }, 90_000);
 
   it("Ctrl-C stops the run and reports what was measured (exit 130)", async () => {
-    platform = await withModel();
+    const platform = await sharedPlatform();
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), 1500);
     const run = await bench(
@@ -149,4 +162,37 @@ describe("aiplat bench on the simulated platform", () => {
     expect(out.levels[0]?.stats.requests).toBeGreaterThan(0);
     expect(out.levels[0]?.stats.ok).toBe(out.levels[0]?.stats.requests);
   }, 90_000);
+
+  it("on the serving model, batching shows: eight at once carry more than one at a time", async () => {
+    platform = await startSimPlatform({ servingModel: { speedup: 2 } });
+    const deploy = await runCli(["deploy-model", "gemma-4b", "--wait", "--timeout", "8h"], {
+      cwd: platform.repo.dir,
+      env: platform.env,
+      clock: scaledClock(),
+    });
+    expect(deploy.exitCode, deploy.stderr.split("\n").slice(-8).join("\n")).toBe(0);
+    const run = await bench(platform, [
+      "gemma-4b",
+      "--concurrency",
+      "1,8",
+      "--input-tokens",
+      "32",
+      "--output-tokens",
+      "8",
+      "--requests",
+      "16",
+      "--yes",
+      "--json",
+    ]);
+    expect(run.exitCode).toBe(0);
+    const out = run.json() as unknown as BenchJson;
+    expect(out.levels.map((l) => [l.label, l.stats.ok])).toEqual([
+      ["concurrency 1", 16],
+      ["concurrency 8", 16],
+    ]);
+    // (How close the rates come to theory is test/sim/bench-load.test.ts's job: here the
+    // port-forward through the test API server adds its own latency to every request.)
+    const [one, eight] = out.levels.map((l) => l.stats.requestsPerSecond) as [number, number];
+    expect(eight).toBeGreaterThan(1.5 * one);
+  }, 180_000);
 });

@@ -29,6 +29,7 @@ import { EbsCsiDriver } from "./lb/ebs-csi.js";
 import type { ChatRequest } from "./litellm/completions.js";
 import { createBackendCheck, createRegistrationRunner } from "./litellm/registration.js";
 import { LiteLlmServer, type RegisteredModel } from "./litellm/server.js";
+import { createProfileLookup } from "./litellm/serving-lookup.js";
 import { SimClock } from "./runtime/clock.js";
 import { createActivity } from "./runtime/controller.js";
 import { labelsOf } from "./runtime/kube.js";
@@ -71,6 +72,11 @@ export interface SimulatedClusterOptions {
   applyStages?: Stage[];
   port?: number;
   token?: string;
+  /**
+   * Streamed answers at the pace of a vLLM replica on the endpoint's GPU (litellm/serving-model.ts)
+   * instead of at once — what `aiplat bench` measures; `speedup` divides every serving time.
+   */
+  servingModel?: boolean | { speedup?: number } | undefined;
 }
 
 export interface SimulatedCluster {
@@ -169,7 +175,14 @@ export async function startSimulatedCluster(
     lbEniReleaseMinutes: delays.lbEniReleaseMinutes,
   });
 
-  const litellm = new LiteLlmServer({ masterKey, random, backend: createBackendCheck(store) });
+  const serving = options.servingModel === true ? {} : options.servingModel || undefined;
+  const litellm = new LiteLlmServer({
+    masterKey,
+    random,
+    backend: createBackendCheck(store),
+    profileFor: serving ? createProfileLookup(store) : undefined,
+    servingSpeedup: serving?.speedup,
+  });
   await litellm.start();
   const litellmPort = Number(new URL(litellm.url).port);
 

@@ -34,6 +34,11 @@ function answerFor(request: ChatRequest): { text: string; promptTokens: number }
 
 const tokensOf = (text: string): string[] => text.split(/(?<= )/);
 
+/** The answer's tokens, for the serving model to pace (serving-stream.ts). */
+export function completionWords(request: ChatRequest): string[] {
+  return tokensOf(answerFor({ ...request, max_tokens: undefined }).text);
+}
+
 export function chatCompletion(
   request: ChatRequest,
   served: string,

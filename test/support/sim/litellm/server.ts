@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Random } from "../runtime/random.js";
-import { type ChatRequest, chatCompletion, completionChunks } from "./completions.js";
+import { type ChatRequest, chatCompletion, completionChunks, completionWords } from "./completions.js";
+import { createServingEngine, type ServingEngine, type ServingProfile } from "./serving-model.js";
+import { streamFromEngine } from "./serving-stream.js";
 
 /**
  * A LiteLLM proxy stand-in speaking the API aiplat and the registration Jobs use: master-key auth
@@ -23,6 +25,13 @@ export interface LiteLlmOptions {
   masterKey: string;
   random: Random;
   backend: BackendCheck;
+  /**
+   * The serving model behind a registered model (serving-model.ts): when it gives a profile,
+   * streamed answers come at the pace of continuous batching on that GPU instead of at once.
+   */
+  profileFor?: ((model: RegisteredModel) => ServingProfile | undefined) | undefined;
+  /** Divides every serving time (tests run the same shape faster); default 1. */
+  servingSpeedup?: number | undefined;
 }
 
 interface Failure {
@@ -59,6 +68,7 @@ export class LiteLlmServer {
   }
 
   async stop(): Promise<void> {
+    for (const { engine } of this.engines.values()) engine.stop();
     if (!this.server) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
@@ -67,6 +77,20 @@ export class LiteLlmServer {
   /** The next `count` chat requests fail with this HTTP status (default 500). */
   failNext(count = 1, status = 500, message = "litellm.InternalServerError: simulated failure"): void {
     for (let i = 0; i < count; i++) this.failures.push({ status, message });
+  }
+
+  private readonly engines = new Map<string, { card: string; engine: ServingEngine }>();
+
+  /** One engine per registered model and GPU card: requests to one model share its batch. */
+  private engineFor(model: RegisteredModel): ServingEngine | undefined {
+    const profile = this.options.profileFor?.(model);
+    if (profile === undefined) return undefined;
+    const known = this.engines.get(model.model_name);
+    if (known?.card === profile.card) return known.engine;
+    known?.engine.stop();
+    const engine = createServingEngine(profile, this.options.servingSpeedup ?? 1);
+    this.engines.set(model.model_name, { card: profile.card, engine });
+    return engine;
   }
 
   /** Every response waits this long before the first byte and between stream chunks. */
@@ -234,6 +258,11 @@ export class LiteLlmServer {
     }
     const served = model.litellm_params.model.replace(/^openai\//, "");
     if (!request.stream) return send(res, 200, chatCompletion(request, served, this.options.random));
+    const engine = this.engineFor(model);
+    if (engine !== undefined && !this.dropNext) {
+      const words = completionWords(request);
+      return streamFromEngine(engine, request, res, `chatcmpl-${this.options.random.hex(24)}`, words);
+    }
     res.writeHead(200, {
       "content-type": "text/event-stream",
       "cache-control": "no-cache",

@@ -22,16 +22,24 @@ export function inputTokensOf(request: StreamRequest): number {
   return Math.max(1, Math.round(chars / 4));
 }
 
+/**
+ * `words` is the answer (the stand-in's deterministic text, one entry per token). Without
+ * `max_tokens` the answer ends with its last word (finish_reason "stop"); with it, exactly
+ * `max_tokens` tokens are generated (filler after the answer, finish_reason "length"), as vLLM does
+ * for a benchmark that sets `ignore_eos` — so a load test gets the output length it asked for.
+ */
 export function streamFromEngine(
   engine: ServingEngine,
   request: StreamRequest,
   res: ServerResponse,
   id: string,
+  words: readonly string[] = [],
 ): void {
   const model = request.model ?? "model";
   const created = Math.floor(Date.now() / 1000);
   const inputTokens = inputTokensOf(request);
-  const outputTokens = Math.max(1, request.max_tokens ?? 16);
+  const outputTokens = Math.max(1, request.max_tokens ?? (words.length || 16));
+  const finish = request.max_tokens === undefined && words.length > 0 ? "stop" : "length";
   const write = (payload: unknown) => res.write(`data: ${JSON.stringify(payload)}\n\n`);
   const chunk = (delta: Record<string, unknown>, finish: string | null) => ({
     id,
@@ -47,14 +55,14 @@ export function streamFromEngine(
     { inputTokens, outputTokens },
     (index) => {
       emitted += 1;
-      write(chunk({ content: index === 0 ? "token" : " token" }, null));
+      write(chunk({ content: words[index] ?? (index === 0 ? "token" : " token") }, null));
     },
     (error) => {
       if (error !== undefined) {
         // LiteLLM's in-stream error event when the backend fails after the stream started.
         write({ error: { message: error, type: "BadRequestError", code: "400" } });
       } else {
-        write(chunk({}, "length"));
+        write(chunk({}, finish));
         if (request.stream_options?.include_usage) {
           write({
             id,
