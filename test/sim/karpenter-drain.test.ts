@@ -46,15 +46,32 @@ async function nodeWith(
 ): Promise<{ claim: string; node: string }> {
   sim.kube.store.create(workload);
   await sim.settle();
-  const claim = claims(sim)[0];
-  const node = nodes(sim)[0];
+  // The node the workload's pod runs on, and its claim (other GPU nodes may exist).
+  const app = (workload.spec as { selector: { matchLabels: { app: string } } }).selector.matchLabels.app;
+  const nodeName = (pods(sim, app)[0]?.spec as { nodeName?: string } | undefined)?.nodeName;
+  const node = nodes(sim).find((n) => n.metadata?.name === nodeName);
+  const claim = claims(sim).find(
+    (c) => c.metadata?.name === node?.metadata?.labels?.["karpenter.sh/nodeclaim"],
+  );
   expect(node?.metadata?.finalizers).toEqual(["karpenter.sh/termination"]);
   return { claim: claim?.metadata?.name ?? "", node: node?.metadata?.name ?? "" };
+}
+
+/**
+ * The platform's NodePools bound every drain (terminationGracePeriod, issue 17); these scenes are
+ * about a pool without one, where a blocked drain waits forever.
+ */
+function withoutGracePeriod(sim: SimulatedCluster): void {
+  sim.kube.store.patch(
+    { apiVersion: "karpenter.sh/v1", kind: "NodePool", name: "gpu-inference" },
+    { spec: { template: { spec: { terminationGracePeriod: null } } } },
+  );
 }
 
 describe("simulated Karpenter: termination drains like Karpenter v1.14.1", () => {
   it("taints the node, refuses to evict past a PodDisruptionBudget, says why, and finishes once the budget allows", async () => {
     const sim = await startSim();
+    withoutGracePeriod(sim);
     const { claim, node } = await nodeWith(sim, gpuWorkload("guarded"));
     sim.kube.store.create({
       apiVersion: "policy/v1",
@@ -100,6 +117,7 @@ describe("simulated Karpenter: termination drains like Karpenter v1.14.1", () =>
 
   it("never evicts a do-not-disrupt pod: without terminationGracePeriod the node stays Terminating", async () => {
     const sim = await startSim();
+    withoutGracePeriod(sim);
     const { claim, node } = await nodeWith(
       sim,
       gpuWorkload("pinned", { "karpenter.sh/do-not-disrupt": "true" }),
