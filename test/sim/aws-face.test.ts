@@ -132,6 +132,12 @@ describe("the simulated account's AWS API, through the unmodified SDK", () => {
   it("terminates an instance over simulated minutes, and the cluster loses its node", async () => {
     // Two simulated hours of shutting down (2.4 s real): room to look at the middle state.
     const sim = await startSim({ delays: { instanceShutdownMinutes: 120 } });
+    // Without the platform's 1h terminationGracePeriod the lost node's drain does not hold
+    // settle() past the hour EC2 keeps showing a terminated instance.
+    sim.kube.store.patch(
+      { apiVersion: "karpenter.sh/v1", kind: "NodePool", name: "gpu-inference" },
+      { spec: { template: { spec: { terminationGracePeriod: null } } } },
+    );
     useAccount(sim);
     const { ec2 } = clients();
     sim.kube.store.create(gpuPod);
