@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
+import { chmodSync, existsSync, statSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../core/errors.js";
@@ -48,11 +48,9 @@ export function findRepositoryRoot(cwd: string, explicit: string | undefined): s
  */
 export function securePrivateState(root: string): string {
   const path = join(root, ".aiplat");
-  try {
-    mkdirSync(path, { mode: 0o700 });
-  } catch {
-    // Exists already (or the repository is read-only: nothing will be written then either).
-  }
+  // Never created here: a command refused for bad input must leave the repository as it found it.
+  // The writers create it with mode 0700 (and their files 0600); an older one is tightened here.
+  if (!existsSync(path)) return path;
   try {
     if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o700);
   } catch {

@@ -46,7 +46,7 @@ export async function destroyStage(
     env: { ...ctx.processEnv },
   });
   const plansDir = join(state.path, "plans", ctx.env);
-  mkdirSync(plansDir, { recursive: true });
+  mkdirSync(plansDir, { recursive: true, mode: 0o700 });
   const planFile = join(plansDir, `${entry.path.replaceAll("/", "_")}.destroy.tfplan`);
   try {
     await runTask(ctx, `terraform destroy ${entry.path}`, async (task) => {
