@@ -199,7 +199,10 @@ describe("aiplat bootstrap without --kubeconfig", () => {
 describe("aiplat bootstrap on the simulated cluster", () => {
   it("applies the platform's argocd/ and waits while the simulated ArgoCD syncs every app to Healthy", async () => {
     const repo = platformRepo();
-    sim = await startSimulatedCluster({ gitRemote: repo.remote, seed: 11 });
+    // 50 ms per simulated minute (default 20): the platform's Deployments have the real 10-minute
+    // progress deadline, and on a 2-core machine running the suite in parallel 200 ms of real time
+    // was seen to pass before litellm's pod was reconciled (Degraded: ProgressDeadlineExceeded).
+    sim = await startSimulatedCluster({ gitRemote: repo.remote, seed: 11, timeScale: 50 });
     const result = await runCli(
       ["--kubeconfig", sim.kubeconfigPath, "--json", "bootstrap", "--timeout", "2m"],
       {
