@@ -45,7 +45,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAwsClientFactory } from "../../src/adapters/aws/clients.js";
 import type { SimulatedCluster } from "../support/sim/index.js";
-import { startSim } from "./support/cluster.js";
+import { startSim, withoutGracePeriod } from "./support/cluster.js";
 
 /**
  * The AWS face's contract: every operation a teardown and a status need, driven through the
@@ -134,10 +134,7 @@ describe("the simulated account's AWS API, through the unmodified SDK", () => {
     const sim = await startSim({ delays: { instanceShutdownMinutes: 120 } });
     // Without the platform's 1h terminationGracePeriod the lost node's drain does not hold
     // settle() past the hour EC2 keeps showing a terminated instance.
-    sim.kube.store.patch(
-      { apiVersion: "karpenter.sh/v1", kind: "NodePool", name: "gpu-inference" },
-      { spec: { template: { spec: { terminationGracePeriod: null } } } },
-    );
+    withoutGracePeriod(sim);
     useAccount(sim);
     const { ec2 } = clients();
     sim.kube.store.create(gpuPod);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../support/kube/index.js";
 import type { SimulatedCluster } from "../support/sim/index.js";
-import { condition, events, get, list, startSim } from "./support/cluster.js";
+import { condition, events, get, list, startSim, withoutGracePeriod } from "./support/cluster.js";
 
 /** A one-replica GPU Deployment (one pod on one gpu-inference node). */
 function gpuWorkload(name: string, annotations: Record<string, string> = {}): KubeObject {
@@ -55,17 +55,6 @@ async function nodeWith(
   );
   expect(node?.metadata?.finalizers).toEqual(["karpenter.sh/termination"]);
   return { claim: claim?.metadata?.name ?? "", node: node?.metadata?.name ?? "" };
-}
-
-/**
- * The platform's NodePools bound every drain (terminationGracePeriod, issue 17); these scenes are
- * about a pool without one, where a blocked drain waits forever.
- */
-function withoutGracePeriod(sim: SimulatedCluster): void {
-  sim.kube.store.patch(
-    { apiVersion: "karpenter.sh/v1", kind: "NodePool", name: "gpu-inference" },
-    { spec: { template: { spec: { terminationGracePeriod: null } } } },
-  );
 }
 
 describe("simulated Karpenter: termination drains like Karpenter v1.14.1", () => {

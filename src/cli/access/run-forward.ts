@@ -5,9 +5,9 @@
  */
 import type { PortForwardHandle } from "../../adapters/kube/port-forward.js";
 import { UsageError } from "../../core/errors.js";
+import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, requireCluster } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
-import { commandWithFlags } from "../status/user-flags.js";
 import { type ForwardTarget, resolveTarget } from "./targets.js";
 
 export interface ForwardOptions {
@@ -63,7 +63,7 @@ export function describeForward(
   };
   if (target.name === "litellm") {
     lines.push(
-      `${"".padEnd(10)} OpenAI base URL: ${handle.url}/v1  (API key: \`${commandWithFlags(ctx, "aiplat key")}\`)`,
+      `${"".padEnd(10)} OpenAI base URL: ${handle.url}/v1  (API key: \`${aiplatCommand(ctx.globals, "key")}\`)`,
     );
     data.openaiBaseUrl = `${handle.url}/v1`;
   }

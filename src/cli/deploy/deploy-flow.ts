@@ -9,9 +9,9 @@ import { describeUnknownModel, resolveModel } from "../../core/endpoint/resolve-
 import { type PlannedEndpoint, planEndpoint } from "../../core/endpoint/resolve-spec.js";
 import { type RawDeployInputs, validateDeployInputs } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
+import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, hasHfToken, requireCluster, tryConnect } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
-import { commandWithFlags } from "../status/user-flags.js";
 import { declareWorkload } from "./declare-workload.js";
 import { checkFit, fitJson, fitLines } from "./fit-report.js";
 import { type FollowResult, followDeploy } from "./follow-deploy.js";
@@ -229,7 +229,7 @@ export async function runDeploy(
     lines.push(
       `${spec.name} answers through LiteLLM${ttft === undefined ? "" : ` (time to first token ${Math.round(ttft)} ms)`}.`,
     );
-    lines.push(`  Try it: ${commandWithFlags(ctx, `aiplat chat ${spec.name}`)}`);
+    lines.push(`  Try it: ${aiplatCommand(ctx.globals, `chat ${spec.name}`)}`);
   } else if (pushed || declared.status === "unchanged") {
     lines.push(`  ArgoCD syncs it within minutes. Follow it: ${resume}`);
   }

@@ -145,3 +145,15 @@ export const GPU_NODE = {
   taints: [{ key: "nvidia.com/gpu", effect: "NoSchedule" }],
   gpu: 1,
 };
+
+/**
+ * The platform's gpu-inference NodePool bounds every drain with a terminationGracePeriod (issue 17);
+ * scenes about a pool without one — where a blocked drain waits forever, or where settle() must not
+ * jump past that bound — remove it first.
+ */
+export function withoutGracePeriod(sim: SimulatedCluster): void {
+  sim.kube.store.patch(
+    { apiVersion: "karpenter.sh/v1", kind: "NodePool", name: "gpu-inference" },
+    { spec: { template: { spec: { terminationGracePeriod: null } } } },
+  );
+}

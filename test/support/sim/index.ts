@@ -234,6 +234,23 @@ export async function startSimulatedCluster(
   let karpenter: KarpenterController | undefined;
   let lb: LoadBalancerController | undefined;
   let ebsCsi: EbsCsiDriver | undefined;
+  /** Every controller stops with the cluster stage, and all of them with the simulator. */
+  const stopControllers = () => {
+    for (const c of [
+      karpenter,
+      lb,
+      kro,
+      kuberay,
+      argocd,
+      workloads,
+      kubelet,
+      devicePlugin,
+      gc,
+      pvcProtection,
+      ebsCsi,
+    ])
+      c?.stop();
+  };
   const terraform = new SimulatedTerraform(
     store,
     ledger,
@@ -264,20 +281,7 @@ export async function startSimulatedCluster(
         // The API server is gone with the cluster: connection refused from now on.
         kube.server.close();
         kube.server.closeAllConnections();
-        for (const c of [
-          karpenter,
-          lb,
-          kro,
-          kuberay,
-          argocd,
-          workloads,
-          kubelet,
-          devicePlugin,
-          gc,
-          pvcProtection,
-          ebsCsi,
-        ])
-          c?.stop();
+        stopControllers();
       },
       addonsUp: () => {
         lb = new LoadBalancerController(store, clock, activity, ledger, {
@@ -407,20 +411,7 @@ export async function startSimulatedCluster(
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      for (const c of [
-        karpenter,
-        lb,
-        kro,
-        kuberay,
-        argocd,
-        workloads,
-        kubelet,
-        devicePlugin,
-        gc,
-        pvcProtection,
-        ebsCsi,
-      ])
-        c?.stop();
+      stopControllers();
       clock.stop();
       await litellm.stop();
       await cloudApi.stop();
