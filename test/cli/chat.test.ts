@@ -14,6 +14,9 @@ const answerTo = (model: string, prompt: string) =>
 describe("aiplat chat --prompt and piped text", () => {
   it("answers once on stdout, timings on stderr, and never prints the key", async () => {
     const { sim, run } = await startPlatform(["gemma"]);
+    // Chunks paced as a real server streams them: with every chunk in one read there is no decode
+    // time to divide by, and the timings line rightly leaves tokens/s out.
+    sim.litellm.slow(3);
     const out = await run(["chat", "--prompt", "Say hello to the platform", "--debug"]);
     expect(out.exitCode, out.stderr).toBe(0);
     expect(out.stdout).toBe(`${answerTo("gemma", "Say hello to the platform")}\n`);

@@ -166,7 +166,9 @@ export async function runSmoke(ctx: CommandContext, named: string[]): Promise<vo
       } catch (error) {
         checks.push(failed("LiteLLM models", (error as Error).message));
       }
-      const models = named.length > 0 ? named : registered;
+      // Named models in the user's order; otherwise every registered one, sorted so the table reads
+      // the same on every run (LiteLLM lists them in registration order, which follows readiness).
+      const models = named.length > 0 ? named : [...registered].sort();
       if (models.length === 0 && named.length === 0)
         checks.push(failed("LiteLLM models", "no model is registered (aiplat deploy-model <model> --wait)"));
       for (const model of models) {

@@ -100,6 +100,8 @@ export interface SimulatedCluster {
     enis(): CloudResource[];
     volumes(): CloudResource[];
     running(): CloudResource[];
+    /** What is billed now: what exists, less instances that are shutting down. */
+    billing(): CloudResource[];
     history(): CloudResource[];
     hourlyCost(): number;
     accruedCost(): number;
@@ -352,6 +354,7 @@ export async function startSimulatedCluster(
       enis: () => ledger.enis(),
       volumes: () => ledger.volumes(),
       running: () => ledger.running(),
+      billing: () => ledger.billing(),
       history: () => ledger.history(),
       hourlyCost: () => ledger.hourlyCost(),
       accruedCost: () => ledger.accruedCost(),
