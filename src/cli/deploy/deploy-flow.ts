@@ -13,6 +13,7 @@ import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, hasHfToken, requireCluster, tryConnect } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { declareWorkload } from "./declare-workload.js";
+import { fittingGpus } from "./failure-fix.js";
 import { checkFit, fitJson, fitLines } from "./fit-report.js";
 import { type FollowResult, followDeploy } from "./follow-deploy.js";
 import { refuseUnwatchedBranch } from "./git-argocd-branch.js";
@@ -71,6 +72,8 @@ export interface DeployPlan {
   timeoutMs: number;
   limits: { imagePullMs: number; capacityMs: number };
   unreachableMs: number;
+  /** The endpoint is the catalog entry of its name (`deploy-model <name>` alone re-declares it). */
+  fromCatalog: boolean;
 }
 
 /** Everything that can be decided without writing: exit 2 on any bad value, before any I/O. */
@@ -124,7 +127,8 @@ export async function planDeploy(
   const preview = await previewEndpoint(readTemplate(root), await readRgd(root), planned.spec, {
     strict: !options.dryRun,
   });
-  return { planned, preview, timeoutMs, limits, unreachableMs };
+  const fromCatalog = resolution.entry !== undefined && resolution.entry.name === planned.spec.name;
+  return { planned, preview, timeoutMs, limits, unreachableMs, fromCatalog };
 }
 
 export interface DeployOutcome {
@@ -137,7 +141,11 @@ export async function runDeploy(
   name: string,
   options: DeployOptions,
 ): Promise<DeployOutcome> {
-  const { planned, preview, timeoutMs, limits, unreachableMs } = await planDeploy(ctx, name, options);
+  const { planned, preview, timeoutMs, limits, unreachableMs, fromCatalog } = await planDeploy(
+    ctx,
+    name,
+    options,
+  );
   const { spec } = planned;
   const base = { name: spec.name, model: spec.model, spec, fit: fitJson(planned, spec) };
   if (options.dryRun) {
@@ -161,7 +169,7 @@ export async function runDeploy(
   else if (planned.gated) cluster = (await tryConnect(ctx)).cluster;
   if (cluster && planned.gated && !(await hasHfToken(cluster))) {
     ctx.io.warn(
-      `${spec.model} is gated on HuggingFace and inference/hf-token is missing: the download will fail. Add it with \`aiplat secret hf-token\`.`,
+      `${spec.model} is gated on HuggingFace and inference/hf-token is missing: the download will fail. Add it with \`${aiplatCommand(ctx.globals, "secret hf-token")}\`.`,
     );
   }
 
@@ -224,6 +232,13 @@ export async function runDeploy(
       timeoutMs,
       limits,
       unreachableMs,
+      fix: {
+        name: spec.name,
+        model: spec.model,
+        gpuCount: spec.gpuCount,
+        deployCommand: `deploy-model ${spec.name}${fromCatalog ? "" : ` --model ${spec.model}`}`,
+        fittingGpus: fittingGpus(planned.fit),
+      },
     });
     const ttft = followed.timeToFirstTokenMs;
     lines.push(

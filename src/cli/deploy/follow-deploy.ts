@@ -20,6 +20,7 @@ import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, type LitellmAccess, openLitellm } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { createNotifier, startWatches, type WatchSpec } from "./cluster-watch.js";
+import { type FailureFixContext, failureFix } from "./failure-fix.js";
 import { allRecords, type StepRecord, stepTasks } from "./step-tasks.js";
 
 export const ENDPOINT_API = "kro.run/v1alpha1";
@@ -40,6 +41,8 @@ export interface FollowDeployParams {
   unreachableMs?: number | undefined;
   /** --image-pull-timeout and --capacity-timeout: how long those errors may last before failing. */
   limits: { imagePullMs: number; capacityMs: number };
+  /** What the fix of a known failure cause (a gated model, GPU memory) needs to name. */
+  fix?: FailureFixContext | undefined;
 }
 
 export function workerSelector(name: string): string {
@@ -205,7 +208,10 @@ export async function followDeploy(
             ? lostCluster(p.name, step, resume)
             : new ExternalError(`${p.name}: ${step.title} failed — ${step.reason ?? "see the cluster"}`, {
                 code: "rollout-failed",
-                hint: `${lookAt(ctx, step.id, p.name, p.namespace)}. Fix the cause (e.g. \`aiplat deploy-model ${p.name} … --force\` with other values), or remove it: \`aiplat undeploy-model ${p.name}\`.`,
+                hint:
+                  step.cause && p.fix
+                    ? failureFix(ctx.globals, step.cause, p.fix)
+                    : `${lookAt(ctx, step.id, p.name, p.namespace)}. Fix the cause (e.g. \`aiplat deploy-model ${p.name} … --force\` with other values), or remove it: \`aiplat undeploy-model ${p.name}\`.`,
                 details: { step: step.id, commit: p.commit, pushedTo: p.pushedTo },
               }),
         onTimeout: (step: RolloutStep) =>

@@ -24,6 +24,7 @@ import { PvcProtection } from "./kube/pvc-protection.js";
 import { WEB_STUBS, WebStubs } from "./kube/web-stubs.js";
 import { WorkloadControllers } from "./kube/workloads.js";
 import { KubeRayController } from "./kuberay/controller.js";
+import { storeHfToken } from "./kuberay/model-load.js";
 import { LoadBalancerController } from "./lb/controller.js";
 import { EbsCsiDriver } from "./lb/ebs-csi.js";
 import type { ChatRequest } from "./litellm/completions.js";
@@ -62,6 +63,11 @@ export interface SimulatedClusterOptions {
   gpuNodeLimit?: number;
   /** Create ai-platform/litellm-secrets and inference/litellm-api-key as Terraform does (default true). */
   createSecrets?: boolean;
+  /**
+   * The scene after `aiplat secret hf-token`: inference/hf-token{token} with a fake token, so gated
+   * models load (default true). false: no token, and a gated model fails with HuggingFace's 401.
+   */
+  hfToken?: boolean;
   /**
    * "required" (default): KubeRay works only while the kuberay-operator Deployment is available and
    * GPUs appear on nodes only while the gpu-operator Deployment is — as on a real cluster, where
@@ -296,6 +302,7 @@ export async function startSimulatedCluster(
     },
   );
   for (const stage of options.applyStages ?? STAGES) terraform.apply(stage);
+  if (options.hfToken ?? true) storeHfToken(store);
   const cloudApi = await startCloudApi(ledger, terraform);
   followLedger(ledger, store, terraform);
   const region = "us-east-1";
