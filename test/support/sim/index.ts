@@ -113,6 +113,10 @@ export interface SimulatedCluster {
     accruedCost(): number;
     /** An IAM instance profile for `role`, as Karpenter makes one per EC2NodeClass. */
     createInstanceProfile(role: string, tags: Record<string, string>): CloudResource;
+    /** A resource made outside the platform (by hand, another tool): nothing in the simulator deletes it. */
+    create(input: Parameters<CloudLedger["create"]>[0]): CloudResource;
+    /** Deletes it as its owner would (waited: gone now). */
+    delete(id: string): void;
   };
   argocd: { setAutomated(app: string, on: boolean): void; refresh(): void };
   karpenter: { stop(): void; injectCapacityError(instanceType: string): () => void };
@@ -366,6 +370,8 @@ export async function startSimulatedCluster(
       hourlyCost: () => ledger.hourlyCost(),
       accruedCost: () => ledger.accruedCost(),
       createInstanceProfile: (role, tags) => ledger.createInstanceProfile(role, tags),
+      create: (input) => ledger.create(input),
+      delete: (id) => ledger.delete(id, { waited: true }),
     },
     argocd: {
       setAutomated: (app, on) => argocd.setAutomated("argocd", app, on),
