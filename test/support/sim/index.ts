@@ -60,7 +60,7 @@ export interface SimulatedClusterOptions {
   masterKey?: string;
   /** The gpu-inference NodePool's GPU limit (cluster_config.gpu_node_limit; default 16). */
   gpuNodeLimit?: number;
-  /** Create ai-platform/litellm-secrets and inference/litellm-api-key as Terraform does (default true). */
+  /** Create ai-platform/litellm-secrets and inference/litellm-api-key (registration-key) as Terraform does (default true). */
   createSecrets?: boolean;
   /**
    * "required" (default): KubeRay works only while the kuberay-operator Deployment is available and
