@@ -61,7 +61,7 @@ export interface SimulatedClusterOptions {
   masterKey?: string;
   /** The gpu-inference NodePool's GPU limit (cluster_config.gpu_node_limit; default 16). */
   gpuNodeLimit?: number;
-  /** Create ai-platform/litellm-secrets and inference/litellm-api-key as Terraform does (default true). */
+  /** Create ai-platform/litellm-secrets and inference/litellm-api-key (registration-key) as Terraform does (default true). */
   createSecrets?: boolean;
   /**
    * The scene after `aiplat secret hf-token`: inference/hf-token{token} with a fake token, so gated
