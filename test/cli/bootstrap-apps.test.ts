@@ -106,7 +106,7 @@ describe("aiplat bootstrap", () => {
     expect(result.stderr).toContain(
       "Application litellm is Degraded: Deployment litellm exceeded its progress deadline",
     );
-    expect(result.stderr).toContain("aiplat bootstrap --env dev");
+    expect(result.stderr).toContain(`aiplat bootstrap --env dev --kubeconfig ${kubeconfig}`);
     expect(result.stderr).toContain("kubectl -n argocd describe application");
   });
 
@@ -143,7 +143,13 @@ describe("aiplat bootstrap", () => {
     controller.abort();
     const result = await running;
     expect(result.exitCode).toBe(130);
-    expect(result.stderr).toContain("aiplat bootstrap --env dev");
+    // The resume command keeps the user's --kubeconfig (issue 18 point 12), and running it resumes.
+    const resume = /`(aiplat bootstrap[^`]*)`/.exec(result.stderr)?.[1];
+    expect(resume).toBe(`aiplat bootstrap --env dev --kubeconfig ${kubeconfig}`);
+    const resumed = runCli(resume!.split(" ").slice(1), { cwd: repo.dir });
+    for (const name of APPS)
+      setStatus(server, name, { sync: { status: "Synced" }, health: { status: "Healthy" } });
+    expect((await resumed).exitCode).toBe(0);
   });
 
   it("without a kubeconfig or cluster outputs, says to run aiplat up first (exit 4)", async () => {

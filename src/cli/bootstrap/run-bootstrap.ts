@@ -20,7 +20,8 @@ const ARGOCD_NAMESPACE = "argocd";
 /** `aiplat bootstrap`: server-side apply of argocd/, then watch every Application to Synced+Healthy. */
 export async function runBootstrap(ctx: CommandContext, options: BootstrapOptions): Promise<void> {
   const timeoutMs = parseTimeout(options.timeout ?? "20m");
-  const resume = `aiplat bootstrap --env ${ctx.env}`;
+  // The environment always, and the user's own --kubeconfig/--context: the resume must reach the same cluster.
+  const resume = aiplatCommand({ ...ctx.globals, env: ctx.env }, "bootstrap");
   const manifests = await readArgoManifests(ctx.root());
   const unset = applicationsWithUnsetRepo(manifests);
   if (unset.length > 0) {
