@@ -47,8 +47,13 @@ export type { Delays } from "./delays.js";
  * Behaviour spec and sources: test/support/sim/README.md.
  */
 export interface SimulatedClusterOptions {
-  /** Bare git repository used for every Application repoURL that is not a local path. */
+  /** The bare git repository playing the fork's origin. */
   gitRemote?: string;
+  /**
+   * URLs (besides its path and file:// URL, which ArgoCD clones anyway) that name gitRemote, e.g.
+   * the https URL `aiplat init` wrote; any other repoURL is "repository not found".
+   */
+  gitRemoteUrls?: readonly string[];
   /** Real milliseconds per simulated minute (default 20). */
   timeScale?: number;
   /** Seed for names, ids and answers (default 1). */
@@ -241,7 +246,9 @@ export async function startSimulatedCluster(
   const argocd = new ArgoCdController(store, clock, activity, {
     pollMinutes: delays.argocdPollMinutes,
     selfHealMinutes: delays.selfHealMinutes,
-    fallbackRepo: options.gitRemote,
+    remotes: new Map(
+      options.gitRemote ? (options.gitRemoteUrls ?? []).map((url) => [url, options.gitRemote!] as const) : [],
+    ),
   });
   let karpenter: KarpenterController | undefined;
   let lb: LoadBalancerController | undefined;
