@@ -5,6 +5,12 @@
  */
 import type { CatalogModel } from "../../core/catalog/catalog.js";
 import { parseDurationOption } from "../../core/duration-option.js";
+import {
+  formatChanges,
+  inheritDeclared,
+  type SpecChange,
+  specChanges,
+} from "../../core/endpoint/declared-values.js";
 import { describeUnknownModel, resolveModel } from "../../core/endpoint/resolve-model.js";
 import { type PlannedEndpoint, planEndpoint } from "../../core/endpoint/resolve-spec.js";
 import { type RawDeployInputs, validateDeployInputs } from "../../core/endpoint/validate-inputs.js";
@@ -12,7 +18,7 @@ import { UsageError } from "../../core/errors.js";
 import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, hasHfToken, requireCluster, tryConnect } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
-import { declareWorkload } from "./declare-workload.js";
+import { declareWorkload, readExistingWorkload, refuseChange } from "./declare-workload.js";
 import { checkFit, fitJson, fitLines } from "./fit-report.js";
 import { type FollowResult, followDeploy } from "./follow-deploy.js";
 import { refuseUnwatchedBranch } from "./git-argocd-branch.js";
@@ -30,6 +36,10 @@ export interface DeployOptions extends Omit<RawDeployInputs, "name" | "image"> {
   /** false: `--no-verify`, skip the repository's commit hooks. */
   verify?: boolean;
   timeout?: string | undefined;
+  /** Change a declared endpoint without --force (`aiplat scale`, whose only values are replicas). */
+  change?: boolean;
+  /** The commit's subject (`aiplat scale` says what it changed); default "deploy <name> (<model>)". */
+  commitMessage?: string | undefined;
   imagePullTimeout?: string | undefined;
   capacityTimeout?: string | undefined;
   unreachableTimeout?: string | undefined;
@@ -71,6 +81,8 @@ export interface DeployPlan {
   timeoutMs: number;
   limits: { imagePullMs: number; capacityMs: number };
   unreachableMs: number;
+  /** How the declaration already in git changes (empty for a new or identical one). */
+  changes: SpecChange[];
 }
 
 /** Everything that can be decided without writing: exit 2 on any bad value, before any I/O. */
@@ -105,18 +117,21 @@ export async function planDeploy(
       "--wait follows what ArgoCD syncs from the remote, so it cannot be combined with --no-push.",
       {
         code: "invalid-input",
-        hint: `Drop --no-push, or push later and run \`aiplat deploy-model ${name} --wait\`.`,
+        hint: `Drop --no-push, or push later and run \`${aiplatCommand(ctx.globals, `deploy-model ${name} --wait`)}\`.`,
       },
     );
   }
   validateDeployInputs(raw);
+  // Already declared: change it, keeping every value the command line does not give.
+  const existing = readExistingWorkload(root, name);
+  const { raw: effective } = inheritDeclared(raw, existing?.spec);
   const catalog = await readCatalog(root);
-  let resolution = resolveModel(catalog, name, options.model);
+  let resolution = resolveModel(catalog, name, effective.model);
   if (resolution.kind === "unknown") {
     const chosen = await chooseFromCatalog(ctx, name, catalog, resolution.suggestions);
     resolution = { kind: "catalog", model: chosen.model, entry: chosen };
   }
-  const inputs = validateDeployInputs(raw, { contextLimit: resolution.entry?.contextLimit });
+  const inputs = validateDeployInputs(effective, { contextLimit: resolution.entry?.contextLimit });
   const planned = planEndpoint({ model: resolution.model, entry: resolution.entry }, inputs);
   if (!resolution.entry) planned.gated = GATED_ORGS.has(resolution.model.split("/")[0]?.toLowerCase() ?? "");
   for (const line of fitLines(planned)) ctx.io.info(line);
@@ -124,7 +139,12 @@ export async function planDeploy(
   const preview = await previewEndpoint(readTemplate(root), await readRgd(root), planned.spec, {
     strict: !options.dryRun,
   });
-  return { planned, preview, timeoutMs, limits, unreachableMs };
+  const changes = existing
+    ? specChanges(existing.spec, preview.endpoint.spec as Record<string, unknown>)
+    : [];
+  if (existing && !options.dryRun)
+    refuseChange(existing, planned.spec, changes, Boolean(options.force || options.change));
+  return { planned, preview, timeoutMs, limits, unreachableMs, changes };
 }
 
 export interface DeployOutcome {
@@ -137,9 +157,19 @@ export async function runDeploy(
   name: string,
   options: DeployOptions,
 ): Promise<DeployOutcome> {
-  const { planned, preview, timeoutMs, limits, unreachableMs } = await planDeploy(ctx, name, options);
+  const { planned, preview, timeoutMs, limits, unreachableMs, changes } = await planDeploy(
+    ctx,
+    name,
+    options,
+  );
   const { spec } = planned;
-  const base = { name: spec.name, model: spec.model, spec, fit: fitJson(planned, spec) };
+  const base = {
+    name: spec.name,
+    model: spec.model,
+    spec,
+    fit: fitJson(planned, spec),
+    changes: changes.length > 0 ? changes : undefined,
+  };
   if (options.dryRun) {
     return {
       data: {
@@ -148,7 +178,7 @@ export async function runDeploy(
         endpoint: preview.endpoint,
         resources: preview.rendered.resources.map((r) => r.object),
       },
-      human: formatPreview(preview),
+      human: [...changeLines(spec.name, changes), formatPreview(preview)].join("\n"),
     };
   }
 
@@ -168,15 +198,17 @@ export async function runDeploy(
   const target = await resolvePushTarget(git);
   if (options.push !== false) await refuseUnwatchedBranch(git, root, target);
   const pushedTo = `${target.remote}/${target.branch}`;
-  const message = `deploy ${spec.name} (${spec.model})`;
-  const resume = `aiplat deploy-model ${spec.name} --wait`;
+  const message = options.commitMessage ?? `deploy ${spec.name} (${spec.model})`;
+  const resume = aiplatCommand(ctx.globals, `deploy-model ${spec.name} --wait`);
+  // The diff is on screen before the commit that makes it.
+  for (const line of changeLines(spec.name, changes)) ctx.io.info(line);
   const { declared, commit, unpushed, published } = await withRepository(
     ctx,
     git,
     `deploy-model ${spec.name}`,
     async () => {
       const declared = await declareWorkload(git, root, spec, preview.manifestText, {
-        force: Boolean(options.force),
+        force: Boolean(options.force || options.change),
         message,
         verify: options.verify !== false,
       });
@@ -247,6 +279,10 @@ export async function runDeploy(
     },
     human: lines.join("\n"),
   };
+}
+
+function changeLines(name: string, changes: readonly SpecChange[]): string[] {
+  return changes.length === 0 ? [] : [`Changes to ${name}:`, ...formatChanges(changes)];
 }
 
 /** Whether the remote-tracking branch already contains `commit` (as of the last fetch or push). */
