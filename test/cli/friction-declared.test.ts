@@ -115,13 +115,16 @@ describe("the follow-up commands printed for a custom model work as printed", ()
   it("`Follow it:` and the Ctrl-C resume hint follow the declared custom model by name alone", async () => {
     platform = await startSimPlatform();
     const p = platform;
+    // The cluster is given as a flag: every printed command must carry it.
+    const env = { ...p.env, KUBECONFIG: undefined };
+    const kubeconfig = p.sim.kubeconfigPath;
     const run = (argv: string[], extra: Parameters<typeof runCli>[1] = {}) =>
-      runCli(argv, { cwd: p.repo.dir, env: p.env, clock: scaledClock(), ...extra });
+      runCli(argv, { cwd: p.repo.dir, env, clock: scaledClock(), ...extra });
 
-    const deployed = await run(["deploy-model", ...CODER]);
+    const deployed = await run(["deploy-model", ...CODER, "--kubeconfig", kubeconfig]);
     expect(deployed.exitCode, deployed.stderr).toBe(0);
     const follow = /Follow it: (aiplat .+)$/m.exec(deployed.stdout)?.[1] ?? "";
-    expect(follow).toBe("aiplat deploy-model coder --wait");
+    expect(follow).toBe(`aiplat deploy-model coder --wait --kubeconfig ${kubeconfig}`);
 
     // Ctrl-C once the worker pod exists: the resume hint names the same command.
     const controller = new AbortController();
@@ -133,7 +136,7 @@ describe("the follow-up commands printed for a custom model work as printed", ()
     clearInterval(poll);
     expect(interrupted.exitCode, interrupted.stderr).toBe(130);
     const resume = /Resume watching with `(aiplat [^`]+)`/.exec(interrupted.stderr)?.[1] ?? "";
-    expect(resume).toBe("aiplat deploy-model coder --wait");
+    expect(resume).toBe(`aiplat deploy-model coder --wait --kubeconfig ${kubeconfig}`);
 
     const resumed = await run([...argvOf(resume), "--timeout", "10h"]);
     expect(resumed.exitCode, resumed.stderr).toBe(0);
