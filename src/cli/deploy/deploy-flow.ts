@@ -11,15 +11,24 @@ import {
   type SpecChange,
   specChanges,
 } from "../../core/endpoint/declared-values.js";
+import { ENDPOINT_DEFAULTS, type EndpointSpec } from "../../core/endpoint/endpoint-spec.js";
+import { checkRayImage } from "../../core/endpoint/ray-version.js";
 import { describeUnknownModel, resolveModel } from "../../core/endpoint/resolve-model.js";
 import { type PlannedEndpoint, planEndpoint } from "../../core/endpoint/resolve-spec.js";
 import { type RawDeployInputs, validateDeployInputs } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
+import {
+  CONFIRM_ABOVE_GPUS,
+  formatScaleRange,
+  type ScaleRange,
+  scaleRange,
+} from "../../core/fit/scale-range.js";
 import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, hasHfToken, requireCluster, tryConnect } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
+import { readGpuNodeLimit } from "../gpu-node-limit.js";
 import { declareWorkload, readExistingWorkload, refuseChange } from "./declare-workload.js";
-import { checkFit, fitJson, fitLines } from "./fit-report.js";
+import { checkFit, checkGpuLimit, fitJson, fitLines } from "./fit-report.js";
 import { type FollowResult, followDeploy } from "./follow-deploy.js";
 import { refuseUnwatchedBranch } from "./git-argocd-branch.js";
 import { ensureRepository, pushCommit, replayLines, resolvePushTarget } from "./git-publish.js";
@@ -83,6 +92,7 @@ export interface DeployPlan {
   unreachableMs: number;
   /** How the declaration already in git changes (empty for a new or identical one). */
   changes: SpecChange[];
+  range: ScaleRange;
 }
 
 /** Everything that can be decided without writing: exit 2 on any bad value, before any I/O. */
@@ -136,15 +146,19 @@ export async function planDeploy(
   if (!resolution.entry) planned.gated = GATED_ORGS.has(resolution.model.split("/")[0]?.toLowerCase() ?? "");
   for (const line of fitLines(planned)) ctx.io.info(line);
   checkFit(planned, Boolean(options.force), (m) => ctx.io.warn(m));
+  const range = scaleRange(planned.spec, planned.fit);
+  ctx.io.info(formatScaleRange(range));
+  checkGpuLimit(range, await readGpuNodeLimit(root, ctx.env), Boolean(options.force), (m) => ctx.io.warn(m));
   const preview = await previewEndpoint(readTemplate(root), await readRgd(root), planned.spec, {
     strict: !options.dryRun,
   });
+  checkImageRayVersion(ctx, planned.spec, preview);
   const changes = existing
     ? specChanges(existing.spec, preview.endpoint.spec as Record<string, unknown>)
     : [];
   if (existing && !options.dryRun)
     refuseChange(existing, planned.spec, changes, Boolean(options.force || options.change));
-  return { planned, preview, timeoutMs, limits, unreachableMs, changes };
+  return { planned, preview, timeoutMs, limits, unreachableMs, changes, range };
 }
 
 export interface DeployOutcome {
@@ -157,7 +171,7 @@ export async function runDeploy(
   name: string,
   options: DeployOptions,
 ): Promise<DeployOutcome> {
-  const { planned, preview, timeoutMs, limits, unreachableMs, changes } = await planDeploy(
+  const { planned, preview, timeoutMs, limits, unreachableMs, changes, range } = await planDeploy(
     ctx,
     name,
     options,
@@ -168,6 +182,7 @@ export async function runDeploy(
     model: spec.model,
     spec,
     fit: fitJson(planned, spec),
+    range,
     changes: changes.length > 0 ? changes : undefined,
   };
   if (options.dryRun) {
@@ -182,6 +197,7 @@ export async function runDeploy(
     };
   }
 
+  await confirmLargeRange(ctx, spec.name, range);
   const root = ctx.root();
   const git = ctx.adapters.git(root);
   await ensureRepository(git);
@@ -279,6 +295,40 @@ export async function runDeploy(
     },
     human: lines.join("\n"),
   };
+}
+
+/** On a terminal, a maximum above CONFIRM_ABOVE_GPUS is confirmed first (--yes, --json or no TTY: not asked). */
+async function confirmLargeRange(ctx: CommandContext, name: string, range: ScaleRange): Promise<void> {
+  if (range.gpus.max <= CONFIRM_ABOVE_GPUS || !ctx.io.interactive) return;
+  const ok = await ctx.io.prompt.confirm({
+    flag: "--yes",
+    message: `${name} may grow to ${range.gpus.max} GPUs${range.hourlyUsd ? ` (about $${range.hourlyUsd.max.toFixed(2)}/h)` : ""}. Commit and push it?`,
+    default: false,
+  });
+  if (!ok) {
+    throw new UsageError(`Not confirmed: nothing was written, committed or pushed for ${name}.`, {
+      code: "not-confirmed",
+      hint: "Lower --max-replicas (or --gpus), or confirm; --yes skips the question.",
+    });
+  }
+}
+
+/** Exit 2 when --image (given or declared) runs another Ray minor than the RGD's rayVersion. */
+function checkImageRayVersion(ctx: CommandContext, spec: EndpointSpec, preview: Preview): void {
+  if (spec.rayImage === undefined) return;
+  const rayService = preview.rendered.resources.find((r) => r.object.kind === "RayService")?.object;
+  const rayVersion = (rayService?.spec as { rayClusterConfig?: { rayVersion?: unknown } } | undefined)
+    ?.rayClusterConfig?.rayVersion;
+  if (typeof rayVersion !== "string") return;
+  const check = checkRayImage(spec.rayImage, rayVersion, ENDPOINT_DEFAULTS.rayImage);
+  if (check.kind === "unknown") ctx.io.warn(check.warning);
+  if (check.kind === "mismatch") {
+    throw new UsageError(`Invalid input: ${check.problem}.`, {
+      code: "ray-version-mismatch",
+      hint: `Pass a Ray ${rayVersion.split(".").slice(0, 2).join(".")}.x image, or leave --image out for the RGD's default.`,
+      details: { image: spec.rayImage, rayVersion },
+    });
+  }
 }
 
 function changeLines(name: string, changes: readonly SpecChange[]): string[] {
