@@ -194,7 +194,7 @@ export async function followDeploy(
   });
 
   const records = new Map<string, StepRecord>();
-  const resume = `aiplat deploy-model ${p.name} --wait`;
+  const resume = aiplatCommand(ctx.globals, `deploy-model ${p.name} --wait`);
   const started = ctx.clock.now();
   try {
     await ctx.io.runTasks(
