@@ -237,9 +237,9 @@ export async function followDeploy(
   }
 }
 
-/** Following gave up because the cluster stopped answering (exit 5), with the real cause. */
-export function lostCluster(name: string, step: RolloutStep, resume: string): ExternalError {
-  return new ExternalError(`Lost the cluster while following ${name} at "${step.title}": ${step.reason}.`, {
+/** Following `what` gave up because the cluster stopped answering (exit 5), with the real cause. */
+export function lostCluster(what: string, step: RolloutStep, resume: string): ExternalError {
+  return new ExternalError(`Lost the cluster while following ${what} at "${step.title}": ${step.reason}.`, {
     code: "cluster-unreachable",
     hint: `Nothing was undone. Check your network or VPN and the cluster (\`aiplat doctor\`), then keep following with \`${resume}\`.`,
     details: { step: step.id },
