@@ -37,7 +37,7 @@ describe("secret files stay out of git", () => {
     writeFileSync(join(repo.dir, ".gitignore"), ".aiplat/\n");
     writeFileSync(
       join(repo.dir, SECRET),
-      'docker_hub_credentials = { username = "u", access_token = "t" }\n',
+      'docker_hub_username = "u"\ndocker_hub_access_token = "t"\n',
     );
     const env = { ...gitTestEnv(join(repo.dir, "..")), PATH: process.env.PATH, NO_COLOR: "1" };
     const check = async () => {
