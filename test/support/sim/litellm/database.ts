@@ -20,26 +20,23 @@ export type DatabaseLookup = () => LiteLlmDatabase | undefined;
 
 const NAMESPACE = "ai-platform";
 
+const platformObject = (store: Store, apiVersion: string, kind: string, name: string) =>
+  tryGet(store, { apiVersion, kind, name, namespace: NAMESPACE });
+
+/** Whether a pod of the app (label app.kubernetes.io/name) is Ready and not being deleted. */
+const appReady = (store: Store, app: string) =>
+  tryList(store, "v1", "Pod", { namespace: NAMESPACE, labelSelector: `app.kubernetes.io/name=${app}` }).some(
+    (p) => !p.metadata?.deletionTimestamp && isConditionTrue(p, "Ready"),
+  );
+
 export function createDatabaseLookup(store: Store): DatabaseLookup {
   return () => {
-    const statefulSet = tryGet(store, {
-      apiVersion: "apps/v1",
-      kind: "StatefulSet",
-      name: "litellm-postgres",
-      namespace: NAMESPACE,
-    });
-    if (!statefulSet) return undefined;
-    const claim = tryGet(store, {
-      apiVersion: "v1",
-      kind: "PersistentVolumeClaim",
-      name: "data-litellm-postgres-0",
-      namespace: NAMESPACE,
-    });
-    const reachable = tryList(store, "v1", "Pod", {
-      namespace: NAMESPACE,
-      labelSelector: "app.kubernetes.io/name=litellm-postgres",
-    }).some((p) => !p.metadata?.deletionTimestamp && isConditionTrue(p, "Ready"));
-    return { id: claim?.metadata?.uid ?? "", reachable: reachable && claim !== undefined };
+    if (!platformObject(store, "apps/v1", "StatefulSet", "litellm-postgres")) return undefined;
+    const claim = platformObject(store, "v1", "PersistentVolumeClaim", "data-litellm-postgres-0");
+    return {
+      id: claim?.metadata?.uid ?? "",
+      reachable: claim !== undefined && appReady(store, "litellm-postgres"),
+    };
   };
 }
 
@@ -50,16 +47,7 @@ export function createDatabaseLookup(store: Store): DatabaseLookup {
  */
 export function createServingLookup(store: Store): () => boolean {
   return () => {
-    const deployment = tryGet(store, {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      name: "litellm",
-      namespace: NAMESPACE,
-    });
-    if (!deployment) return true;
-    return tryList(store, "v1", "Pod", {
-      namespace: NAMESPACE,
-      labelSelector: "app.kubernetes.io/name=litellm",
-    }).some((p) => !p.metadata?.deletionTimestamp && isConditionTrue(p, "Ready"));
+    if (!platformObject(store, "apps/v1", "Deployment", "litellm")) return true;
+    return appReady(store, "litellm");
   };
 }
