@@ -165,6 +165,15 @@ describe("aiplat status", () => {
       body: JSON.stringify({ model_name: "old-model", litellm_params: { model: "openai/old-model" } }),
     });
     expect(registered.status).toBe(200);
+    // Two requests served by gemma-1b: LiteLLM's daily activity reports them (REQUESTS).
+    for (let i = 0; i < 2; i++) {
+      const chat = await fetch(`${sim.litellm.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${sim.litellm.masterKey}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ model: "gemma-1b", messages: [{ role: "user", content: "hi" }] }),
+      });
+      expect(chat.status).toBe(200);
+    }
 
     const run = await runCli(["status"], { cwd: repo.dir, env });
     expect(run.exitCode).toBe(0);
@@ -173,10 +182,10 @@ describe("aiplat status", () => {
       /^NAME\s+MODEL\s+STATE\s+READY\s+REPLICAS\s+GPUS\s+LITELLM\s+REQUESTS\s+AGE$/,
     );
     expect(endpoints).toContainEqual(
-      expect.stringMatching(/^gemma-1b\s+google\/gemma-3-1b-it\s+ACTIVE\s+yes\s+1\/1-4\s+1\s+yes\s+-\s+\S+$/),
+      expect.stringMatching(/^gemma-1b\s+google\/gemma-3-1b-it\s+ACTIVE\s+yes\s+1\/1-4\s+1\s+yes\s+2\s+\S+$/),
     );
     expect(endpoints).toContainEqual(
-      expect.stringMatching(/^broken\s+google\/gemma-3-1b-it\s+\S+\s+no\s+1\/1-4\s+1\s+no\s+/),
+      expect.stringMatching(/^broken\s+google\/gemma-3-1b-it\s+\S+\s+no\s+1\/1-4\s+1\s+no\s+0\s+/),
     );
     expect(endpoints).toContainEqual(
       expect.stringMatching(/^waiting\s+google\/gemma-3-1b-it\s+\S+\s+no\s+0\/1-4\s+1\s+no\s+/),
@@ -203,11 +212,12 @@ describe("aiplat status", () => {
       state: string;
       ready: boolean;
       replicas: object;
+      requests?: number;
     }[];
-    expect(rows.map((r) => [r.name, r.ready, r.replicas])).toEqual([
-      ["broken", false, { current: 1, min: 1, max: 4 }],
-      ["gemma-1b", true, { current: 1, min: 1, max: 4 }],
-      ["waiting", false, { current: 0, min: 1, max: 4 }],
+    expect(rows.map((r) => [r.name, r.ready, r.replicas, r.requests])).toEqual([
+      ["broken", false, { current: 1, min: 1, max: 4 }, 0],
+      ["gemma-1b", true, { current: 1, min: 1, max: 4 }, 2],
+      ["waiting", false, { current: 0, min: 1, max: 4 }, 0],
     ]);
     expect(rows.find((r) => r.name === "broken")?.state).toBe("IN_PROGRESS");
     expect(status.gpuNodes?.idleGpuHourlyUsd).toBe(0.8);
