@@ -4,7 +4,7 @@
  * pods or nodes there are (never one call per object). Each section fails on its own: a 403 on
  * Applications does not hide the endpoints.
  */
-import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
+import { ENDPOINT_API, ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
 import type { Obj, Pod } from "../../core/rollout/types.js";
 import { buildEndpoints } from "../../core/status/endpoints.js";
 import { buildGitops, type StatusApplication } from "../../core/status/gitops.js";
@@ -14,7 +14,6 @@ import type { PlatformStatus, Section } from "../../core/status/types.js";
 import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, openLitellm } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
-import { ENDPOINT_API } from "../deploy/follow-deploy.js";
 import { reasonOf } from "./read-infrastructure.js";
 import { readRemoteHeads } from "./remote-heads.js";
 
