@@ -157,5 +157,9 @@ describe("init re-run with a Docker Hub user (point 5)", () => {
     expect(other.exitCode).toBe(2);
     expect(other.stderr).toContain("DOCKER_HUB_TOKEN");
     expect(other.stderr).not.toContain("--yes");
+    // Where --yes does fill the gap (a value with a default), the hint still says so.
+    const noRegion = await runInit(makeInitRepo(), without("--region"));
+    expect(noRegion.exitCode).toBe(2);
+    expect(noRegion.stderr).toContain("--yes takes the defaults");
   });
 });
