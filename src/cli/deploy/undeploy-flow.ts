@@ -5,6 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { Git } from "../../adapters/git.js";
 import { parseDurationOption } from "../../core/duration-option.js";
 import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
 import { checkEndpointName, findUnsafeText } from "../../core/endpoint/validate-inputs.js";
@@ -25,6 +26,7 @@ export interface UndeployOptions {
   verify?: boolean;
   wait?: boolean;
   timeout?: string | undefined;
+  unreachableTimeout?: string | undefined;
 }
 
 async function deregister(ctx: CommandContext, cluster: Cluster, name: string): Promise<number | string> {
@@ -40,6 +42,13 @@ async function deregister(ctx: CommandContext, cluster: Cluster, name: string): 
   }
 }
 
+/** The commit that deleted `path` from the checked-out history, if one did. */
+async function removalCommit(git: Git, path: string): Promise<string | undefined> {
+  const result = await git.raw(["log", "-1", "--format=%H", "--diff-filter=D", "--", path]);
+  const commit = result.exitCode === 0 ? result.stdout.trim() : "";
+  return commit === "" ? undefined : commit;
+}
+
 export async function runUndeploy(
   ctx: CommandContext,
   name: string,
@@ -48,6 +57,7 @@ export async function runUndeploy(
   const problem = findUnsafeText(name) ?? checkEndpointName(name);
   if (problem) throw new UsageError(`Invalid input: ${problem}.`, { code: "invalid-input" });
   const timeoutMs = parseDurationOption("--timeout", options.timeout ?? "30m");
+  const unreachableMs = parseDurationOption("--unreachable-timeout", options.unreachableTimeout ?? "2m");
   if (options.wait && options.push === false) {
     throw new UsageError(
       "--wait follows what ArgoCD syncs from the remote, so it cannot be combined with --no-push.",
@@ -76,6 +86,15 @@ export async function runUndeploy(
       return {
         data: { name, file: path, pushed: false, deregistered: leftover },
         human: `${name} had no endpoint left; deregistered it from LiteLLM.`,
+      };
+    }
+    // Removed by an earlier run (one that lost the cluster while following, say): repeating the
+    // command is how it resumes, so "already gone" is its success, not an unknown name.
+    const removedIn = cluster ? await removalCommit(git, path) : undefined;
+    if (removedIn) {
+      return {
+        data: { name, file: path, pushed: false, removedIn },
+        human: `${name} is already gone: ${path} was removed in commit ${removedIn.slice(0, 7)} and the cluster has no ${name} left.`,
       };
     }
     throw new UsageError(
@@ -137,6 +156,7 @@ export async function runUndeploy(
       pushedTo,
       trackedNodes,
       timeoutMs,
+      unreachableMs,
     });
     // The registration Job may have re-registered it while it still ran: make sure it is gone.
     const again = await deregister(ctx, cluster, name);

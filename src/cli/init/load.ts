@@ -70,9 +70,9 @@ async function readDockerHubSecret(path: string): Promise<ExistingState["dockerH
   } catch {
     return undefined;
   }
-  const creds = parsed?.docker_hub_credentials;
-  if (!creds || typeof creds !== "object") return undefined;
-  const { username, access_token: accessToken } = creds as Record<string, unknown>;
+  // Two variables since the token became write-only (see src/cli/up/docker-hub-variables.ts).
+  const username = parsed?.docker_hub_username;
+  const accessToken = parsed?.docker_hub_access_token;
   return typeof username === "string" && typeof accessToken === "string" && accessToken !== ""
     ? { username, accessToken }
     : undefined;

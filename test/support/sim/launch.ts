@@ -21,7 +21,7 @@ import { aiplatBinDir, prepareWorkingCopy, runShell } from "./try-shell.js";
 /**
  * `npm run test-cluster -- [--port <p>] [--kubeconfig <file>] [--token <t>] [--simulate
  * [--time-scale <ms per simulated minute>] [--seed <n>] [--no-bootstrap] [--write-env <file>]
- * [--remote <dir>] [--work <dir> [--shell]] [--json]]`
+ * [--remote <dir>] [--work <dir> [--shell]] [--serving-model [--serving-speedup <n>]] [--json]]`
  *
  * Without --simulate: the bare test API server, as test/support/kube/launch.ts starts it. With
  * --simulate: the API server plus every simulated controller and the LiteLLM stand-in, a bare git
@@ -36,6 +36,10 @@ import { aiplatBinDir, prepareWorkingCopy, runShell } from "./try-shell.js";
  * JSON document of the same URLs on stdout (the human lines go to stderr). --work clones the remote
  * into a folder (kept on the next start when it already is that clone); --shell then opens the
  * user's shell there, wired to the simulator (try-shell.ts) — what `npm run try` runs.
+ *
+ * --serving-model makes the LiteLLM stand-in answer at the pace of a vLLM replica on the endpoint's
+ * GPU (litellm/serving-model.ts), so `aiplat bench --sweep` shows a knee; --serving-speedup divides
+ * every serving time (default 1).
  */
 interface Args {
   flags: Map<string, string | true>;
@@ -67,6 +71,17 @@ const stringFlag = (args: Args, name: string): string | undefined => {
   const v = args.flags.get(name);
   return typeof v === "string" ? v : undefined;
 };
+
+function servingModelOption(args: Args): { speedup: number } | undefined {
+  const speedup = numberFlag(args, "serving-speedup");
+  if (args.flags.get("serving-model") !== true) {
+    if (args.flags.has("serving-model")) throw new Error("--serving-model takes no value");
+    if (speedup !== undefined) throw new Error("--serving-speedup needs --serving-model");
+    return undefined;
+  }
+  if (speedup === 0) throw new Error("--serving-speedup must be above 0");
+  return { speedup: speedup ?? 1 };
+}
 
 /** A bare repository seeded with this checkout's platform content (what a fork's origin holds). */
 function makePlatformRemote(base: string, chosen?: string): string {
@@ -163,6 +178,7 @@ export async function main(argv: string[]): Promise<() => Promise<void>> {
   const shell = args.flags.has("shell");
   if (shell && !work) throw new Error("--shell opens a shell in the --work folder: pass --work <dir>");
   const json = args.flags.has("json");
+  const servingModel = servingModelOption(args);
   const base = mkdtempSync(join(tmpdir(), "aiplat-sim-launch-"));
   let remote: string;
   const workDir = work ? resolve(work) : undefined;
@@ -180,6 +196,7 @@ export async function main(argv: string[]): Promise<() => Promise<void>> {
     gitRemote: remote,
     timeScale: numberFlag(args, "time-scale", 1000),
     seed: numberFlag(args, "seed", 1),
+    servingModel,
   });
   if (kubeconfig) sim.kube.kubeconfig(resolve(kubeconfig));
   if (!args.flags.has("no-bootstrap")) {
@@ -205,6 +222,10 @@ export async function main(argv: string[]): Promise<() => Promise<void>> {
   if (writeEnv) say(`environment written to ${resolve(writeEnv)}   (set -a; . ${resolve(writeEnv)}; set +a)`);
   say(`time: one simulated minute = ${numberFlag(args, "time-scale", 1000)} ms real time`);
   if (workDir) say(`working copy: ${workDir} (${workState}; a clone of the platform git remote)`);
+  if (servingModel)
+    say(
+      `serving model: answers at the pace of a vLLM replica on the endpoint's GPU, ${servingModel.speedup} × faster (simulated numbers are not GPU numbers)`,
+    );
   if (json)
     console.log(
       JSON.stringify({
