@@ -72,6 +72,10 @@ describe("init refuses settings that cannot work (point 8)", () => {
     const refused = await runInit(online, withFlag("--kubernetes-version", "1.20"));
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toContain("1.36, 1.35, 1.34, 1.33 only (DescribeClusterVersions)");
+    // The API decides when it answers: 1.32 is in the built-in list but not offered here.
+    const dropped = await runInit(online, withFlag("--kubernetes-version", "1.32"));
+    expect(dropped.exitCode).toBe(2);
+    expect(dropped.stderr).toContain("(DescribeClusterVersions)");
     // A version newer than the built-in list is fine when EKS offers it.
     const newer = await runInit(online, withFlag("--kubernetes-version", "1.36"));
     expect(newer.exitCode, newer.stderr).toBe(0);
