@@ -31,7 +31,7 @@ export async function watchStatus(ctx: CommandContext): Promise<void> {
   const [infrastructure, clusterInfo, access, heads] = await Promise.all([
     readInfrastructure(ctx),
     readCluster(ctx),
-    tryConnect(ctx),
+    tryConnect(ctx, { reportUnreachable: true }),
     readRemoteHeads(ctx),
   ]);
   let last = "";
