@@ -40,6 +40,13 @@ export function createKubeconfigConnector(options: KubeTargetOptions): KubeConne
           cause: error,
         });
       }
+      // Any YAML (even /etc/passwd) loads as an empty config; without a context it reaches nothing.
+      if (config.getContexts().length === 0) {
+        throw new ConfigError(`${file ?? "~/.kube/config"} is not a usable kubeconfig: it has no contexts.`, {
+          code: "bad-kubeconfig",
+          hint: "Check --kubeconfig, or run `aiplat kubeconfig` to write one.",
+        });
+      }
       if (options.context !== undefined) {
         if (!config.getContexts().some((c) => c.name === options.context)) {
           throw new ConfigError(`Context ${options.context} is not in the kubeconfig.`, {
