@@ -92,6 +92,9 @@ variable "cluster_config" {
     # Who may reach the public Kubernetes API endpoint (ignored with private_eks_cluster). EKS's
     # own default is the whole internet; set your office/VPN ranges or your address as /32.
     public_access_cidrs = optional(list(string), ["0.0.0.0/0"])
+    # An S3 bucket the Ray pods may read model weights from (endpoint field modelSource), instead
+    # of downloading them from HuggingFace through the NAT gateway on every worker start.
+    model_cache = optional(bool, false)
     capabilities = object({
       kube_proxy    = optional(bool, true)
       networking    = optional(bool, true)

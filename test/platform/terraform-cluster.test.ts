@@ -94,7 +94,7 @@ describe("defect 1: namespaces exist before the secrets in them", () => {
 });
 
 describe("platform secrets (names and keys the apps and aiplat rely on)", () => {
-  test("the LiteLLM master key is one sk- value in ai-platform/litellm-secrets and inference/litellm-api-key", () => {
+  test("the master key stays in ai-platform/litellm-secrets; inference/litellm-api-key holds only the scoped registration key", () => {
     const proxy = secret("litellm_secrets");
     const jobs = secret("litellm_api_key");
     expect(exprOf(asRecord(asArray(proxy.body.metadata)[0]).name)).toBe("litellm-secrets");
@@ -104,8 +104,10 @@ describe("platform secrets (names and keys the apps and aiplat rely on)", () => 
     expect(proxy.data).toEqual({
       "master-key": `sk-${interp("random_password.litellm_master_key.result")}`,
       "postgres-password": interp("random_password.litellm_postgres.result"),
+      "webui-key": `sk-${interp('random_password.litellm_scoped_key["webui-key"].result')}`,
+      "registration-key": `sk-${interp('random_password.litellm_scoped_key["registration-key"].result')}`,
     });
-    expect(jobs.data).toEqual({ "master-key": proxy.data["master-key"] });
+    expect(jobs.data).toEqual({ "registration-key": proxy.data["registration-key"] });
   });
 
   test("defect 4: every Langfuse secret is hex from random_id, and the encryption key is 64 hex characters", () => {
@@ -139,6 +141,7 @@ describe("platform secrets (names and keys the apps and aiplat rely on)", () => 
     expect(blocksOf(cluster, "resource", "random_password").map((b) => b.name)).toEqual([
       "litellm_master_key",
       "litellm_postgres",
+      "litellm_scoped_key",
     ]);
   });
 

@@ -90,6 +90,7 @@ describe("variables shared by every stage", () => {
         "eks_auto_mode",
         "gpu_node_limit",
         "kubernetes_version",
+        "model_cache",
         "node_ami_alias",
         "private_eks_cluster",
         "public_access_cidrs",

@@ -4,6 +4,7 @@
  * RayService is Ready. Ctrl-C stops following and undoes nothing.
  */
 import { formatElapsed } from "../../core/clock.js";
+import { ENDPOINT_API } from "../../core/endpoint/endpoint-spec.js";
 import { type AiplatError, ExternalError, InterruptedError, isAiplatError } from "../../core/errors.js";
 import { computeDeploySteps, type DeployObservation } from "../../core/rollout/deploy-steps.js";
 import {
@@ -20,9 +21,11 @@ import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, type LitellmAccess, openLitellm } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { createNotifier, startWatches, type WatchSpec } from "./cluster-watch.js";
+import { type FailureFixContext, failureFix } from "./failure-fix.js";
 import { allRecords, type StepRecord, stepTasks } from "./step-tasks.js";
 
-export const ENDPOINT_API = "kro.run/v1alpha1";
+// Defined with the endpoint spec; re-exported for the deploy modules that import it from here.
+export { ENDPOINT_API };
 export const ARGOCD_NAMESPACE = "argocd";
 export const WORKLOADS_APP = "workloads";
 const FIRST_PROMPT = "Say hello in five words.";
@@ -40,6 +43,8 @@ export interface FollowDeployParams {
   unreachableMs?: number | undefined;
   /** --image-pull-timeout and --capacity-timeout: how long those errors may last before failing. */
   limits: { imagePullMs: number; capacityMs: number };
+  /** What the fix of a known failure cause (a gated model, GPU memory) needs to name. */
+  fix?: FailureFixContext | undefined;
 }
 
 export function workerSelector(name: string): string {
@@ -195,7 +200,7 @@ export async function followDeploy(
   });
 
   const records = new Map<string, StepRecord>();
-  const resume = `aiplat deploy-model ${p.name} --wait`;
+  const resume = aiplatCommand(ctx.globals, `deploy-model ${p.name} --wait`);
   const started = ctx.clock.now();
   try {
     await ctx.io.runTasks(
@@ -210,7 +215,10 @@ export async function followDeploy(
             : (refused ??
               new ExternalError(`${p.name}: ${step.title} failed — ${step.reason ?? "see the cluster"}`, {
                 code: "rollout-failed",
-                hint: `${lookAt(ctx, step.id, p.name, p.namespace)}. Fix the cause (e.g. \`aiplat deploy-model ${p.name} … --force\` with other values), or remove it: \`aiplat undeploy-model ${p.name}\`.`,
+                hint:
+                  step.cause && p.fix
+                    ? failureFix(ctx.globals, step.cause, p.fix)
+                    : `${lookAt(ctx, step.id, p.name, p.namespace)}. Fix the cause (e.g. \`aiplat deploy-model ${p.name} … --force\` with other values), or remove it: \`aiplat undeploy-model ${p.name}\`.`,
                 details: { step: step.id, commit: p.commit, pushedTo: p.pushedTo },
               })),
         onTimeout: (step: RolloutStep) =>

@@ -17,6 +17,7 @@ import { followUndeploy, workerNodes } from "./follow-undeploy.js";
 import { refuseUnwatchedBranch } from "./git-argocd-branch.js";
 import { ensureRepository, pushCommit, replayLines, resolvePushTarget } from "./git-publish.js";
 import { withRepository } from "./git-session.js";
+import { refuseLocalChanges } from "./git-state.js";
 import { workloadPath } from "./platform-files.js";
 
 export interface UndeployOptions {
@@ -116,6 +117,8 @@ export async function runUndeploy(
     await withRepository(ctx, git, `undeploy-model ${name}`, async () => {
       // Another run may have removed it while this one waited for the lock.
       if (!existsSync(join(root, path))) return;
+      // git rm would refuse with its own --cached/-f advice; say what is at stake instead.
+      await refuseLocalChanges(git, path, "undeploying would delete them");
       commit = await git.removeAndCommit([path], `undeploy ${name}`, { verify: options.verify !== false });
       lines.push(`Removed ${path} in commit ${commit.slice(0, 7)} "undeploy ${name}".`);
       if (options.push !== false) {

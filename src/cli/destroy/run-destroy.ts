@@ -121,7 +121,11 @@ export async function runDestroy(ctx: CommandContext, options: DestroyCliOptions
       await save(step.id, "skipped");
       continue;
     }
-    if (ctx.signal.aborted) throw interrupted(`Stopped before: ${step.title}.`, resume);
+    if (ctx.signal.aborted) {
+      // Recorded, so the next run says where it resumes even when Ctrl-C came between two steps.
+      await save(step.id, "interrupted");
+      throw interrupted(`Stopped before: ${step.title}.`, resume);
+    }
     await save(step.id, "running");
     try {
       const outcome = await runStep(run, step, gathered, opts, plan.steps);

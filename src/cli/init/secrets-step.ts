@@ -25,6 +25,8 @@ export async function resolveDockerHub(
     env: Readonly<Record<string, string | undefined>>;
     secretFileExists: boolean;
     secretFileName: string;
+    /** What the secret file already holds: a re-run with the same user reuses its token. */
+    kept?: { username: string; accessToken: string } | undefined;
     redactor: Redactor;
   },
 ): Promise<DockerHubPlan> {
@@ -79,6 +81,15 @@ export async function resolveDockerHub(
       r.reject("--docker-hub-username", username, verdict);
       return { kind: "none" };
     }
+  }
+  const kept = options.kept;
+  const fromEnv = tokenFromEnv !== undefined && tokenFromEnv !== "";
+  if (!fromEnv && kept !== undefined && kept.username === username) {
+    options.redactor.add(kept.accessToken);
+    return {
+      kind: "keep",
+      reason: `${options.secretFileName} already holds the token of ${username} (DOCKER_HUB_TOKEN replaces it)`,
+    };
   }
   const accessToken = await readToken();
   if (accessToken === undefined) return { kind: "none" };

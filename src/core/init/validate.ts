@@ -167,10 +167,19 @@ export function checkSecretValue(value: string): Verdict {
   return checkSafeText(value);
 }
 
+/** Without EKS Auto Mode (which runs its own), what the pods ArgoCD deploys cannot run without. */
+const GITOPS_NEEDS = ["networking", "kube_proxy", "coredns"] as const;
+
 /** Cross-field rules of the cluster_config variable that init can check before writing. */
 export function checkCapabilities(capabilities: Capabilities, createMngSystem = true): Verdict {
   if ((capabilities.autoscaling || capabilities.blockstorage) && !capabilities.identity) {
     return "autoscaling (Karpenter) and blockstorage (EBS CSI) authenticate through EKS Pod Identity: keep identity on";
+  }
+  if (capabilities.gitops) {
+    const missing = GITOPS_NEEDS.filter((name) => !capabilities[name]);
+    if (missing.length > 0) {
+      return `gitops needs ${GITOPS_NEEDS.join(", ")} (the Applications ArgoCD deploys are pods that need the VPC CNI, Service routing and cluster DNS): turn on ${missing.join(", ")}, or gitops off`;
+    }
   }
   if (capabilities.autoscaling && !createMngSystem) {
     return "autoscaling runs the Karpenter controller on the system node group, which create_mng_system = false in the tfvars turns off: turn autoscaling off or set create_mng_system = true";

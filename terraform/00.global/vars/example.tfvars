@@ -42,6 +42,10 @@ cluster_config = {
   # Who may reach the public Kubernetes API endpoint: your office/VPN ranges, or your own address
   # as /32 (aiplat and kubectl run from there). ["0.0.0.0/0"] is the whole internet (doctor warns).
   public_access_cidrs = ["203.0.113.7/32"]
+  # An S3 bucket (output model_cache_bucket) the Ray pods may read model weights from: copy a
+  # model there once and set `modelSource: s3://<bucket>/<path>` in its endpoint, instead of
+  # downloading it from HuggingFace through the NAT gateway on every worker start.
+  model_cache = false
 
   capabilities = {
     kube_proxy    = true # kube-proxy EKS add-on

@@ -20,7 +20,7 @@ import { startSimulatedCluster } from "./index.js";
 /**
  * `npm run test-cluster -- [--port <p>] [--kubeconfig <file>] [--token <t>] [--simulate
  * [--time-scale <ms per simulated minute>] [--seed <n>] [--no-bootstrap] [--write-env <file>]
- * [--remote <dir>] [--json]]`
+ * [--remote <dir>] [--serving-model [--serving-speedup <n>]] [--json]]`
  *
  * Without --simulate: the bare test API server, as test/support/kube/launch.ts starts it. With
  * --simulate: the API server plus every simulated controller and the LiteLLM stand-in, a bare git
@@ -33,6 +33,10 @@ import { startSimulatedCluster } from "./index.js";
  * GIT_REMOTE, SIM_CONTROL_URL). --remote keeps the bare git remote in that folder (seeded when
  * empty or absent, reused when it already is one), so clones survive a restart. --json prints one
  * JSON document of the same URLs on stdout (the human lines go to stderr).
+ *
+ * --serving-model makes the LiteLLM stand-in answer at the pace of a vLLM replica on the endpoint's
+ * GPU (litellm/serving-model.ts), so `aiplat bench --sweep` shows a knee; --serving-speedup divides
+ * every serving time (default 1).
  */
 interface Args {
   flags: Map<string, string | true>;
@@ -64,6 +68,17 @@ const stringFlag = (args: Args, name: string): string | undefined => {
   const v = args.flags.get(name);
   return typeof v === "string" ? v : undefined;
 };
+
+function servingModelOption(args: Args): { speedup: number } | undefined {
+  const speedup = numberFlag(args, "serving-speedup");
+  if (args.flags.get("serving-model") !== true) {
+    if (args.flags.has("serving-model")) throw new Error("--serving-model takes no value");
+    if (speedup !== undefined) throw new Error("--serving-speedup needs --serving-model");
+    return undefined;
+  }
+  if (speedup === 0) throw new Error("--serving-speedup must be above 0");
+  return { speedup: speedup ?? 1 };
+}
 
 /** A bare repository seeded with this checkout's platform content (what a fork's origin holds). */
 function makePlatformRemote(base: string, chosen?: string): string {
@@ -148,6 +163,7 @@ export async function main(argv: string[]): Promise<() => Promise<void>> {
   const chosenRemote = stringFlag(args, "remote");
   if (args.flags.has("remote") && !chosenRemote) throw new Error("--remote needs a folder");
   const json = args.flags.has("json");
+  const servingModel = servingModelOption(args);
   const base = mkdtempSync(join(tmpdir(), "aiplat-sim-launch-"));
   let remote: string;
   try {
@@ -162,6 +178,7 @@ export async function main(argv: string[]): Promise<() => Promise<void>> {
     gitRemote: remote,
     timeScale: numberFlag(args, "time-scale", 1000),
     seed: numberFlag(args, "seed", 1),
+    servingModel,
   });
   if (kubeconfig) sim.kube.kubeconfig(resolve(kubeconfig));
   if (!args.flags.has("no-bootstrap")) {
@@ -186,6 +203,10 @@ export async function main(argv: string[]): Promise<() => Promise<void>> {
   say(`control: ${sim.control.url}   (curl ${sim.control.url}/ledger)`);
   if (writeEnv) say(`environment written to ${resolve(writeEnv)}   (set -a; . ${resolve(writeEnv)}; set +a)`);
   say(`time: one simulated minute = ${numberFlag(args, "time-scale", 1000)} ms real time`);
+  if (servingModel)
+    say(
+      `serving model: answers at the pace of a vLLM replica on the endpoint's GPU, ${servingModel.speedup} × faster (simulated numbers are not GPU numbers)`,
+    );
   if (json)
     console.log(
       JSON.stringify({
