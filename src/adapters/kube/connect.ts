@@ -47,6 +47,18 @@ export function createKubeconfigConnector(options: KubeTargetOptions): KubeConne
   };
 }
 
+/**
+ * Why a kubeconfig could not be loaded, without its content: the YAML parser's message quotes the
+ * lines around the error, and the file may be anything (a secret) a flag was pointed at.
+ */
+function unreadable(error: unknown): string {
+  const e = error as { code?: string; reason?: string; mark?: { line?: number }; message?: string };
+  if (e.code) return e.code;
+  if (e.reason !== undefined)
+    return `not valid YAML (${e.reason}${e.mark?.line === undefined ? "" : `, line ${e.mark.line + 1}`})`;
+  return (e.message ?? String(error)).split("\n")[0] ?? "unreadable";
+}
+
 async function loadKubeConfig(
   path: string | undefined,
   file: string | undefined,
@@ -58,10 +70,17 @@ async function loadKubeConfig(
     if (path !== undefined) config.loadFromFile(path);
     else config.loadFromDefault();
   } catch (error) {
-    throw new ConfigError(`Cannot read kubeconfig ${file ?? "(default)"}: ${(error as Error).message}`, {
+    throw new ConfigError(`Cannot read kubeconfig ${file ?? "(default)"}: ${unreadable(error)}`, {
       code: "bad-kubeconfig",
       hint: "Check --kubeconfig, or run `aiplat kubeconfig` to write one.",
-      cause: error,
+      // No cause: its message quotes the file, and --debug prints causes.
+    });
+  }
+  // Any YAML (even /etc/passwd) loads as an empty config; without a context it reaches nothing.
+  if (config.getContexts().length === 0) {
+    throw new ConfigError(`${file ?? "~/.kube/config"} is not a usable kubeconfig: it has no contexts.`, {
+      code: "bad-kubeconfig",
+      hint: "Check --kubeconfig, or run `aiplat kubeconfig` to write one.",
     });
   }
   if (context !== undefined) {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Git } from "../../adapters/git.js";
 import { parseDurationOption } from "../../core/duration-option.js";
 import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
-import { checkEndpointName, findUnsafeText } from "../../core/endpoint/validate-inputs.js";
+import { endpointOperandError } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
 import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, openLitellm, requireCluster, tryConnect } from "../cluster-access.js";
@@ -55,8 +55,8 @@ export async function runUndeploy(
   name: string,
   options: UndeployOptions,
 ): Promise<{ data: Record<string, unknown>; human: string }> {
-  const problem = findUnsafeText(name) ?? checkEndpointName(name);
-  if (problem) throw new UsageError(`Invalid input: ${problem}.`, { code: "invalid-input" });
+  const invalid = endpointOperandError(name);
+  if (invalid) throw invalid;
   const timeoutMs = parseDurationOption("--timeout", options.timeout ?? "30m");
   const unreachableMs = parseDurationOption("--unreachable-timeout", options.unreachableTimeout ?? "2m");
   if (options.wait && options.push === false) {

@@ -7,7 +7,7 @@
  */
 import { createKubeHttp, type KubeHttp } from "../../adapters/kube/http.js";
 import { ENDPOINT_API, ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
-import { checkEndpointName, findUnsafeText } from "../../core/endpoint/validate-inputs.js";
+import { endpointOperandError } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
 import type { KubeEvent, Obj, Pod } from "../../core/rollout/types.js";
 import { aiplatCommand } from "../carry-flags.js";
@@ -98,8 +98,8 @@ async function reportPod(
 }
 
 export async function runLogs(ctx: CommandContext, name: string, options: LogsOptions): Promise<void> {
-  const problem = findUnsafeText(name) ?? checkEndpointName(name);
-  if (problem) throw new UsageError(`Invalid input: ${problem}.`, { code: "invalid-input" });
+  const invalid = endpointOperandError(name);
+  if (invalid) throw invalid;
   if (options.follow && ctx.io.json) {
     throw new UsageError("--follow streams lines as they come and cannot be combined with --json.", {
       code: "invalid-input",
