@@ -1,5 +1,5 @@
-import type { KubeConfig } from "@kubernetes/client-node";
 import { ConfigError } from "../../core/errors.js";
+import type { KubeAccess } from "./kube-access.js";
 
 export interface KubeTargetOptions {
   kubeconfig?: string | undefined;
@@ -9,7 +9,7 @@ export interface KubeTargetOptions {
 
 /** How aiplat reached the cluster, for messages ("kubeconfig /x context y", "EKS cluster z"). */
 export interface KubeTarget {
-  config: KubeConfig;
+  config: KubeAccess;
   description: string;
 }
 
@@ -28,6 +28,13 @@ export function createKubeconfigConnector(options: KubeTargetOptions): KubeConne
     async connect() {
       const file = options.kubeconfig ?? options.env.KUBECONFIG;
       if (file === undefined && options.context === undefined) return undefined;
+      if (file !== undefined) {
+        // Most kubeconfigs need nothing of the library (see plain-kubeconfig.ts): skip loading it.
+        const { readPlainKubeconfig } = await import("./plain-kubeconfig.js");
+        const plain = readPlainKubeconfig(file.split(":")[0]!, options.context);
+        if (plain !== undefined)
+          return { config: plain, description: `kubeconfig ${file}, context ${plain.getCurrentContext()}` };
+      }
       const { KubeConfig } = await import("@kubernetes/client-node");
       const config = new KubeConfig();
       try {

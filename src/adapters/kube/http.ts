@@ -1,6 +1,6 @@
 import type { RequestOptions } from "node:http";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { ExternalError, isAiplatError } from "../../core/errors.js";
+import type { KubeAccess } from "./kube-access.js";
 
 /**
  * HTTP to the API server with the KubeConfig's TLS and auth (custom authenticators such as the
@@ -23,7 +23,7 @@ export interface KubeHttp {
   apiError(method: string, what: string, result: HttpResult): ExternalError;
 }
 
-export function createKubeHttp(config: KubeConfig): KubeHttp {
+export function createKubeHttp(config: KubeAccess): KubeHttp {
   const server = config.getCurrentCluster()?.server ?? "(no server in kubeconfig)";
 
   async function requestOptions(method: string, path: string, headers: Record<string, string>) {

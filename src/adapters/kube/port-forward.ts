@@ -9,6 +9,7 @@
 import type { AddressInfo, Server, Socket } from "node:net";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { ExternalError, UsageError } from "../../core/errors.js";
+import type { KubeAccess } from "./kube-access.js";
 import type { KubeObjects } from "./objects.js";
 
 export interface ServiceTarget {
@@ -158,7 +159,7 @@ async function bind(
  * Fails before listening when no Ready pod is behind the Service.
  */
 export async function startPortForward(
-  config: KubeConfig,
+  config: KubeAccess,
   objects: KubeObjects,
   target: ServiceTarget,
   options: PortForwardOptions = {},
@@ -172,9 +173,12 @@ export async function startPortForward(
   };
   const [{ createServer }, { PortForward }] = await Promise.all([
     import("node:net"),
-    import("@kubernetes/client-node"),
+    // Only the port-forward module: the package index loads every generated API model.
+    import("@kubernetes/client-node/dist/portforward.js"),
   ]);
-  const forward = new PortForward(config, true);
+  // PortForward reads only getCurrentCluster and applyToHTTPSOptions (client-node 1.4
+  // web-socket-handler.js), which every KubeAccess has.
+  const forward = new PortForward(config as KubeConfig, true);
   const sockets = new Set<Socket>();
 
   /** One WebSocket stream for this socket to the current backend; resolves once it is open. */

@@ -1,4 +1,5 @@
 import { reloginCommand } from "../../adapters/aws/profile.js";
+import { fullKubeConfig } from "../../adapters/kube/kube-access.js";
 import type { CheckResult } from "../../core/doctor/checks.js";
 import { checkCredentials, fail, ok, skip, warn } from "../../core/doctor/checks.js";
 import { withTimeout } from "../../core/timeout.js";
@@ -51,8 +52,10 @@ export async function checkCluster(ctx: CommandContext): Promise<CheckResult[]> 
   }
   const k8s = await import("@kubernetes/client-node");
   let version: string;
+  let config: Awaited<ReturnType<typeof fullKubeConfig>>;
   try {
-    const api = target.config.makeApiClient(k8s.VersionApi);
+    config = await fullKubeConfig(target.config);
+    const api = config.makeApiClient(k8s.VersionApi);
     version = (await withTimeout(api.getCode(), CLUSTER_TIMEOUT_MS, "The cluster")).gitVersion;
   } catch (error) {
     return [
@@ -66,7 +69,7 @@ export async function checkCluster(ctx: CommandContext): Promise<CheckResult[]> 
     ];
   }
   const cluster = ok("cluster", "Cluster", `Kubernetes ${version} through ${target.description}`);
-  const core = target.config.makeApiClient(k8s.CoreV1Api);
+  const core = config.makeApiClient(k8s.CoreV1Api);
   try {
     const secret = await withTimeout(
       core.readNamespacedSecret({ name: "hf-token", namespace: "inference" }),
