@@ -34,19 +34,14 @@ function fixCommands(stderr: string): string[] {
 
 const argvOf = (command: string) => command.split(" ").slice(1);
 
+/** --wait with room to fail, and a user flag the printed fix must carry over. */
+const waitFlags = (kubeconfig: string) => ["--wait", "--timeout", "2h", "--kubeconfig", kubeconfig];
+
 describe("deploy-model --wait when the model cannot load", () => {
   it("a gated model without inference/hf-token: HuggingFace's 401, then the token, a restart, and it answers", async () => {
     platform = await startSimPlatform({ hfToken: false });
     const kubeconfig = platform.sim.kubeconfigPath;
-    const run = await cli(platform, [
-      "deploy-model",
-      "gemma-4b",
-      "--wait",
-      "--timeout",
-      "2h",
-      "--kubeconfig",
-      kubeconfig,
-    ]);
+    const run = await cli(platform, ["deploy-model", "gemma-4b", ...waitFlags(kubeconfig)]);
     expect(run.exitCode).toBe(5);
     // Warned up front, with the user's flags…
     expect(run.stderr).toContain(
@@ -85,11 +80,7 @@ describe("deploy-model --wait when the model cannot load", () => {
       "--gpus",
       "1",
       "--force",
-      "--wait",
-      "--timeout",
-      "2h",
-      "--kubeconfig",
-      kubeconfig,
+      ...waitFlags(kubeconfig),
     ]);
     expect(run.exitCode).toBe(5);
     expect(run.stderr).toContain("Model loaded failed");

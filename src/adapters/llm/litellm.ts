@@ -7,6 +7,7 @@
  */
 import type { Clock } from "../../core/clock.js";
 import { ExternalError } from "../../core/errors.js";
+import { type DailyActivityPage, readRequestsServed } from "./litellm-activity.js";
 
 export interface LitellmDeployment {
   /** The public model name (the endpoint name). */
@@ -37,6 +38,15 @@ export interface LitellmClient {
   /** Readiness including the database (no key needed; LiteLLM serves it to probes). */
   health(signal?: AbortSignal): Promise<LitellmHealth>;
   listModels(signal?: AbortSignal): Promise<string[]>;
+  /**
+   * Requests per model name (LiteLLM's model group) between two UTC dates (YYYY-MM-DD, inclusive),
+   * from its daily activity (needs its database); undefined when this LiteLLM does not report them.
+   */
+  requestsServed(
+    since: string,
+    until: string,
+    signal?: AbortSignal,
+  ): Promise<Map<string, number> | undefined>;
   modelInfo(signal?: AbortSignal): Promise<LitellmDeployment[]>;
   registerModel(
     registration: { name: string; model: string; apiBase: string },
@@ -171,6 +181,13 @@ export function createLitellmClient(options: LitellmOptions): LitellmClient {
     async listModels(signal) {
       const answer = await call<{ data?: { id?: string }[] }>("GET", "/v1/models", undefined, signal);
       return (answer.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === "string");
+    },
+    async requestsServed(since, until, signal) {
+      return readRequestsServed(
+        (path) => call<DailyActivityPage>("GET", path, undefined, signal),
+        since,
+        until,
+      );
     },
     async modelInfo(signal) {
       const answer = await call<{ data?: { model_name?: string; model_info?: { id?: string } }[] }>(

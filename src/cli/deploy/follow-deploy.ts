@@ -4,6 +4,7 @@
  * RayService is Ready. Ctrl-C stops following and undoes nothing.
  */
 import { formatElapsed } from "../../core/clock.js";
+import { ENDPOINT_API } from "../../core/endpoint/endpoint-spec.js";
 import { type AiplatError, ExternalError, InterruptedError, isAiplatError } from "../../core/errors.js";
 import { computeDeploySteps, type DeployObservation } from "../../core/rollout/deploy-steps.js";
 import {
@@ -23,7 +24,8 @@ import { createNotifier, startWatches, type WatchSpec } from "./cluster-watch.js
 import { type FailureFixContext, failureFix } from "./failure-fix.js";
 import { allRecords, type StepRecord, stepTasks } from "./step-tasks.js";
 
-export const ENDPOINT_API = "kro.run/v1alpha1";
+// Defined with the endpoint spec; re-exported for the deploy modules that import it from here.
+export { ENDPOINT_API };
 export const ARGOCD_NAMESPACE = "argocd";
 export const WORKLOADS_APP = "workloads";
 const FIRST_PROMPT = "Say hello in five words.";

@@ -28,6 +28,7 @@ import { storeHfToken } from "./kuberay/model-load.js";
 import { LoadBalancerController } from "./lb/controller.js";
 import { EbsCsiDriver } from "./lb/ebs-csi.js";
 import type { ChatRequest } from "./litellm/completions.js";
+import { createDatabaseLookup, createServingLookup } from "./litellm/database.js";
 import { createBackendCheck, createRegistrationRunner } from "./litellm/registration.js";
 import { LiteLlmServer, type RegisteredModel } from "./litellm/server.js";
 import { createProfileLookup } from "./litellm/serving-lookup.js";
@@ -199,6 +200,8 @@ export async function startSimulatedCluster(
     backend: createBackendCheck(store),
     profileFor: serving ? createProfileLookup(store) : undefined,
     servingSpeedup: serving?.speedup,
+    database: createDatabaseLookup(store),
+    answering: createServingLookup(store),
   });
   await litellm.start();
   const litellmPort = Number(new URL(litellm.url).port);
