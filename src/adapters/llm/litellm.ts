@@ -62,6 +62,34 @@ export interface LitellmOptions {
   clock: Clock;
   /** Per-request limit, so a hung proxy never hangs a wait. */
   timeoutMs?: number;
+  /** Where the key came from, named when LiteLLM refuses it (401/403). */
+  keySource?: string;
+}
+
+export const MASTER_KEY_SOURCE = "the secret ai-platform/litellm-secrets (key master-key)";
+
+/** LiteLLM refused the key: terminal, since asking again with the same key cannot succeed. */
+function refusedKey(status: number, what: string, keySource: string, cause?: unknown): ExternalError {
+  return new ExternalError(`LiteLLM refused the key from ${keySource} (${status}) on ${what}.`, {
+    code: "litellm-auth",
+    hint: `Check ${keySource}; LiteLLM reads its master key at start, so after changing that secret restart it: \`kubectl -n ai-platform rollout restart deploy/litellm\`.`,
+    cause,
+    details: { status },
+  });
+}
+
+/**
+ * A signal of its own for one request, following `outer`. The `openai` client adds an abort
+ * listener to the signal it is given and never removes it, so handing it the long-lived outer
+ * signal on every retry would grow that signal's listeners without bound.
+ */
+function requestSignal(outer: AbortSignal | undefined): { signal: AbortSignal | undefined; release(): void } {
+  if (!outer) return { signal: undefined, release: () => {} };
+  const own = new AbortController();
+  const forward = () => own.abort(outer.reason);
+  if (outer.aborted) own.abort(outer.reason);
+  else outer.addEventListener("abort", forward, { once: true });
+  return { signal: own.signal, release: () => outer.removeEventListener("abort", forward) };
 }
 
 function describeCause(error: unknown): string {
@@ -73,6 +101,7 @@ function describeCause(error: unknown): string {
 export function createLitellmClient(options: LitellmOptions): LitellmClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const keySource = options.keySource ?? MASTER_KEY_SOURCE;
 
   async function call<T>(
     method: "GET" | "POST",
@@ -100,15 +129,14 @@ export function createLitellmClient(options: LitellmOptions): LitellmClient {
       });
     }
     const text = await response.text();
+    if (response.status === 401 || response.status === 403)
+      throw refusedKey(response.status, `${method} ${path}`, keySource);
     if (!response.ok) {
       throw new ExternalError(
         `LiteLLM ${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`,
         {
-          code: response.status === 401 || response.status === 403 ? "litellm-auth" : "litellm-error",
-          hint:
-            response.status === 401 || response.status === 403
-              ? "The master key was refused: check the secret ai-platform/litellm-secrets (key master-key)."
-              : "Look at the LiteLLM logs: `kubectl -n ai-platform logs deploy/litellm`.",
+          code: "litellm-error",
+          hint: "Look at the LiteLLM logs: `kubectl -n ai-platform logs deploy/litellm`.",
           details: { status: response.status },
         },
       );
@@ -201,10 +229,11 @@ export function createLitellmClient(options: LitellmOptions): LitellmClient {
       const started = options.clock.now();
       let first: number | undefined;
       let text = "";
+      const request = requestSignal(signal);
       try {
         const stream = await client.chat.completions.create(
           { model, messages: [{ role: "user", content: prompt }], stream: true, max_tokens: 32 },
-          { signal },
+          { signal: request.signal },
         );
         for await (const chunk of stream) {
           const delta = chunk.choices[0]?.delta?.content ?? "";
@@ -213,10 +242,14 @@ export function createLitellmClient(options: LitellmOptions): LitellmClient {
         }
       } catch (error) {
         const status = (error as { status?: number }).status;
+        if (status === 401 || status === 403)
+          throw refusedKey(status, `the chat completion for ${model}`, keySource, error);
         throw new ExternalError(
           `Chat completion for ${model} failed${status ? ` (${status})` : ""}: ${(error as Error).message}`,
           { code: "completion-failed", cause: error, details: status ? { status } : undefined },
         );
+      } finally {
+        request.release();
       }
       const end = options.clock.now();
       if (first === undefined)

@@ -34,6 +34,8 @@ export const ENDPOINT_DEFAULTS = {
   workerCpu: "3",
   maxModelLen: 8192,
   rayImage: "rayproject/ray-llm:2.53.0-py311-cu128",
+  /** Empty: weights come from HuggingFace; s3://… reads the S3 model cache (issue 17 point 18). */
+  modelSource: "",
 } as const;
 
 /**

@@ -1,4 +1,5 @@
 import { currentRayCluster, RAY_CLUSTER_LABEL } from "../rollout/observe-pods.js";
+import { type ServeAppStatus, serveFailureOf } from "../rollout/serve-failure.js";
 import { conditionOf, type Obj, type Pod } from "../rollout/types.js";
 import type { EndpointStatusRow, EndpointsSection } from "./types.js";
 
@@ -20,18 +21,18 @@ function currentWorkers(rayService: Obj | undefined, endpointPods: readonly Pod[
 }
 
 /**
- * Ray Serve's own words when the app failed (DEPLOY_FAILED/UNHEALTHY with the exception, kuberay
- * RayService status `activeServiceStatus.applicationStatuses.<app>.message`), which say more than
- * the instance's generic "waiting for rayservice" condition.
+ * Ray Serve's own words when the app failed (DEPLOY_FAILED/UNHEALTHY): the exception of the failed
+ * deployment (serve-failure.ts), which says more than the instance's generic "waiting for
+ * rayservice" condition.
  */
 function serveProblem(rayService: Obj | undefined): string | undefined {
   const status = rayService?.status as
-    | {
-        activeServiceStatus?: { applicationStatuses?: Record<string, { status?: string; message?: string }> };
-      }
+    | { activeServiceStatus?: { applicationStatuses?: Record<string, ServeAppStatus> } }
     | undefined;
   for (const app of Object.values(status?.activeServiceStatus?.applicationStatuses ?? {})) {
-    if (app.message && app.status !== "RUNNING") return `${app.status ?? "?"}: ${app.message}`;
+    if (app.status === "RUNNING") continue;
+    const failure = serveFailureOf(app);
+    if (failure) return `${app.status ?? "?"}: ${failure.summary}`;
   }
   return undefined;
 }
