@@ -127,7 +127,8 @@ describe("aiplat init on a terminal", () => {
     const secret = join(repo.dir, "terraform/00.global/vars/dev.secret.tfvars");
     expect(statSync(secret).mode & 0o777).toBe(0o600);
     expect(await parseTfvarsText("s", readIf(secret)!)).toEqual({
-      docker_hub_credentials: { username: "dockerme", access_token: DOCKER_TOKEN },
+      docker_hub_username: "dockerme",
+      docker_hub_access_token: DOCKER_TOKEN,
     });
     const hf = join(repo.dir, ".aiplat/dev/hf-token");
     expect(statSync(hf).mode & 0o777).toBe(0o600);

@@ -256,7 +256,7 @@ describe("no secret in committed files", () => {
       const hits = SECRET_PATTERNS.filter((p) => p.test(text)).map((p) => `${file}: ${p.source}`);
       // An access token assigned outside a comment is a committed credential.
       for (const line of text.split("\n")) {
-        if (/^\s*access_token\s*=\s*"/.test(line)) hits.push(`${file}: access_token value`);
+        if (/^\s*(?:docker_hub_)?access_token\s*=\s*"/.test(line)) hits.push(`${file}: access_token value`);
       }
       return hits;
     });
@@ -269,7 +269,7 @@ describe("no secret in committed files", () => {
     const dir = makeTempDir();
     writeFileSync(
       join(dir, "dev.tfvars"),
-      'docker_hub_credentials = {\n  username = "me"\n  access_token = "dckr_pat_abcdefghijklmnop"\n}\n',
+      'docker_hub_username = "me"\ndocker_hub_access_token = "dckr_pat_abcdefghijklmnop"\n',
     );
     expect(scan(dir)).toEqual(["dev.tfvars: dckr_pat_[A-Za-z0-9_-]{10,}", "dev.tfvars: access_token value"]);
   });

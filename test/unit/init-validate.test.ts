@@ -106,7 +106,12 @@ describe("init field validation", () => {
     expect(parseCapabilityList("none,gitops")).toEqual({ ...allCapabilities(false), gitops: true });
     expect(parseCapabilityList("gpu")).toContain('unknown capability "gpu"');
     expect(checkCapabilities({ ...allCapabilities(true), identity: false })).toContain("Pod Identity");
-    expect(checkCapabilities({ ...allCapabilities(false), gitops: true })).toBe(true);
+    // The pods ArgoCD deploys need the VPC CNI, kube-proxy and CoreDNS.
+    expect(checkCapabilities({ ...allCapabilities(false), gitops: true })).toContain(
+      "gitops needs networking, kube_proxy, coredns",
+    );
+    const base = { networking: true, kube_proxy: true, coredns: true };
+    expect(checkCapabilities({ ...allCapabilities(false), ...base, gitops: true })).toBe(true);
     // A hand edit kept from the tfvars (create_mng_system = false) leaves Karpenter nowhere to run.
     expect(checkCapabilities(allCapabilities(true), false)).toContain("create_mng_system");
     expect(checkCapabilities({ ...allCapabilities(true), autoscaling: false }, false)).toBe(true);

@@ -64,6 +64,9 @@ export async function collectAnswers(
 ): Promise<InitPlan> {
   const { io } = ctx;
   const pre = existing.answers;
+  // The repository first: a clone ArgoCD cannot sync from must not cost the user every answer.
+  const repo = await resolveRepoTarget(ctx, r, raw, existing.root);
+  if ("error" in repo && r.interactive) throw repo.error;
   const region = await r.text({
     flag: "--region",
     message: "AWS region of the cluster",
@@ -165,12 +168,12 @@ export async function collectAnswers(
       io.warn(`gitops is off, so ArgoCD needs no sign-in: ignoring ${ignored.map(([f]) => f).join(", ")}.`);
   }
 
-  const repo = await resolveRepoTarget(ctx, r, raw, existing.root);
   const dockerHub = await resolveDockerHub(r, io, {
     givenUsername: raw.dockerHubUsername,
     env: ctx.processEnv,
     secretFileExists: existing.secretTfvarsExists,
     secretFileName: `${env}.secret.tfvars`,
+    kept: existing.dockerHub,
     redactor: ctx.redactor,
   });
   const hfToken = await resolveHfToken(r, io, { exists: existing.hfTokenExists, redactor: ctx.redactor });

@@ -22,6 +22,8 @@ export interface EndpointSpec {
 }
 
 export const ENDPOINT_NAMESPACE = "inference";
+/** The API version of InferenceEndpoint (the KRO ResourceGraphDefinition in platform/kro-definitions). */
+export const ENDPOINT_API = "kro.run/v1alpha1";
 
 /** The RGD's defaults (SimpleSchema `default=` markers). */
 export const ENDPOINT_DEFAULTS = {

@@ -67,7 +67,9 @@ export function parseAnswersFile(path: string, text: string): RawInit {
     // instead of becoming the number 1.3.
     data = parse(text, { schema: "failsafe" });
   } catch (error) {
-    throw new UsageError(`${path} is not valid YAML: ${(error as Error).message}`, {
+    // Only the line: the parser's message quotes the file, which may be anything (a secret).
+    const line = (error as { linePos?: { line?: number }[] }).linePos?.[0]?.line;
+    throw new UsageError(`The --answers file ${path} is not valid YAML${line ? ` (line ${line})` : ""}.`, {
       code: "bad-answers-file",
       hint: "Fix the file; its keys are the flag names of `aiplat init --help`.",
     });
@@ -107,7 +109,7 @@ export function parseAnswersFile(path: string, text: string): RawInit {
 }
 
 function badFile(path: string, problem: string): UsageError {
-  return new UsageError(`${path}: ${problem}.`, {
+  return new UsageError(`The --answers file ${path} is not usable: ${problem}.`, {
     code: "bad-answers-file",
     hint: "Fix the answers file; its keys are the flag names of `aiplat init --help`.",
   });

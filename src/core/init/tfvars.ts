@@ -103,17 +103,18 @@ function optionalClusterLines(answers: TfvarsAnswers): string {
   return lines.length > 0 ? `${lines.join("\n")}\n` : "";
 }
 
-/** The gitignored <env>.secret.tfvars holding only the Docker Hub credentials. */
+/**
+ * The gitignored <env>.secret.tfvars holding only the Docker Hub credentials. The token is an
+ * ephemeral Terraform variable (in no plan file, no state); the user name beside it is not secret.
+ */
 export function renderSecretTfvars(
   env: string,
   credentials: { username: string; accessToken: string },
 ): string {
   return `# Secret variables of environment "${env}", written by \`aiplat init\`. Never commit this file
 # (*.secret.* is gitignored). \`aiplat up\` passes it to the stages after ${env}.tfvars.
-docker_hub_credentials = {
-  username     = ${str(credentials.username)}
-  access_token = ${str(credentials.accessToken)}
-}
+docker_hub_username     = ${str(credentials.username)}
+docker_hub_access_token = ${str(credentials.accessToken)}
 `;
 }
 

@@ -8,12 +8,17 @@ import type { Capabilities } from "./answers.js";
 export type Verdict = true | string;
 
 /** Values end up inside HCL strings and YAML: refuse what would break out of them or interpolate. */
+/** No value init writes is anywhere near this long; a huge one is a mistake (or an attack). */
+const MAX_VALUE_LENGTH = 1024;
+
 export function checkSafeText(value: string): Verdict {
+  if (value.length > MAX_VALUE_LENGTH) return `must be at most ${MAX_VALUE_LENGTH} characters`;
   if (/[\r\n]/.test(value)) return "must be a single line";
   if (/["\\]/.test(value)) return "must not contain quotes or backslashes";
   if (/[$%]\{/.test(value)) return "must not contain ${ or %{ (Terraform would interpolate it)";
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(value)) return "must not contain control characters";
+  if (/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(value))
+    return "must not contain control characters";
   return true;
 }
 
@@ -173,6 +178,9 @@ export function checkRevision(value: string): Verdict {
     if (v.startsWith("/") || v.endsWith("/") || v.endsWith(".lock") || v.endsWith(".")) {
       return "is not a valid git ref name";
     }
+    // Git allows more, but a look-alike letter names a branch nobody can type or tell apart.
+    if (!/^[\x21-\x7e]+$/.test(v)) return "must be printable ASCII (a branch, tag or commit)";
+    if (v.length > 255) return "must be at most 255 characters";
     return true;
   });
 }
@@ -188,10 +196,19 @@ export function checkSecretValue(value: string): Verdict {
   return checkSafeText(value);
 }
 
+/** Without EKS Auto Mode (which runs its own), what the pods ArgoCD deploys cannot run without. */
+const GITOPS_NEEDS = ["networking", "kube_proxy", "coredns"] as const;
+
 /** Cross-field rules of the cluster_config variable that init can check before writing. */
 export function checkCapabilities(capabilities: Capabilities, createMngSystem = true): Verdict {
   if ((capabilities.autoscaling || capabilities.blockstorage) && !capabilities.identity) {
     return "autoscaling (Karpenter) and blockstorage (EBS CSI) authenticate through EKS Pod Identity: keep identity on";
+  }
+  if (capabilities.gitops) {
+    const missing = GITOPS_NEEDS.filter((name) => !capabilities[name]);
+    if (missing.length > 0) {
+      return `gitops needs ${GITOPS_NEEDS.join(", ")} (the Applications ArgoCD deploys are pods that need the VPC CNI, Service routing and cluster DNS): turn on ${missing.join(", ")}, or gitops off`;
+    }
   }
   if (capabilities.autoscaling && !createMngSystem) {
     return "autoscaling runs the Karpenter controller on the system node group, which create_mng_system = false in the tfvars turns off: turn autoscaling off or set create_mng_system = true";

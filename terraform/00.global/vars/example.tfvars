@@ -92,9 +92,8 @@ observability_configuration = {
 }
 
 # OPTIONAL: ECR pull-through cache for Docker Hub images (needs a free Docker Hub account).
-# These are secrets: never put them in this file. `aiplat init` writes them to the gitignored
-# <env>.secret.tfvars; or export TF_VAR_docker_hub_credentials='{username="...",access_token="..."}'.
-# docker_hub_credentials = {
-#   username     = "your-dockerhub-username"
-#   access_token = "dckr_pat_..."
-# }
+# The token is a secret: never put it in this file. `aiplat init` writes both to the gitignored
+# <env>.secret.tfvars; or export TF_VAR_docker_hub_username=... TF_VAR_docker_hub_access_token=....
+# The token is an ephemeral variable: it is in no plan file and no state.
+# docker_hub_username     = "your-dockerhub-username"
+# docker_hub_access_token = "dckr_pat_..."
