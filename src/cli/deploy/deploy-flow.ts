@@ -177,7 +177,7 @@ export async function runDeploy(
   if (options.push !== false) await refuseUnwatchedBranch(git, root, target);
   const pushedTo = `${target.remote}/${target.branch}`;
   const message = `deploy ${spec.name} (${spec.model})`;
-  const resume = `aiplat deploy-model ${spec.name} --wait`;
+  const resume = aiplatCommand(ctx.globals, `deploy-model ${spec.name} --wait`);
   const { declared, commit, unpushed, published } = await withRepository(
     ctx,
     git,
