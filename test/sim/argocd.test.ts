@@ -259,6 +259,25 @@ describe("simulated ArgoCD", () => {
     expect(list(sim, "v1", "ConfigMap", { namespace: "demo" })).toEqual([]);
   });
 
+  it("syncs from its git remote only for the remote's own URLs, never for the init placeholder", async () => {
+    const repo = demoRepo();
+    const fork = "https://github.com/me/aiplat.git";
+    const sim = await startSim({ gitRemote: repo.remote, gitRemoteUrls: [fork] });
+    const app = application(repo);
+    const source = (app.spec as { source: { repoURL: string } }).source;
+    source.repoURL = "https://example.invalid/set-by-aiplat-init.git";
+    sim.kube.store.apply(app, { fieldManager: "test", force: true });
+    await sim.settle();
+    expect(appStatus(sim).conditions?.[0]?.message).toContain("repository not found");
+    expect(list(sim, "v1", "ConfigMap", { namespace: "demo" })).toEqual([]);
+    // The fork's URL names the remote: the same Application then syncs.
+    source.repoURL = fork;
+    sim.kube.store.apply(app, { fieldManager: "test", force: true });
+    await sim.settle();
+    expect(appStatus(sim).sync?.status).toBe("Synced");
+    expect(cm(sim, "settings")?.data).toEqual({ color: "blue" });
+  });
+
   it("runs a requested sync (the operation field) even with automated sync off, and clears the request", async () => {
     const repo = demoRepo();
     const sim = await startSim();

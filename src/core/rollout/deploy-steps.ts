@@ -220,6 +220,7 @@ function judgeRegistered(o: DeployObservation): Judgement {
   const jobText = o.registrationJob
     ? `registration Job: ${job?.succeeded ? "succeeded" : job?.failed ? `${job.failed} failed attempt(s)` : "running"}`
     : "registration Job not created yet";
+  if (o.litellm?.terminal) return { done: false, failed: true, reason: o.litellm.error };
   if (o.litellm?.error) return { done: false, reason: `${jobText}; LiteLLM: ${o.litellm.error}` };
   return { done: false, reason: `${jobText}; not in LiteLLM /v1/models yet` };
 }
@@ -227,6 +228,7 @@ function judgeRegistered(o: DeployObservation): Judgement {
 function judgeAnswered(o: DeployObservation): Judgement {
   if (o.firstToken?.ms !== undefined)
     return { done: true, reason: `time to first token ${Math.round(o.firstToken.ms)} ms` };
+  if (o.firstToken?.terminal) return { done: false, failed: true, reason: o.firstToken.error };
   return { done: false, reason: o.firstToken?.error ?? "sending a chat completion through LiteLLM" };
 }
 

@@ -81,11 +81,15 @@ export interface KubeEvent extends Obj {
 export interface LitellmView {
   models?: string[] | undefined;
   error?: string | undefined;
+  /** The error cannot pass by retrying (LiteLLM refused the key): the step fails at once. */
+  terminal?: boolean | undefined;
 }
 
 export interface FirstToken {
   ms?: number | undefined;
   error?: string | undefined;
+  /** As LitellmView.terminal. */
+  terminal?: boolean | undefined;
 }
 
 /** One step's verdict on the latest observation, before the steps are ordered. */

@@ -48,8 +48,13 @@ export type { Delays } from "./delays.js";
  * Behaviour spec and sources: test/support/sim/README.md.
  */
 export interface SimulatedClusterOptions {
-  /** Bare git repository used for every Application repoURL that is not a local path. */
+  /** The bare git repository playing the fork's origin. */
   gitRemote?: string;
+  /**
+   * URLs (besides its path and file:// URL, which ArgoCD clones anyway) that name gitRemote, e.g.
+   * the https URL `aiplat init` wrote; any other repoURL is "repository not found".
+   */
+  gitRemoteUrls?: readonly string[];
   /** Real milliseconds per simulated minute (default 20). */
   timeScale?: number;
   /** Seed for names, ids and answers (default 1). */
@@ -62,7 +67,7 @@ export interface SimulatedClusterOptions {
   masterKey?: string;
   /** The gpu-inference NodePool's GPU limit (cluster_config.gpu_node_limit; default 16). */
   gpuNodeLimit?: number;
-  /** Create ai-platform/litellm-secrets and inference/litellm-api-key as Terraform does (default true). */
+  /** Create ai-platform/litellm-secrets and inference/litellm-api-key (registration-key) as Terraform does (default true). */
   createSecrets?: boolean;
   /**
    * The scene after `aiplat secret hf-token`: inference/hf-token{token} with a fake token, so gated
@@ -114,6 +119,10 @@ export interface SimulatedCluster {
     accruedCost(): number;
     /** An IAM instance profile for `role`, as Karpenter makes one per EC2NodeClass. */
     createInstanceProfile(role: string, tags: Record<string, string>): CloudResource;
+    /** A resource made outside the platform (by hand, another tool): nothing in the simulator deletes it. */
+    create(input: Parameters<CloudLedger["create"]>[0]): CloudResource;
+    /** Deletes it as its owner would (waited: gone now). */
+    delete(id: string): void;
   };
   argocd: { setAutomated(app: string, on: boolean): void; refresh(): void };
   karpenter: { stop(): void; injectCapacityError(instanceType: string): () => void };
@@ -240,7 +249,9 @@ export async function startSimulatedCluster(
   const argocd = new ArgoCdController(store, clock, activity, {
     pollMinutes: delays.argocdPollMinutes,
     selfHealMinutes: delays.selfHealMinutes,
-    fallbackRepo: options.gitRemote,
+    remotes: new Map(
+      options.gitRemote ? (options.gitRemoteUrls ?? []).map((url) => [url, options.gitRemote!] as const) : [],
+    ),
   });
   let karpenter: KarpenterController | undefined;
   let lb: LoadBalancerController | undefined;
@@ -369,6 +380,8 @@ export async function startSimulatedCluster(
       hourlyCost: () => ledger.hourlyCost(),
       accruedCost: () => ledger.accruedCost(),
       createInstanceProfile: (role, tags) => ledger.createInstanceProfile(role, tags),
+      create: (input) => ledger.create(input),
+      delete: (id) => ledger.delete(id, { waited: true }),
     },
     argocd: {
       setAutomated: (app, on) => argocd.setAutomated("argocd", app, on),

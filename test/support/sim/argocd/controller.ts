@@ -40,8 +40,8 @@ const FINALIZERS = [
 export interface ArgoCdOptions {
   pollMinutes: number;
   selfHealMinutes: number;
-  /** A bare repository standing in for repoURLs that are not local paths. */
-  fallbackRepo?: string;
+  /** repoURL → bare repository, for URLs that are not local paths (e.g. a fork's https URL). */
+  remotes?: ReadonlyMap<string, string>;
 }
 
 interface Operation {
@@ -143,7 +143,7 @@ export class ArgoCdController {
     let desired: DesiredState;
     try {
       checkDestination(this.store, name, spec);
-      desired = await computeDesired(this.store, name, spec, this.options.fallbackRepo);
+      desired = await computeDesired(this.store, name, spec, this.options.remotes ?? new Map());
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const type = error instanceof InvalidSpecError ? "InvalidSpecError" : "ComparisonError";

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Random } from "../runtime/random.js";
 import { type ChatRequest, chatCompletion, completionChunks, completionWords } from "./completions.js";
+import { DailyActivity } from "./daily-activity.js";
 import type { DatabaseLookup } from "./database.js";
 import { createServingEngine, type ServingEngine, type ServingProfile } from "./serving-model.js";
 import { streamFromEngine } from "./serving-stream.js";
@@ -9,7 +10,8 @@ import { streamFromEngine } from "./serving-stream.js";
 /**
  * A LiteLLM proxy stand-in speaking the API aiplat and the registration Jobs use: master-key auth
  * (Authorization: Bearer), /health/liveliness and /health/readiness without a key, /model/new (not
- * idempotent, like the real one), /model/info, /model/delete, /v1/models, and /v1/chat/completions
+ * idempotent, like the real one), /model/info, /model/delete, /v1/models, /user/daily/activity
+ * (requests per model and model group, daily-activity.ts), and /v1/chat/completions
  * with and without streaming (SSE chunks, usage, `data: [DONE]`). A model answers only while its
  * backend (the RayService behind api_base) serves; otherwise the error LiteLLM gives for an
  * unreachable backend. Tests can make it slow, fail the next requests, or drop a stream midway.
@@ -54,6 +56,7 @@ export class LiteLlmServer {
   /** The next streaming completion fails after its first chunks with this error (in-stream). */
   private streamFailure: string | undefined;
   private readonly chatLog: ChatRequest[] = [];
+  private readonly activity = new DailyActivity();
   url = "";
 
   constructor(private readonly options: LiteLlmOptions) {}
@@ -219,6 +222,10 @@ export class LiteLlmServer {
       });
     }
     if (method === "POST" && path === "/model/delete") return this.modelDelete(res, body);
+    if (method === "GET" && path === "/user/daily/activity") {
+      const query = new URL(req.url ?? "/", "http://localhost").searchParams;
+      return send(res, 200, this.activity.page(query.get("start_date") ?? "", query.get("end_date") ?? ""));
+    }
     if (method === "GET" && (path === "/v1/models" || path === "/models")) {
       const names = [...new Set(this.models.map((m) => m.model_name))];
       return send(res, 200, {
@@ -281,6 +288,7 @@ export class LiteLlmServer {
     }
     const model = candidates[0]!;
     const check = this.options.backend(model);
+    this.activity.record(model.model_name, model.litellm_params.model, check.ok);
     if (!check.ok) {
       return send(
         res,
