@@ -1,26 +1,18 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  addLoadBalancerService,
-  type DestroyPlatform,
-  startDestroyPlatform,
-} from "../fixtures/destroy/platform.js";
+import { describe, expect, it, vi } from "vitest";
+import { addLoadBalancerService, destroyPlatformPerTest } from "../fixtures/destroy/platform.js";
 import { scriptedPrompter } from "../support/prompts.js";
 
 vi.setConfig({ testTimeout: 240_000 });
 
-let platform: DestroyPlatform | undefined;
-afterEach(async () => {
-  await platform?.stop();
-  platform = undefined;
-});
+const startPlatform = destroyPlatformPerTest();
 
 const MUTATING = /^(Delete|Terminate|Release|Remove|Create|Put|Modify)/;
 
 describe("aiplat destroy --dry-run and the typed confirmation", () => {
   it("--dry-run --json prints every step with id, targets and evidence, and writes nothing anywhere; no --yes without a terminal aborts", async () => {
-    platform = await startDestroyPlatform();
+    const platform = await startPlatform();
     const { sim, run, repo } = platform;
     addLoadBalancerService(platform);
     await sim.settle();
@@ -63,7 +55,7 @@ describe("aiplat destroy --dry-run and the typed confirmation", () => {
   });
 
   it("a typed confirmation that is not the environment's name aborts with nothing done", async () => {
-    platform = await startDestroyPlatform();
+    const platform = await startPlatform();
     const { sim, run, repo } = platform;
     addLoadBalancerService(platform);
     await sim.settle();
