@@ -92,7 +92,7 @@ async function destroyOnce(
       await tf.plan(planFile, stages.varFiles, progressReporter(ctx, task, `${base}: plan`), {
         destroy: true,
       });
-      await tf.apply(planFile, progressReporter(ctx, task, base));
+      await tf.apply(planFile, stages.varFiles, progressReporter(ctx, task, base));
     });
   } catch (error) {
     throw await explainFailure(run, entry.path, error);
