@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { destroyPlatformPerTest } from "../fixtures/destroy/platform.js";
+import { startKmsStandin } from "../support/kms-standin.js";
 import { startS3Standin } from "../support/s3-standin.js";
 import { hasTerraform, skipNote } from "../support/tools.js";
 
@@ -10,9 +11,12 @@ vi.setConfig({ testTimeout: 400_000 });
 const BUCKET = "tfstate-123456789012";
 const startPlatform = destroyPlatformPerTest();
 let s3: Awaited<ReturnType<typeof startS3Standin>> | undefined;
+let kms: Awaited<ReturnType<typeof startKmsStandin>> | undefined;
 afterEach(async () => {
   await s3?.close();
+  await kms?.close();
   s3 = undefined;
+  kms = undefined;
 });
 
 const S3_SETTINGS = (endpoint: string) => `endpoints                   = { s3 = "${endpoint}" }
@@ -64,12 +68,15 @@ describe.skipIf(!hasTerraform())(
   () => {
     it("--keep-backend keeps the state bucket; without it the bucket is emptied of every version and removed last", async () => {
       s3 = await startS3Standin();
+      const kmsStandin = await startKmsStandin(); // up makes the state bucket's KMS key
+      kms = kmsStandin;
       const endpoint = s3.endpoint;
       vi.stubEnv("AWS_ENDPOINT_URL_S3", endpoint);
+      vi.stubEnv("AWS_ENDPOINT_URL_KMS", kmsStandin.endpoint);
       const platform = await startPlatform();
       const { sim, run, repo } = platform;
       useS3Backend(join(repo.dir, "terraform"), endpoint);
-      const env = { AWS_ENDPOINT_URL_S3: endpoint };
+      const env = { AWS_ENDPOINT_URL_S3: endpoint, AWS_ENDPOINT_URL_KMS: kmsStandin.endpoint };
       const up = await run(["up", "--yes"], { env });
       expect(up.exitCode, up.stderr).toBe(0);
       expect(s3.buckets.has(BUCKET)).toBe(true);
