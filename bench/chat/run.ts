@@ -1,6 +1,7 @@
 /**
- * `aiplat chat` against the simulated platform (npm run test-cluster's launcher, in this process,
- * with the LiteLLM stand-in's serving model and gemma-4b deployed by `aiplat deploy-model --wait`):
+ * `aiplat chat` against the simulated platform (npm run test-cluster's launcher in a process of its
+ * own, with the LiteLLM stand-in's serving model, and gemma-4b deployed by `aiplat deploy-model
+ * --wait`):
  *
  * 1. time to first token of `aiplat chat gemma-4b --prompt` (as chat measures it: from the
  *    request to the first streamed token, through the port-forward) against the same completion
@@ -12,14 +13,11 @@
  * Cases are interleaved, two warm-up rounds discarded, medians reported.
  * Usage: npm run build && npx tsx bench/chat/run.ts [runs] [serving speed-up]
  */
-import { execFile, execFileSync, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { scaledClock } from "../../test/fixtures/deploy/scaled-clock.js";
-import { runCli } from "../../test/support/cli.js";
-import { main as launch } from "../../test/support/sim/launch.js";
 
 const runs = Number(process.argv[2] ?? 21);
 const speedup = Number(process.argv[3] ?? 10);
@@ -41,7 +39,6 @@ interface Spawned {
   stderr: string;
 }
 
-/** Not spawnSync: the simulated cluster runs in this process's event loop and must answer. */
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<Spawned> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
@@ -103,22 +100,40 @@ function peakRss(args: string[]): number {
   return Number(/peak-rss (\d+)/.exec(result.stderr)?.[1] ?? Number.NaN);
 }
 
-let stop: (() => Promise<void>) | undefined;
+/** The simulated platform as a user starts it (npm run test-cluster), in a process of its own. */
+async function startLauncher(envFile: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(root, "test", "support", "sim", "launch.ts"),
+      "--simulate",
+      "--time-scale",
+      "100",
+      "--serving-model",
+      "--serving-speedup",
+      String(speedup),
+      "--write-env",
+      envFile,
+    ],
+    { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let out = "";
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on("data", (c: Buffer) => {
+      out += c.toString();
+      if (out.includes("environment written to")) resolve();
+    });
+    child.on("exit", (code) => reject(new Error(`the launcher exited ${code}:\n${out}`)));
+  });
+  return child;
+}
+
+let launcher: ChildProcess | undefined;
 try {
   const envFile = join(scratch, "sim.env");
-  const log = console.log;
-  console.log = () => undefined;
-  stop = await launch([
-    "--simulate",
-    "--time-scale",
-    "20",
-    "--serving-model",
-    "--serving-speedup",
-    String(speedup),
-    "--write-env",
-    envFile,
-  ]);
-  console.log = log;
+  launcher = await startLauncher(envFile);
   const sim = Object.fromEntries(
     readFileSync(envFile, "utf8")
       .trim()
@@ -127,24 +142,23 @@ try {
   ) as Record<string, string>;
   const repo = join(scratch, "platform");
   execFileSync("git", ["clone", "--quiet", sim.GIT_REMOTE ?? "", repo]);
-  const deploy = await runCli(["deploy-model", "gemma-4b", "--wait", "--timeout", "8h"], {
+  const gitEnv = {
+    PATH: process.env.PATH,
+    HOME: scratch,
+    NO_COLOR: "1",
+    KUBECONFIG: sim.KUBECONFIG,
+    GIT_AUTHOR_NAME: "aiplat bench",
+    GIT_AUTHOR_EMAIL: "bench@example.invalid",
+    GIT_COMMITTER_NAME: "aiplat bench",
+    GIT_COMMITTER_EMAIL: "bench@example.invalid",
+    GIT_CONFIG_NOSYSTEM: "1",
+  };
+  execFileSync(process.execPath, [aiplat, "deploy-model", "gemma-4b", "--wait"], {
     cwd: repo,
-    env: {
-      PATH: process.env.PATH,
-      HOME: scratch,
-      NO_COLOR: "1",
-      KUBECONFIG: sim.KUBECONFIG,
-      GIT_AUTHOR_NAME: "aiplat bench",
-      GIT_AUTHOR_EMAIL: "bench@example.invalid",
-      GIT_COMMITTER_NAME: "aiplat bench",
-      GIT_COMMITTER_EMAIL: "bench@example.invalid",
-      GIT_CONFIG_NOSYSTEM: "1",
-    },
-    clock: scaledClock(),
+    env: gitEnv,
+    stdio: "pipe",
   });
-  if (deploy.exitCode !== 0) throw new Error(`deploy-model failed:\n${deploy.stderr}`);
-  // Not execFileSync: the API server answering kubectl runs in this process.
-  const { stdout: key } = await promisify(execFile)("kubectl", [
+  const key = execFileSync("kubectl", [
     "--kubeconfig",
     sim.KUBECONFIG ?? "",
     "get",
@@ -154,7 +168,7 @@ try {
     "litellm-secrets",
     "-o",
     "jsonpath={.data.master-key}",
-  ]);
+  ]).toString();
   const env = { PATH: process.env.PATH, HOME: scratch, NO_COLOR: "1", KUBECONFIG: sim.KUBECONFIG };
   const directEnv = { ...env, LITELLM_KEY: Buffer.from(key, "base64").toString() };
   const prompt = "What is the platform for?";
@@ -204,6 +218,7 @@ try {
     `\n${runs} runs each, interleaved, after 2 warm-up rounds; serving model ${speedup} × faster than an L4; node ${process.version}; load average ${loadavg()[0]?.toFixed(1)}.`,
   );
 } finally {
-  await stop?.();
+  launcher?.kill("SIGINT");
+  if (launcher) await once(launcher, "exit");
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -31,7 +31,7 @@ describe("init and the repository ArgoCD syncs from (point 1)", () => {
     mockDirectory();
     // On a terminal, with --region left to ask: the repository question comes first.
     const asked = await runInit(repo, without("--region"), {
-      answers: ["git@github.com:me/fork.git", "eu-west-1", false, ""],
+      answers: ["git@github.com:me/fork.git", "eu-west-1", false, "", ""],
     });
     expect(asked.exitCode, asked.stderr).toBe(0);
     expect(asked.asked.map((q) => q.flag).slice(0, 2)).toEqual(["--repo-url", "--region"]);
@@ -72,6 +72,10 @@ describe("init refuses settings that cannot work (point 8)", () => {
     const refused = await runInit(online, withFlag("--kubernetes-version", "1.20"));
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toContain("1.36, 1.35, 1.34, 1.33 only (DescribeClusterVersions)");
+    // The API decides when it answers: 1.32 is in the built-in list but not offered here.
+    const dropped = await runInit(online, withFlag("--kubernetes-version", "1.32"));
+    expect(dropped.exitCode).toBe(2);
+    expect(dropped.stderr).toContain("(DescribeClusterVersions)");
     // A version newer than the built-in list is fine when EKS offers it.
     const newer = await runInit(online, withFlag("--kubernetes-version", "1.36"));
     expect(newer.exitCode, newer.stderr).toBe(0);
@@ -157,5 +161,9 @@ describe("init re-run with a Docker Hub user (point 5)", () => {
     expect(other.exitCode).toBe(2);
     expect(other.stderr).toContain("DOCKER_HUB_TOKEN");
     expect(other.stderr).not.toContain("--yes");
+    // Where --yes does fill the gap (a value with a default), the hint still says so.
+    const noRegion = await runInit(makeInitRepo(), without("--region"));
+    expect(noRegion.exitCode).toBe(2);
+    expect(noRegion.stderr).toContain("--yes takes the defaults");
   });
 });

@@ -161,6 +161,10 @@ describe("aiplat init without a terminal", () => {
       dockerHubCredentials: "written",
     });
     expect(doc.answers.argocdRbac.EDITOR!.map((e) => e.id)).toEqual([GROUP_ID]);
+    const tfvars = await parseTfvarsText("staging.tfvars", readIf(tfvarsFile(repo, "staging"))!);
+    expect(tfvars).toMatchObject({
+      cluster_config: { public_access_cidrs: ["203.0.113.7/32", "198.51.100.0/24"] },
+    });
   });
 
   it("refuses an unknown key in the answers file (exit 2)", async () => {

@@ -86,4 +86,14 @@ describe("undeploy-model without a cluster", () => {
       expect(run.exitCode).toBe(2);
     }
   });
+
+  it("its hints keep the user's own flags (issue 18 point 12)", async () => {
+    const { repo, env } = declaredRepo();
+    const run = await runCli(["--env", "staging", "undeploy-model", "gemma-1b", "--wait", "--no-push"], {
+      cwd: repo.dir,
+      env,
+    });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("`aiplat undeploy-model gemma-1b --wait --env staging`");
+  });
 });

@@ -114,6 +114,8 @@ export async function runChat(
       hint: 'aiplat chat <model> --prompt "Hello!"  (or run it on a terminal for a conversation)',
     });
   }
+  // The openai client is the largest module chat loads: read it while the cluster is asked.
+  import("openai").catch(() => undefined);
   const session = await openLitellmSession(ctx, "Chatting");
   try {
     const models = await registeredModels(session, ctx.signal);

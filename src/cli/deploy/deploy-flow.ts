@@ -24,7 +24,7 @@ import {
   scaleRange,
 } from "../../core/fit/scale-range.js";
 import { aiplatCommand } from "../carry-flags.js";
-import { type Cluster, hasHfToken, requireCluster, tryConnect } from "../cluster-access.js";
+import { type Cluster, hasHfToken, namesCluster, requireCluster, tryConnect } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { readGpuNodeLimit } from "../gpu-node-limit.js";
 import { declareWorkload, readExistingWorkload, refuseChange } from "./declare-workload.js";
@@ -205,7 +205,7 @@ export async function runDeploy(
   // --wait needs the cluster: say so before committing anything.
   let cluster: Cluster | undefined;
   if (options.wait) cluster = await requireCluster(ctx, "--wait");
-  else if (planned.gated) cluster = (await tryConnect(ctx)).cluster;
+  else if (planned.gated || namesCluster(ctx)) cluster = (await tryConnect(ctx)).cluster;
   if (cluster && planned.gated && !(await hasHfToken(cluster))) {
     ctx.io.warn(
       `${spec.model} is gated on HuggingFace and inference/hf-token is missing: the download will fail. Add it with \`${aiplatCommand(ctx.globals, "secret hf-token")}\`.`,

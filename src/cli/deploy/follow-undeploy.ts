@@ -7,6 +7,7 @@ import { ExternalError, InterruptedError } from "../../core/errors.js";
 import { applyOutage, outageExceeded } from "../../core/rollout/outage.js";
 import type { ArgoApplication, Obj, Pod } from "../../core/rollout/types.js";
 import { computeUndeploySteps } from "../../core/rollout/undeploy-steps.js";
+import { aiplatCommand } from "../carry-flags.js";
 import type { Cluster } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { createNotifier, startWatches } from "./cluster-watch.js";
@@ -68,7 +69,7 @@ export async function followUndeploy(
     });
   }
   const records = new Map<string, StepRecord>();
-  const resume = `aiplat undeploy-model ${p.name} --wait`;
+  const resume = aiplatCommand(ctx.globals, `undeploy-model ${p.name} --wait`);
   try {
     await ctx.io.runTasks(
       stepTasks(board, {

@@ -10,6 +10,7 @@ import { parseDurationOption } from "../../core/duration-option.js";
 import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
 import { endpointOperandError } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
+import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, openLitellm, requireCluster, tryConnect } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { ENDPOINT_API } from "./follow-deploy.js";
@@ -63,7 +64,7 @@ export async function runUndeploy(
       "--wait follows what ArgoCD syncs from the remote, so it cannot be combined with --no-push.",
       {
         code: "invalid-input",
-        hint: `Drop --no-push, or push later and follow with \`aiplat undeploy-model ${name} --wait\`.`,
+        hint: `Drop --no-push, or push later and follow with \`${aiplatCommand(ctx.globals, `undeploy-model ${name} --wait`)}\`.`,
       },
     );
   }
@@ -113,7 +114,7 @@ export async function runUndeploy(
   let commit: string | undefined;
   let pushed = false;
   if (declared) {
-    const resume = `aiplat undeploy-model ${name}${options.wait ? " --wait" : ""}`;
+    const resume = aiplatCommand(ctx.globals, `undeploy-model ${name}${options.wait ? " --wait" : ""}`);
     await withRepository(ctx, git, `undeploy-model ${name}`, async () => {
       // Another run may have removed it while this one waited for the lock.
       if (!existsSync(join(root, path))) return;
@@ -143,7 +144,7 @@ export async function runUndeploy(
     );
   } else {
     ctx.io.warn(
-      `Could not deregister ${name} from LiteLLM (${deregistered}); run \`aiplat undeploy-model ${name}\` again once the cluster answers.`,
+      `Could not deregister ${name} from LiteLLM (${deregistered}); run \`${aiplatCommand(ctx.globals, `undeploy-model ${name}`)}\` again once the cluster answers.`,
     );
   }
   let rollout: unknown;

@@ -60,9 +60,8 @@ export async function resolveKubernetesVersion(
 }
 
 /**
- * A given version must be one EKS creates clusters with. The built-in list answers for the
- * versions it holds (no AWS call on the common path); anything else is asked of the EKS API, and
- * when that cannot answer the built-in list decides, saying so.
+ * A given version must be one EKS creates clusters with: the EKS API's list when it answers
+ * (DescribeClusterVersions, a few seconds at most), aiplat's built-in list otherwise, saying which.
  */
 async function checkGivenVersion(
   ctx: CommandContext,
@@ -71,15 +70,16 @@ async function checkGivenVersion(
 ): Promise<true | string> {
   const format = checkKubernetesVersion(version);
   if (format !== true) return format;
-  const builtIn: readonly string[] = BUILT_IN_KUBERNETES_VERSIONS;
-  if (builtIn.includes(version)) return true;
   const fromApi = region ? await describeEksVersions(ctx.adapters.aws, region, ctx.signal) : undefined;
   if (fromApi) {
     return fromApi.versions.includes(version)
       ? true
       : `EKS in ${region} creates clusters with ${fromApi.versions.join(", ")} only (DescribeClusterVersions)`;
   }
-  return `EKS creates clusters with ${builtIn.join(", ")} (aiplat's built-in list; the EKS API could not be asked)`;
+  const builtIn: readonly string[] = BUILT_IN_KUBERNETES_VERSIONS;
+  return builtIn.includes(version)
+    ? true
+    : `EKS creates clusters with ${builtIn.join(", ")} (aiplat's built-in list; the EKS API could not be asked)`;
 }
 
 export async function resolveCapabilities(

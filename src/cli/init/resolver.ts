@@ -17,6 +17,8 @@ export interface TextField {
   /** Used with --yes and as the prompt's default when nothing is pre-filled. */
   fallback?: string | undefined;
   validate: (value: string) => Verdict;
+  /** Without a default, --yes still fills it (e.g. by discovering the one Identity Center instance). */
+  yesFills?: boolean | undefined;
   /** Offer these instead of free text (interactive only). */
   choices?: ReadonlyArray<Choice<string>> | undefined;
 }
@@ -81,7 +83,7 @@ export class FieldResolver {
     }
     if (prefill !== undefined) return prefill;
     if (this.yes && field.fallback !== undefined) return field.fallback;
-    this.markMissing(field.flag, { yesFills: field.fallback !== undefined });
+    this.markMissing(field.flag, { yesFills: field.fallback !== undefined || field.yesFills === true });
     return undefined;
   }
 

@@ -20,6 +20,7 @@ import {
   checkVpcCidr,
 } from "../../core/init/validate.js";
 import type { CommandContext } from "../context.js";
+import { resolveApiCidrs } from "./api-access-step.js";
 import { resolveCapabilities, resolveKubernetesVersion } from "./cluster-step.js";
 import { type Discovery, discoverInstances, resolveInstanceArn } from "./identity-step.js";
 import type { ExistingState } from "./load.js";
@@ -176,6 +177,7 @@ export async function collectAnswers(
     redactor: ctx.redactor,
   });
   const hfToken = await resolveHfToken(r, io, { exists: existing.hfTokenExists, redactor: ctx.redactor });
+  const apiCidrs = await resolveApiCidrs(ctx, r, raw, pre);
 
   const defaults = defaultTfvarsAnswers();
   const tfvars: TfvarsAnswers = {
@@ -189,6 +191,7 @@ export async function collectAnswers(
     idcInstanceArn,
     idcRegion,
     rbac,
+    ...(apiCidrs !== undefined ? { publicAccessCidrs: apiCidrs } : {}),
     // The example's tag: name the project after the prefix unless the user set tags by hand.
     tags: pre.tags && Object.keys(pre.tags).length > 0 ? pre.tags : { project: prefix ?? DEFAULTS.prefix },
   };

@@ -23,6 +23,8 @@ export interface RawInit {
   repoUrl?: string | undefined;
   revision?: string | undefined;
   dockerHubUsername?: string | undefined;
+  /** Comma list of IPv4 CIDRs that may reach the public Kubernetes API. */
+  apiCidrs?: string | undefined;
 }
 
 /** answers-file key → RawInit field; the keys are the flag names without `--`. */
@@ -41,9 +43,10 @@ export const ANSWER_KEYS = {
   "repo-url": "repoUrl",
   revision: "revision",
   "docker-hub-username": "dockerHubUsername",
+  "api-cidrs": "apiCidrs",
 } as const satisfies Record<string, keyof RawInit>;
 
-const LIST_KEYS = new Set(["argocd-admin", "argocd-editor", "argocd-viewer", "capabilities"]);
+const LIST_KEYS = new Set(["argocd-admin", "argocd-editor", "argocd-viewer", "capabilities", "api-cidrs"]);
 
 export const ROLE_FLAGS: Record<ArgoRole, "--argocd-admin" | "--argocd-editor" | "--argocd-viewer"> = {
   ADMIN: "--argocd-admin",
@@ -90,7 +93,8 @@ export function parseAnswersFile(path: string, text: string): RawInit {
         problems.push(`${key} must be a list of strings`);
         continue;
       }
-      (result as Record<string, unknown>)[field] = key === "capabilities" ? value.join(",") : value;
+      (result as Record<string, unknown>)[field] =
+        key === "capabilities" || key === "api-cidrs" ? value.join(",") : value;
       continue;
     }
     const scalar = typeof value === "number" || typeof value === "boolean" ? String(value) : value;

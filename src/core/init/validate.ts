@@ -92,6 +92,35 @@ export function checkVpcCidr(value: string): Verdict {
   });
 }
 
+/** EKS accepts at most 40 public access CIDRs per cluster (its default quota). */
+const MAX_API_CIDRS = 40;
+
+/** Comma-separated IPv4 CIDRs → the list (spaces and empty items dropped). */
+export function parseCidrList(value: string): string[] {
+  return value
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c !== "");
+}
+
+/**
+ * Who may reach the public Kubernetes API: a comma list of IPv4 CIDRs such as 203.0.113.7/32
+ * (cluster_config.public_access_cidrs; Terraform checks the same shape).
+ */
+export function checkCidrList(value: string): Verdict {
+  return safeThen(value, (v) => {
+    const cidrs = parseCidrList(v);
+    if (cidrs.length === 0) return "list at least one IPv4 CIDR, e.g. 203.0.113.7/32";
+    if (cidrs.length > MAX_API_CIDRS) return `at most ${MAX_API_CIDRS} CIDRs (the EKS limit)`;
+    for (const cidr of cidrs) {
+      const match = /^([0-9.]+)\/([0-9]{1,2})$/.exec(cidr);
+      if (!match || parseIpv4(match[1]!) === undefined || Number(match[2]) > 32)
+        return `${JSON.stringify(cidr)} is not an IPv4 CIDR such as 203.0.113.7/32`;
+    }
+    return true;
+  });
+}
+
 function formatIpv4(value: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
 }
