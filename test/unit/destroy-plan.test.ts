@@ -93,6 +93,15 @@ describe("leftovers", () => {
     expect(hourlyCost({ kind: "eni", id: "e", tags: {} })).toBe(0);
   });
 
+  it("prices the state bucket's KMS key at $1/month until its deletion is scheduled, and knows aiplat made it", () => {
+    const key = toLeftover({ kind: "kms-key", id: "k-1", state: "Enabled", tags: {} });
+    expect(key.hourlyCost).toBe(0.0014);
+    expect(key.madeBy).toBe("aiplat-up");
+    expect(hourlyCost({ kind: "kms-key", id: "k-1", state: "PendingDeletion", tags: {} })).toBe(0);
+    // --keep-infra keeps the Terraform state, and so its bucket and key.
+    expect(unexpectedLeftovers([key], true)).toEqual([]);
+  });
+
   it("--keep-infra counts only what the in-cluster controllers made", () => {
     const items = [
       toLeftover({
