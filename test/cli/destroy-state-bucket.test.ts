@@ -109,6 +109,34 @@ describe.skipIf(!hasTerraform())(
       expect(kmsStandin.keys.get(stateKeyId)?.KeyState).toBe("Enabled");
       expect(kmsStandin.aliases.get(STATE_KEY_ALIAS)).toBe(stateKeyId);
 
+      // The bucket is the account's: while another environment's state records resources, the
+      // bucket and its key stay; once that state is gone, they go.
+      const { S3Client, PutObjectCommand, DeleteObjectCommand } = await import("@aws-sdk/client-s3");
+      const s3Client = new S3Client({
+        endpoint,
+        forcePathStyle: true,
+        region: "us-east-1",
+        credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      });
+      const prodState = { Bucket: BUCKET, Key: "env:/prod/10.networking/terraform.tfstate" };
+      await s3Client.send(
+        new PutObjectCommand({
+          ...prodState,
+          Body: JSON.stringify({
+            version: 4,
+            resources: [{ mode: "managed", type: "aws_vpc", name: "main", instances: [{ attributes: {} }] }],
+          }),
+        }),
+      );
+      const shared = await run(["destroy", "--yes"], { env });
+      expect(shared.exitCode, shared.stderr).toBe(0);
+      expect(shared.stderr).toContain(
+        "the bucket also holds the state of prod, which still records resources",
+      );
+      expect(s3.buckets.has(BUCKET)).toBe(true);
+      expect(kmsStandin.calls).not.toContain("ScheduleKeyDeletion");
+      await s3Client.send(new DeleteObjectCommand(prodState));
+
       const requestsBefore = s3.requests.length;
       const removed = await run(["destroy", "--yes"], { env });
       expect(removed.exitCode, removed.stderr).toBe(0);

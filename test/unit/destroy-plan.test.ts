@@ -69,6 +69,18 @@ describe("destroy plan", () => {
     const backend = buildDestroyPlan(facts({ stateBucket: "tfstate-1" }), { ...none, keepBackend: true });
     expect(backend.steps.find((s) => s.id === "state-backend")?.skip).toContain("--keep-backend");
     expect(backend.steps.at(-3)?.id).toBe("state-backend");
+    const shared = buildDestroyPlan(
+      facts({ stateBucket: "tfstate-1", stateBucketSharedWith: ["prod", "staging"] }),
+      none,
+    );
+    expect(shared.steps.find((s) => s.id === "state-backend")?.skip).toBe(
+      "the bucket also holds the state of prod, staging, which still records resources: kept, with its KMS key",
+    );
+    const alone = buildDestroyPlan(facts({ stateBucket: "tfstate-1", stateBucketSharedWith: [] }), none);
+    expect(alone.steps.find((s) => s.id === "state-backend")?.actsOn).toEqual([
+      "S3 bucket tfstate-1",
+      "KMS key alias/aiplat-tfstate: deletion scheduled (AWS waits 7 days at least; not billed meanwhile), alias deleted",
+    ]);
     const offline = buildDestroyPlan(
       facts({ cluster: { reachable: false, reason: "connection refused" } }),
       none,

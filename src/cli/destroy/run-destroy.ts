@@ -91,7 +91,10 @@ export async function runDestroy(ctx: CommandContext, options: DestroyCliOptions
   const deleted: string[] = [];
   // The state bucket's KMS key is a leftover only once the bucket is gone (or was before this run).
   const backendGoes =
-    !opts.keepInfra && !opts.keepBackend && gathered.stages.entries.some((e) => e.backend === "s3");
+    !opts.keepInfra &&
+    !opts.keepBackend &&
+    !facts.stateBucketSharedWith?.length &&
+    gathered.stages.entries.some((e) => e.backend === "s3");
   let stateKeyIsLeftover = backendGoes && !gathered.backend;
   const run: StepRun = {
     ctx,

@@ -40,6 +40,8 @@ export interface DestroyFacts {
   /** In apply order. */
   stages: StageFacts[];
   stateBucket?: string | undefined;
+  /** Other environments whose state in the bucket still records resources: the bucket stays. */
+  stateBucketSharedWith?: string[] | undefined;
   /** What the AWS API shows tagged for or named after the cluster; a string when it could not be read. */
   cloud: Leftover[] | string;
 }
@@ -178,7 +180,9 @@ export function buildDestroyPlan(facts: DestroyFacts, options: DestroyOptions): 
         ? "--keep-infra keeps the Terraform state"
         : options.keepBackend
           ? "--keep-backend keeps the state bucket"
-          : undefined,
+          : facts.stateBucketSharedWith?.length
+            ? `the bucket also holds the state of ${facts.stateBucketSharedWith.join(", ")}, which still records resources: kept, with its KMS key`
+            : undefined,
     });
   }
   const cloud = Array.isArray(facts.cloud) ? facts.cloud : [];
