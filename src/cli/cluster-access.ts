@@ -3,7 +3,7 @@
  * (warnings only), required for --wait. The LiteLLM master key is read from the cluster and
  * registered with the redactor before anything else can print it.
  */
-import type { KubeAccess } from "../adapters/kube/kube-access.js";
+import type { KubeClientConfig } from "../adapters/kube/client-config.js";
 import type { KubeObjects } from "../adapters/kube/objects.js";
 import type { PortForwardHandle } from "../adapters/kube/port-forward.js";
 import type { LitellmClient } from "../adapters/llm/litellm.js";
@@ -15,6 +15,7 @@ import {
   PrerequisiteError,
 } from "../core/errors.js";
 import { withTimeout } from "../core/timeout.js";
+import { aiplatCommand } from "./carry-flags.js";
 import type { CommandContext } from "./context.js";
 
 export const PROBE_TIMEOUT_MS = 8_000;
@@ -23,7 +24,7 @@ export const LITELLM_SERVICE = "litellm";
 export const LITELLM_PORT = 4000;
 
 export interface Cluster {
-  config: KubeAccess;
+  config: KubeClientConfig;
   objects: KubeObjects;
   description: string;
 }
@@ -37,8 +38,24 @@ export type ClusterAccess =
       apiFailure?: AiplatError | undefined;
     };
 
-/** The cluster if one is configured and answers; otherwise why not (never throws for "absent"). */
-export async function tryConnect(ctx: CommandContext): Promise<ClusterAccess> {
+export interface TryConnectOptions {
+  /**
+   * `aiplat status` reports an unreachable cluster as a section of its screen (and exits 5): it
+   * passes true so that a --kubeconfig/--context whose server does not answer is reported there,
+   * not thrown. Every other command refuses to go on without the cluster the user named.
+   */
+  reportUnreachable?: boolean;
+}
+
+/**
+ * The cluster if one is configured and answers; otherwise why not (never throws for "absent").
+ * An explicit --kubeconfig/--context that cannot be used is an error: unreadable or a wrong
+ * context (exit 3), a server that does not answer (exit 4), one that answers with errors (exit 5).
+ */
+export async function tryConnect(
+  ctx: CommandContext,
+  options: TryConnectOptions = {},
+): Promise<ClusterAccess> {
   let target: Awaited<ReturnType<CommandContext["adapters"]["kube"]["connect"]>>;
   try {
     target = await ctx.adapters.kube.connect();
@@ -61,19 +78,48 @@ export async function tryConnect(ctx: CommandContext): Promise<ClusterAccess> {
   try {
     await withTimeout(objects.get("v1", "Namespace", "inference"), PROBE_TIMEOUT_MS, "The cluster");
   } catch (error) {
-    if (isAiplatError(error) && error.code === "kube-api") {
-      return {
-        cluster: undefined,
-        reason: `the cluster's API server (${target.description}) answered with an error: ${error.message}`,
-        apiFailure: error,
-      };
-    }
-    return {
-      cluster: undefined,
-      reason: `cluster unreachable through ${target.description}: ${(error as Error).message}`,
-    };
+    const access: ClusterAccess =
+      isAiplatError(error) && error.code === "kube-api"
+        ? {
+            cluster: undefined,
+            reason: `the cluster's API server (${target.description}) answered with an error: ${error.message}`,
+            apiFailure: error,
+          }
+        : {
+            cluster: undefined,
+            reason: `cluster unreachable through ${target.description}: ${(error as Error).message}`,
+          };
+    const explicit = explicitClusterFlags(ctx);
+    if (explicit !== undefined && !options.reportUnreachable)
+      throw unusableExplicitCluster(ctx, explicit, access);
+    return access;
   }
   return { cluster: { config: target.config, objects, description: target.description } };
+}
+
+/** The named cluster does not answer (exit 4), or answers with errors (exit 5, as requireCluster). */
+function unusableExplicitCluster(
+  ctx: CommandContext,
+  explicit: string,
+  access: ClusterAccess & { cluster: undefined },
+): AiplatError {
+  const message = `${explicit} cannot be used: ${access.reason}.`;
+  if (access.apiFailure) {
+    return new ExternalError(message, {
+      code: "kube-api",
+      hint: "The API server is reachable but failing: look at the cluster's health, or leave out the flag(s) to use the environment's cluster.",
+      details: access.apiFailure.details,
+    });
+  }
+  return new PrerequisiteError(message, {
+    code: "cluster-unreachable",
+    hint: `Check the network/VPN and that the cluster is up (\`${aiplatCommand(ctx.globals, "doctor")}\`), or leave out the flag(s) to use the environment's cluster.`,
+  });
+}
+
+/** Whether the user named a cluster (--kubeconfig/--context): then it must work, even where optional. */
+export function namesCluster(ctx: CommandContext): boolean {
+  return explicitClusterFlags(ctx) !== undefined;
 }
 
 function explicitClusterFlags(ctx: CommandContext): string | undefined {

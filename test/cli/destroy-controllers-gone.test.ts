@@ -70,4 +70,29 @@ describe("aiplat destroy when the controllers that delete AWS resources are gone
       gpuNodes(sim).every((n) => n.metadata?.finalizers?.includes("karpenter.sh/termination") !== true),
     ).toBe(true);
   });
+
+  it("Karpenter already gone: its GPU instance is found through EC2 and named with its cost and --sweep; nothing is stripped", async () => {
+    platform = await startDestroyPlatform();
+    const { sim, run } = platform;
+    expect((await run(["deploy-model", "gemma-4b", "--wait", "--timeout", "8h"])).exitCode).toBe(0);
+    const gpu = sim.ledger.instances().filter((i) => i.createdBy === "karpenter");
+    expect(gpu.length).toBeGreaterThan(0);
+    sim.karpenter.stop();
+
+    const stuck = await run(["destroy", "--keep-infra", "--yes", "--timeout", "5m"]);
+    expect(stuck.exitCode).toBe(5);
+    expect(stuck.stderr).toContain("Delete the Karpenter NodePools");
+    for (const i of gpu)
+      expect(stuck.stderr).toMatch(new RegExp(`instance ${i.id} \\(\\$\\d+\\.\\d{4}/h\\)`));
+    expect(stuck.stderr).toContain("finalizer karpenter.sh/termination, removed by Karpenter");
+    expect(stuck.stderr).toContain("If karpenter is gone, nothing will delete");
+    expect(stuck.stderr).toContain("aiplat destroy --env dev --keep-infra --timeout 5m --sweep");
+    // Still billing, still held: no finalizer was removed while AWS shows the instance.
+    expect(
+      sim.ledger.instances().filter((i) => i.createdBy === "karpenter" && !i.deletingSinceMinute),
+    ).toHaveLength(gpu.length);
+    expect(
+      gpuNodes(sim).every((n) => n.metadata?.finalizers?.includes("karpenter.sh/termination") === true),
+    ).toBe(true);
+  });
 });

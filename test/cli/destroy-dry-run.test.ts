@@ -6,6 +6,7 @@ import {
   type DestroyPlatform,
   startDestroyPlatform,
 } from "../fixtures/destroy/platform.js";
+import { scriptedPrompter } from "../support/prompts.js";
 
 vi.setConfig({ testTimeout: 240_000 });
 
@@ -59,5 +60,30 @@ describe("aiplat destroy --dry-run and the typed confirmation", () => {
     expect(sim.aws.calls.length).toBeGreaterThan(awsCalls);
     expect(existsSync(join(repo.dir, ".aiplat", "journal", "dev", "destroy.json"))).toBe(false);
     expect(sim.ledger.loadBalancers()).toHaveLength(1);
+  });
+
+  it("a typed confirmation that is not the environment's name aborts with nothing done", async () => {
+    platform = await startDestroyPlatform();
+    const { sim, run, repo } = platform;
+    addLoadBalancerService(platform);
+    await sim.settle();
+    const rv = sim.kube.store.resourceVersion;
+    const awsCalls = sim.aws.calls.length;
+    const prompter = scriptedPrompter(["prod"]);
+
+    const typo = await run(["destroy"], { isTTY: true, prompter });
+    expect(typo.exitCode).toBe(2);
+    expect(prompter.asked.map((q) => q.message)).toEqual([
+      "This deletes environment dev. Type the environment name (dev) to go on:",
+    ]);
+    expect(typo.stderr).toContain('"prod" is not dev: nothing was deleted.');
+    expect(typo.stderr).toContain("aiplat destroy --env dev --dry-run");
+
+    await sim.settle();
+    expect(sim.kube.store.resourceVersion).toBe(rv);
+    expect(sim.aws.calls.slice(awsCalls).filter((c) => MUTATING.test(c.operation))).toEqual([]);
+    expect(existsSync(join(repo.dir, ".aiplat", "journal", "dev", "destroy.json"))).toBe(false);
+    expect(sim.ledger.loadBalancers()).toHaveLength(1);
+    expect(sim.terraform.applied()).toHaveLength(4);
   });
 });

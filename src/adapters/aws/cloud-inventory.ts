@@ -94,7 +94,7 @@ export async function scanCloud(aws: AwsClientFactory, target: CloudScanTarget):
           add({
             kind: "eni",
             id: n.NetworkInterfaceId ?? "",
-            name: n.Description || undefined,
+            name: n.Description || tags.Name || undefined,
             state: n.Status,
             tags,
             attachedTo: n.Attachment?.InstanceId ?? n.Description ?? undefined,

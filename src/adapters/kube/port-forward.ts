@@ -9,7 +9,7 @@
 import type { AddressInfo, Server, Socket } from "node:net";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { ExternalError, UsageError } from "../../core/errors.js";
-import type { KubeAccess } from "./kube-access.js";
+import type { KubeClientConfig } from "./client-config.js";
 import type { KubeObjects } from "./objects.js";
 
 export interface ServiceTarget {
@@ -159,7 +159,7 @@ async function bind(
  * Fails before listening when no Ready pod is behind the Service.
  */
 export async function startPortForward(
-  config: KubeAccess,
+  config: KubeClientConfig,
   objects: KubeObjects,
   target: ServiceTarget,
   options: PortForwardOptions = {},
@@ -173,11 +173,11 @@ export async function startPortForward(
   };
   const [{ createServer }, { PortForward }] = await Promise.all([
     import("node:net"),
-    // Only the port-forward module: the package index loads every generated API model.
+    // The module alone, not the package index (which compiles ~800 generated files).
     import("@kubernetes/client-node/dist/portforward.js"),
   ]);
-  // PortForward reads only getCurrentCluster and applyToHTTPSOptions (client-node 1.4
-  // web-socket-handler.js), which every KubeAccess has.
+  // Its WebSocketHandler uses only getCurrentCluster() and applyToHTTPSOptions() of the config
+  // (client-node src/web-socket-handler.ts, connect), which every KubeClientConfig has.
   const forward = new PortForward(config as KubeConfig, true);
   const sockets = new Set<Socket>();
 

@@ -4,6 +4,7 @@
  * pipe-friendly; on a terminal it runs the interactive session of chat-repl.ts.
  */
 import type { ChatMessage, ChatStreamResult } from "../../adapters/llm/chat-stream.js";
+import { endpointOperandError } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
 import type { CommandContext } from "../context.js";
 import {
@@ -100,6 +101,8 @@ export async function runChat(
   named: string | undefined,
   options: ChatOptions,
 ): Promise<void> {
+  const invalid = named === undefined ? undefined : endpointOperandError(named, "model name");
+  if (invalid) throw invalid;
   if (options.prompt !== undefined && options.prompt.trim() === "")
     throw new UsageError("--prompt is empty.", { code: "empty-prompt" });
   const oneShot = options.prompt !== undefined || !ctx.io.interactive;

@@ -1,11 +1,14 @@
 import { createKubeObjects } from "../../adapters/kube/objects.js";
 import { formatElapsed } from "../../core/clock.js";
 import { parseDurationOption } from "../../core/duration-option.js";
-import { PrerequisiteError } from "../../core/errors.js";
+import { ConfigError, PrerequisiteError } from "../../core/errors.js";
 import { formatAppTable, type RolloutState } from "../../core/gitops/applications.js";
+import { aiplatCommand } from "../carry-flags.js";
+import { namesCluster, tryConnect } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { findArgoCdUrl } from "./argocd-url.js";
 import { readArgoManifests } from "./manifests.js";
+import { applicationsWithUnsetRepo } from "./unset-repo.js";
 import { waitForApplications } from "./wait-applications.js";
 
 export interface BootstrapOptions {
@@ -18,8 +21,20 @@ const ARGOCD_NAMESPACE = "argocd";
 /** `aiplat bootstrap`: server-side apply of argocd/, then watch every Application to Synced+Healthy. */
 export async function runBootstrap(ctx: CommandContext, options: BootstrapOptions): Promise<void> {
   const timeoutMs = parseTimeout(options.timeout ?? "20m");
-  const resume = `aiplat bootstrap --env ${ctx.env}`;
+  // The environment always, and the user's own --kubeconfig/--context: the resume must reach the same cluster.
+  const resume = aiplatCommand({ ...ctx.globals, env: ctx.env }, "bootstrap");
   const manifests = await readArgoManifests(ctx.root());
+  const unset = applicationsWithUnsetRepo(manifests);
+  if (unset.length > 0) {
+    throw new ConfigError(
+      `argocd/ still points ${unset.join(", ")} at the placeholder repository (https://example.invalid/…): ArgoCD could never sync them, so nothing was applied.`,
+      {
+        code: "argocd-repo-unset",
+        hint: `Run \`${aiplatCommand(ctx.globals, "init")}\` (it points argocd/ at your fork), commit and push argocd/, then \`${aiplatCommand(ctx.globals, "bootstrap")}\`.`,
+        details: { applications: unset },
+      },
+    );
+  }
   const target = await ctx.adapters.kube.connect();
   if (!target) {
     throw new PrerequisiteError(`No way to reach the cluster of environment ${ctx.env} yet.`, {
@@ -27,6 +42,8 @@ export async function runBootstrap(ctx: CommandContext, options: BootstrapOption
       hint: `Run \`aiplat up --env ${ctx.env}\` first, or pass --kubeconfig <file> [--context <name>].`,
     });
   }
+  // A --kubeconfig/--context whose server does not answer is named as the problem (exit 4).
+  if (namesCluster(ctx)) await tryConnect(ctx);
   const objects = createKubeObjects(target.config);
   const started = ctx.clock.now();
   const applied: { kind: string; name: string; namespace?: string | undefined }[] = [];

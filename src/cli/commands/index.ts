@@ -13,6 +13,7 @@ import { logsCommand } from "./logs.js";
 import { modelsCommand } from "./models.js";
 import { openCommand } from "./open.js";
 import { planCommand } from "./plan.js";
+import { scaleCommand } from "./scale.js";
 import { keyCommand, secretCommand } from "./secret.js";
 import { smokeCommand } from "./smoke.js";
 import { statusCommand } from "./status.js";
@@ -29,6 +30,7 @@ export const commandModules: readonly CommandModule[] = [
   kubeconfigCommand,
   deployModelCommand,
   undeployModelCommand,
+  scaleCommand,
   modelsCommand,
   statusCommand,
   logsCommand,

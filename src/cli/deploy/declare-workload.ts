@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { parse } from "yaml";
 import type { Git } from "../../adapters/git.js";
+import { formatChanges, type SpecChange } from "../../core/endpoint/declared-values.js";
 import type { EndpointSpec } from "../../core/endpoint/endpoint-spec.js";
 import { renderEndpointManifest } from "../../core/endpoint/render-manifest.js";
 import { UsageError } from "../../core/errors.js";
@@ -42,6 +43,47 @@ export function sameDeclaration(existing: ExistingWorkload, manifestText: string
   return existing.spec !== undefined && isDeepStrictEqual(existing.spec, wanted);
 }
 
+/**
+ * Before anything is written: a model change is refused always (the RGD makes `model` immutable),
+ * any other change unless --force, naming each change so the user sees what --force would do.
+ */
+export function refuseChange(
+  existing: ExistingWorkload,
+  spec: EndpointSpec,
+  changes: readonly SpecChange[],
+  force: boolean,
+): void {
+  refuseModelChange(existing, spec);
+  if (changes.length === 0 || force) return;
+  throw new UsageError(
+    `${existing.path} already declares a different endpoint named ${spec.name}; the command would change:\n${formatChanges(changes).join("\n")}`,
+    {
+      code: "endpoint-exists",
+      hint: `Pick another name, or add --force to change these values (every value you do not give is kept; the file is updated in place).`,
+      details: { path: existing.path, changes },
+    },
+  );
+}
+
+/**
+ * The RGD declares `model` immutable: the registration Job carries it and a Job's pod template
+ * cannot change, so an in-place model change would half-apply (RayService upgraded, LiteLLM
+ * still routing to the old model).
+ */
+function refuseModelChange(existing: ExistingWorkload, spec: EndpointSpec): void {
+  const declaredModel = existing.spec?.model;
+  if (typeof declaredModel === "string" && declaredModel !== spec.model) {
+    throw new UsageError(
+      `${spec.name} already serves ${declaredModel}; an endpoint's model cannot change in place (even with --force).`,
+      {
+        code: "model-immutable",
+        hint: `Deploy ${spec.model} under a new name (aiplat deploy-model <new-name> --model ${spec.model}), or \`aiplat undeploy-model ${spec.name} --wait\` first.`,
+        details: { path: existing.path, model: declaredModel },
+      },
+    );
+  }
+}
+
 export interface DeclareResult {
   status: DeclareStatus;
   path: string;
@@ -74,20 +116,8 @@ export async function declareWorkload(
       details: { path },
     });
   }
-  // The RGD declares `model` immutable: the registration Job carries it and a Job's pod template
-  // cannot change, so an in-place model change would half-apply (RayService upgraded, LiteLLM
-  // still routing to the old model). Refuse before anything is written.
-  const declaredModel = existing?.spec?.model;
-  if (existing && typeof declaredModel === "string" && declaredModel !== spec.model) {
-    throw new UsageError(
-      `${spec.name} already serves ${declaredModel}; an endpoint's model cannot change in place (even with --force).`,
-      {
-        code: "model-immutable",
-        hint: `Deploy ${spec.model} under a new name (aiplat deploy-model <new-name> --model ${spec.model}), or \`aiplat undeploy-model ${spec.name} --wait\` first.`,
-        details: { path, model: declaredModel },
-      },
-    );
-  }
+  // Checked again under the repository lock: another run may have changed the file meanwhile.
+  if (existing) refuseModelChange(existing, spec);
   // --force replaces the declaration: never with the user's uncommitted edits folded in unseen.
   if (existing) await refuseLocalChanges(git, path);
   const text = existing ? renderEndpointManifest(existing.text, spec) : manifestText;

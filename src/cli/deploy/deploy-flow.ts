@@ -5,15 +5,31 @@
  */
 import type { CatalogModel } from "../../core/catalog/catalog.js";
 import { parseDurationOption } from "../../core/duration-option.js";
+import {
+  formatChanges,
+  inheritDeclared,
+  type SpecChange,
+  specChanges,
+} from "../../core/endpoint/declared-values.js";
+import { ENDPOINT_DEFAULTS, type EndpointSpec } from "../../core/endpoint/endpoint-spec.js";
+import { checkRayImage } from "../../core/endpoint/ray-version.js";
 import { describeUnknownModel, resolveModel } from "../../core/endpoint/resolve-model.js";
 import { type PlannedEndpoint, planEndpoint } from "../../core/endpoint/resolve-spec.js";
 import { type RawDeployInputs, validateDeployInputs } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
+import {
+  CONFIRM_ABOVE_GPUS,
+  formatScaleRange,
+  type ScaleRange,
+  scaleRange,
+} from "../../core/fit/scale-range.js";
 import { aiplatCommand } from "../carry-flags.js";
-import { type Cluster, hasHfToken, requireCluster, tryConnect } from "../cluster-access.js";
+import { type Cluster, hasHfToken, namesCluster, requireCluster, tryConnect } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
-import { declareWorkload } from "./declare-workload.js";
-import { checkFit, fitJson, fitLines } from "./fit-report.js";
+import { readGpuNodeLimit } from "../gpu-node-limit.js";
+import { declareWorkload, readExistingWorkload, refuseChange } from "./declare-workload.js";
+import { fittingGpus } from "./failure-fix.js";
+import { checkFit, checkGpuLimit, fitJson, fitLines } from "./fit-report.js";
 import { type FollowResult, followDeploy } from "./follow-deploy.js";
 import { refuseUnwatchedBranch } from "./git-argocd-branch.js";
 import { ensureRepository, pushCommit, replayLines, resolvePushTarget } from "./git-publish.js";
@@ -30,6 +46,10 @@ export interface DeployOptions extends Omit<RawDeployInputs, "name" | "image"> {
   /** false: `--no-verify`, skip the repository's commit hooks. */
   verify?: boolean;
   timeout?: string | undefined;
+  /** Change a declared endpoint without --force (`aiplat scale`, whose only values are replicas). */
+  change?: boolean;
+  /** The commit's subject (`aiplat scale` says what it changed); default "deploy <name> (<model>)". */
+  commitMessage?: string | undefined;
   imagePullTimeout?: string | undefined;
   capacityTimeout?: string | undefined;
   unreachableTimeout?: string | undefined;
@@ -71,6 +91,11 @@ export interface DeployPlan {
   timeoutMs: number;
   limits: { imagePullMs: number; capacityMs: number };
   unreachableMs: number;
+  /** The endpoint is the catalog entry of its name (`deploy-model <name>` alone re-declares it). */
+  fromCatalog: boolean;
+  /** How the declaration already in git changes (empty for a new or identical one). */
+  changes: SpecChange[];
+  range: ScaleRange;
 }
 
 /** Everything that can be decided without writing: exit 2 on any bad value, before any I/O. */
@@ -105,26 +130,39 @@ export async function planDeploy(
       "--wait follows what ArgoCD syncs from the remote, so it cannot be combined with --no-push.",
       {
         code: "invalid-input",
-        hint: `Drop --no-push, or push later and run \`aiplat deploy-model ${name} --wait\`.`,
+        hint: `Drop --no-push, or push later and run \`${aiplatCommand(ctx.globals, `deploy-model ${name} --wait`)}\`.`,
       },
     );
   }
   validateDeployInputs(raw);
+  // Already declared: change it, keeping every value the command line does not give.
+  const existing = readExistingWorkload(root, name);
+  const { raw: effective } = inheritDeclared(raw, existing?.spec);
   const catalog = await readCatalog(root);
-  let resolution = resolveModel(catalog, name, options.model);
+  let resolution = resolveModel(catalog, name, effective.model);
   if (resolution.kind === "unknown") {
     const chosen = await chooseFromCatalog(ctx, name, catalog, resolution.suggestions);
     resolution = { kind: "catalog", model: chosen.model, entry: chosen };
   }
-  const inputs = validateDeployInputs(raw, { contextLimit: resolution.entry?.contextLimit });
+  const inputs = validateDeployInputs(effective, { contextLimit: resolution.entry?.contextLimit });
   const planned = planEndpoint({ model: resolution.model, entry: resolution.entry }, inputs);
   if (!resolution.entry) planned.gated = GATED_ORGS.has(resolution.model.split("/")[0]?.toLowerCase() ?? "");
   for (const line of fitLines(planned)) ctx.io.info(line);
   checkFit(planned, Boolean(options.force), (m) => ctx.io.warn(m));
+  const range = scaleRange(planned.spec, planned.fit);
+  ctx.io.info(formatScaleRange(range));
+  checkGpuLimit(range, await readGpuNodeLimit(root, ctx.env), Boolean(options.force), (m) => ctx.io.warn(m));
   const preview = await previewEndpoint(readTemplate(root), await readRgd(root), planned.spec, {
     strict: !options.dryRun,
   });
-  return { planned, preview, timeoutMs, limits, unreachableMs };
+  checkImageRayVersion(ctx, planned.spec, preview);
+  const changes = existing
+    ? specChanges(existing.spec, preview.endpoint.spec as Record<string, unknown>)
+    : [];
+  if (existing && !options.dryRun)
+    refuseChange(existing, planned.spec, changes, Boolean(options.force || options.change));
+  const fromCatalog = resolution.entry !== undefined && resolution.entry.name === planned.spec.name;
+  return { planned, preview, timeoutMs, limits, unreachableMs, fromCatalog, changes, range };
 }
 
 export interface DeployOutcome {
@@ -137,9 +175,17 @@ export async function runDeploy(
   name: string,
   options: DeployOptions,
 ): Promise<DeployOutcome> {
-  const { planned, preview, timeoutMs, limits, unreachableMs } = await planDeploy(ctx, name, options);
+  const { planned, preview, timeoutMs, limits, unreachableMs, fromCatalog, changes, range } =
+    await planDeploy(ctx, name, options);
   const { spec } = planned;
-  const base = { name: spec.name, model: spec.model, spec, fit: fitJson(planned, spec) };
+  const base = {
+    name: spec.name,
+    model: spec.model,
+    spec,
+    fit: fitJson(planned, spec),
+    range,
+    changes: changes.length > 0 ? changes : undefined,
+  };
   if (options.dryRun) {
     return {
       data: {
@@ -148,35 +194,38 @@ export async function runDeploy(
         endpoint: preview.endpoint,
         resources: preview.rendered.resources.map((r) => r.object),
       },
-      human: formatPreview(preview),
+      human: [...changeLines(spec.name, changes), formatPreview(preview)].join("\n"),
     };
   }
 
+  await confirmLargeRange(ctx, spec.name, range);
   const root = ctx.root();
   const git = ctx.adapters.git(root);
   await ensureRepository(git);
   // --wait needs the cluster: say so before committing anything.
   let cluster: Cluster | undefined;
   if (options.wait) cluster = await requireCluster(ctx, "--wait");
-  else if (planned.gated) cluster = (await tryConnect(ctx)).cluster;
+  else if (planned.gated || namesCluster(ctx)) cluster = (await tryConnect(ctx)).cluster;
   if (cluster && planned.gated && !(await hasHfToken(cluster))) {
     ctx.io.warn(
-      `${spec.model} is gated on HuggingFace and inference/hf-token is missing: the download will fail. Add it with \`aiplat secret hf-token\`.`,
+      `${spec.model} is gated on HuggingFace and inference/hf-token is missing: the download will fail. Add it with \`${aiplatCommand(ctx.globals, "secret hf-token")}\`.`,
     );
   }
 
   const target = await resolvePushTarget(git);
   if (options.push !== false) await refuseUnwatchedBranch(git, root, target);
   const pushedTo = `${target.remote}/${target.branch}`;
-  const message = `deploy ${spec.name} (${spec.model})`;
-  const resume = `aiplat deploy-model ${spec.name} --wait`;
+  const message = options.commitMessage ?? `deploy ${spec.name} (${spec.model})`;
+  const resume = aiplatCommand(ctx.globals, `deploy-model ${spec.name} --wait`);
+  // The diff is on screen before the commit that makes it.
+  for (const line of changeLines(spec.name, changes)) ctx.io.info(line);
   const { declared, commit, unpushed, published } = await withRepository(
     ctx,
     git,
     `deploy-model ${spec.name}`,
     async () => {
       const declared = await declareWorkload(git, root, spec, preview.manifestText, {
-        force: Boolean(options.force),
+        force: Boolean(options.force || options.change),
         message,
         verify: options.verify !== false,
       });
@@ -224,6 +273,13 @@ export async function runDeploy(
       timeoutMs,
       limits,
       unreachableMs,
+      fix: {
+        name: spec.name,
+        model: spec.model,
+        gpuCount: spec.gpuCount,
+        deployCommand: `deploy-model ${spec.name}${fromCatalog ? "" : ` --model ${spec.model}`}`,
+        fittingGpus: fittingGpus(planned.fit),
+      },
     });
     const ttft = followed.timeToFirstTokenMs;
     lines.push(
@@ -247,6 +303,44 @@ export async function runDeploy(
     },
     human: lines.join("\n"),
   };
+}
+
+/** On a terminal, a maximum above CONFIRM_ABOVE_GPUS is confirmed first (--yes, --json or no TTY: not asked). */
+async function confirmLargeRange(ctx: CommandContext, name: string, range: ScaleRange): Promise<void> {
+  if (range.gpus.max <= CONFIRM_ABOVE_GPUS || !ctx.io.interactive) return;
+  const ok = await ctx.io.prompt.confirm({
+    flag: "--yes",
+    message: `${name} may grow to ${range.gpus.max} GPUs${range.hourlyUsd ? ` (about $${range.hourlyUsd.max.toFixed(2)}/h)` : ""}. Commit and push it?`,
+    default: false,
+  });
+  if (!ok) {
+    throw new UsageError(`Not confirmed: nothing was written, committed or pushed for ${name}.`, {
+      code: "not-confirmed",
+      hint: "Lower --max-replicas (or --gpus), or confirm; --yes skips the question.",
+    });
+  }
+}
+
+/** Exit 2 when --image (given or declared) runs another Ray minor than the RGD's rayVersion. */
+function checkImageRayVersion(ctx: CommandContext, spec: EndpointSpec, preview: Preview): void {
+  if (spec.rayImage === undefined) return;
+  const rayService = preview.rendered.resources.find((r) => r.object.kind === "RayService")?.object;
+  const rayVersion = (rayService?.spec as { rayClusterConfig?: { rayVersion?: unknown } } | undefined)
+    ?.rayClusterConfig?.rayVersion;
+  if (typeof rayVersion !== "string") return;
+  const check = checkRayImage(spec.rayImage, rayVersion, ENDPOINT_DEFAULTS.rayImage);
+  if (check.kind === "unknown") ctx.io.warn(check.warning);
+  if (check.kind === "mismatch") {
+    throw new UsageError(`Invalid input: ${check.problem}.`, {
+      code: "ray-version-mismatch",
+      hint: `Pass a Ray ${rayVersion.split(".").slice(0, 2).join(".")}.x image, or leave --image out for the RGD's default.`,
+      details: { image: spec.rayImage, rayVersion },
+    });
+  }
+}
+
+function changeLines(name: string, changes: readonly SpecChange[]): string[] {
+  return changes.length === 0 ? [] : [`Changes to ${name}:`, ...formatChanges(changes)];
 }
 
 /** Whether the remote-tracking branch already contains `commit` (as of the last fetch or push). */

@@ -6,6 +6,8 @@ import type { EndpointSpec } from "../../core/endpoint/endpoint-spec.js";
 import type { PlannedEndpoint } from "../../core/endpoint/resolve-spec.js";
 import { UsageError } from "../../core/errors.js";
 import { describeNeed } from "../../core/fit/plan-fit.js";
+import type { ScaleRange } from "../../core/fit/scale-range.js";
+import type { GpuNodeLimit } from "../gpu-node-limit.js";
 
 function usd(n: number): string {
   return `$${n.toFixed(2)}`;
@@ -86,4 +88,33 @@ export function fitJson(planned: PlannedEndpoint, spec: EndpointSpec): Record<st
     suggestion: fit.suggestion,
     raisedGpus: planned.raisedGpus,
   };
+}
+
+/**
+ * An endpoint whose maximum needs more GPUs than the NodePool may run can never reach it:
+ * Karpenter stops launching at the limit, and the replicas beyond it stay Pending. Refused unless
+ * --force (then a warning).
+ */
+export function checkGpuLimit(
+  range: ScaleRange,
+  limit: GpuNodeLimit,
+  force: boolean,
+  warn: (m: string) => void,
+): void {
+  if (range.gpus.max <= limit.limit) return;
+  const fitting = Math.floor(limit.limit / range.gpusPerWorker);
+  const problem = `at its maximum of ${range.workers.max} replica(s) × ${range.gpusPerWorker} GPU(s) this endpoint needs ${range.gpus.max} GPUs, more than the gpu-inference NodePool may run (${limit.limit}, ${limit.source})`;
+  const instead =
+    fitting >= range.workers.min
+      ? `--max-replicas ${fitting}`
+      : `a larger gpu_node_limit (at least ${range.gpus.min} for the minimum)`;
+  if (force) {
+    warn(`--force: deploying although ${problem}; replicas beyond the limit stay Pending.`);
+    return;
+  }
+  throw new UsageError(`${problem[0]?.toUpperCase()}${problem.slice(1)}.`, {
+    code: "over-gpu-limit",
+    hint: `Use ${instead}, raise cluster_config.gpu_node_limit and run \`aiplat up\`, or pass --force to deploy anyway.`,
+    details: { maxGpus: range.gpus.max, gpuNodeLimit: limit.limit },
+  });
 }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
 import { conditionOf, type Obj } from "../../core/rollout/types.js";
+import { aiplatCommand } from "../carry-flags.js";
 import { openLitellm, tryConnect } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { ENDPOINT_API } from "./follow-deploy.js";
@@ -25,6 +26,11 @@ export interface EndpointRow {
   registered: boolean | undefined;
   /** creationTimestamp in the cluster, else the commit time of the file. */
   since: string | undefined;
+  /**
+   * Registered in LiteLLM with no endpoint in git or the cluster (an undeploy that could not reach
+   * LiteLLM): requests to it fail. `fix` is the command that deregisters it.
+   */
+  orphan?: { fix: string } | undefined;
 }
 
 interface Declared {
@@ -147,6 +153,22 @@ export async function listModels(ctx: CommandContext): Promise<ModelList> {
     rows.set(name, row);
   }
   for (const row of rows.values()) row.registered = registered ? registered.includes(row.name) : undefined;
+  for (const name of registered ?? []) {
+    if (rows.has(name)) continue;
+    rows.set(name, {
+      name,
+      model: undefined,
+      gpus: undefined,
+      replicas: undefined,
+      inGit: false,
+      inCluster: false,
+      state: undefined,
+      ready: undefined,
+      registered: true,
+      since: undefined,
+      orphan: { fix: aiplatCommand(ctx.globals, `undeploy-model ${name}`) },
+    });
+  }
   return {
     cluster: { reachable: true, litellm: litellmProblem },
     endpoints: [...rows.values()].sort((a, b) => a.name.localeCompare(b.name)),
@@ -167,7 +189,7 @@ const yesNo = (v: boolean | undefined) => (v === undefined ? "?" : v ? "yes" : "
 export function formatModelTable(list: ModelList, now: number): string {
   const header = ["NAME", "MODEL", "GPUS", "REPLICAS", "STATE", "READY", "LITELLM", "AGE"];
   const rows = list.endpoints.map((r) => [
-    r.inGit ? r.name : `${r.name} (not in git)`,
+    r.inGit ? r.name : r.orphan ? `${r.name} (LiteLLM only)` : `${r.name} (not in git)`,
     r.model ?? "-",
     String(r.gpus ?? "-"),
     r.replicas ?? "-",
@@ -186,6 +208,11 @@ export function formatModelTable(list: ModelList, now: number): string {
     list.endpoints.length === 0
       ? ["No endpoints declared. Deploy one: aiplat deploy-model gemma-4b"]
       : [line(header), ...rows.map(line)];
+  for (const r of list.endpoints.filter((e) => e.orphan)) {
+    out.push(
+      `${r.name} is registered in LiteLLM but has no endpoint (requests to it fail); remove it: ${r.orphan?.fix}`,
+    );
+  }
   if (!list.cluster.reachable)
     out.push(`(from git only — ${list.cluster.reason}; state, ready and LiteLLM unknown)`);
   else if (list.cluster.litellm) out.push(`(LiteLLM not reachable: ${list.cluster.litellm})`);

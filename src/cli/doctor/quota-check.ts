@@ -6,10 +6,9 @@ import { type CheckResult, skip, warn } from "../../core/doctor/checks.js";
 import { checkGpuQuota, GPU_QUOTAS, gpuQuotaNeed } from "../../core/doctor/gpu-quota.js";
 import { withTimeout } from "../../core/timeout.js";
 import type { CommandContext } from "../context.js";
+import { DEFAULT_GPU_NODE_LIMIT } from "../gpu-node-limit.js";
 
 const QUOTA_TIMEOUT_MS = 10_000;
-/** terraform/00.global/variables.tf: cluster_config.gpu_node_limit defaults to 16. */
-const DEFAULT_GPU_NODE_LIMIT = 16;
 
 /** The G/VT vCPU quotas against what the gpu-inference NodePool and the catalog need. */
 export async function checkGpuQuotaFor(

@@ -1,5 +1,4 @@
 import { reloginCommand } from "../../adapters/aws/profile.js";
-import { fullKubeConfig } from "../../adapters/kube/kube-access.js";
 import type { CheckResult } from "../../core/doctor/checks.js";
 import { checkCredentials, fail, ok, skip, warn } from "../../core/doctor/checks.js";
 import { withTimeout } from "../../core/timeout.js";
@@ -52,9 +51,9 @@ export async function checkCluster(ctx: CommandContext): Promise<CheckResult[]> 
   }
   const k8s = await import("@kubernetes/client-node");
   let version: string;
-  let config: Awaited<ReturnType<typeof fullKubeConfig>>;
+  let config: Awaited<ReturnType<typeof target.kubeConfig>>;
   try {
-    config = await fullKubeConfig(target.config);
+    config = await target.kubeConfig();
     const api = config.makeApiClient(k8s.VersionApi);
     version = (await withTimeout(api.getCode(), CLUSTER_TIMEOUT_MS, "The cluster")).gitVersion;
   } catch (error) {

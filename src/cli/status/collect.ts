@@ -10,7 +10,7 @@ export async function collectStatus(ctx: CommandContext): Promise<PlatformStatus
   const [infrastructure, cluster, inCluster] = await Promise.all([
     readInfrastructure(ctx),
     readCluster(ctx),
-    tryConnect(ctx).then((access) =>
+    tryConnect(ctx, { reportUnreachable: true }).then((access) =>
       readClusterSections(ctx, access.cluster, access.cluster ? undefined : access.reason),
     ),
   ]);

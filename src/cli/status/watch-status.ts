@@ -5,13 +5,12 @@
  * follow those). Terraform and EKS are read once. On a terminal the screen is redrawn in place;
  * otherwise each changed screen is printed after a separator. Ctrl-C ends it (exit 0).
  */
-import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
+import { ENDPOINT_API, ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
 import type { Obj, Pod } from "../../core/rollout/types.js";
 import { formatStatus } from "../../core/status/format.js";
 import type { PlatformStatus } from "../../core/status/types.js";
 import { tryConnect } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
-import { ENDPOINT_API } from "../deploy/follow-deploy.js";
 import { readCluster } from "./read-cluster.js";
 import { readInfrastructure, reasonOf } from "./read-infrastructure.js";
 import {
@@ -32,7 +31,7 @@ export async function watchStatus(ctx: CommandContext): Promise<void> {
   const [infrastructure, clusterInfo, access, heads] = await Promise.all([
     readInfrastructure(ctx),
     readCluster(ctx),
-    tryConnect(ctx),
+    tryConnect(ctx, { reportUnreachable: true }),
     readRemoteHeads(ctx),
   ]);
   let last = "";

@@ -22,6 +22,8 @@ export interface EndpointSpec {
 }
 
 export const ENDPOINT_NAMESPACE = "inference";
+/** The API version of InferenceEndpoint (the KRO ResourceGraphDefinition in platform/kro-definitions). */
+export const ENDPOINT_API = "kro.run/v1alpha1";
 
 /** The RGD's defaults (SimpleSchema `default=` markers). */
 export const ENDPOINT_DEFAULTS = {
@@ -32,6 +34,8 @@ export const ENDPOINT_DEFAULTS = {
   workerCpu: "3",
   maxModelLen: 8192,
   rayImage: "rayproject/ray-llm:2.53.0-py311-cu128",
+  /** Empty: weights come from HuggingFace; s3://… reads the S3 model cache (issue 17 point 18). */
+  modelSource: "",
 } as const;
 
 /**

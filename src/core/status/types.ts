@@ -65,7 +65,7 @@ export interface EndpointStatusRow {
   gpus: number;
   /** undefined when LiteLLM could not be asked. */
   registered?: boolean | undefined;
-  /** Requests served: LiteLLM's model list does not report it, so it stays undefined unless a source does. */
+  /** Requests LiteLLM served for it in the last 30 days; undefined when LiteLLM does not report them. */
   requests?: number | undefined;
   createdAt?: string | undefined;
   /** Why it is not ready (the instance's Ready condition message), when it is not. */
