@@ -7,11 +7,8 @@
  * Usage: npx tsc -p tsconfig.json && npx tsx bench/status/run.ts [runs]
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeInfrastructure } from "../../test/cli/status-platform.js";
-import { startSeededPlatform } from "../../test/cli/status-seed.js";
+import { startStatusBenchPlatform } from "./platform.js";
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -20,24 +17,7 @@ function median(values: number[]): number {
 }
 
 const runs = Number(process.argv[2] ?? 11);
-const root = join(import.meta.dirname, "..", "..");
-const dir = mkdtempSync(join(tmpdir(), "aiplat-bench-status-"));
-writeInfrastructure(dir);
-for (const folder of ["platform", "argocd"]) mkdirSync(join(dir, folder));
-const seeded = await startSeededPlatform(200, 50);
-const kubeconfig = join(dir, "kubeconfig");
-seeded.kube.kubeconfig(kubeconfig);
-// Only the face's credentials and endpoint: the bench must never reach a real account.
-const env = {
-  PATH: process.env.PATH,
-  HOME: dir,
-  NO_COLOR: "1",
-  KUBECONFIG: kubeconfig,
-  AWS_CONFIG_FILE: join(dir, "no-aws-config"),
-  AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-aws-credentials"),
-  AWS_EC2_METADATA_DISABLED: "true",
-  ...seeded.awsEnv,
-};
+const { root, dir, seeded, env } = await startStatusBenchPlatform();
 const cases: Record<string, string[]> = {
   "node -e 0": ["-e", "0"],
   "aiplat status --json": [join(root, "bin", "aiplat.js"), "--root", dir, "status", "--json"],

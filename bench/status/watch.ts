@@ -8,30 +8,11 @@
  * Usage: npx tsc -p tsconfig.json && npx tsx bench/status/watch.ts [changes]
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeInfrastructure } from "../../test/cli/status-platform.js";
-import { startSeededPlatform } from "../../test/cli/status-seed.js";
+import { startStatusBenchPlatform } from "./platform.js";
 
 const changes = Number(process.argv[2] ?? 20);
-const root = join(import.meta.dirname, "..", "..");
-const dir = mkdtempSync(join(tmpdir(), "aiplat-bench-watch-"));
-writeInfrastructure(dir);
-for (const folder of ["platform", "argocd"]) mkdirSync(join(dir, folder));
-const seeded = await startSeededPlatform(200, 50);
-const kubeconfig = join(dir, "kubeconfig");
-seeded.kube.kubeconfig(kubeconfig);
-const env = {
-  PATH: process.env.PATH,
-  HOME: dir,
-  NO_COLOR: "1",
-  KUBECONFIG: kubeconfig,
-  AWS_CONFIG_FILE: join(dir, "no-aws-config"),
-  AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-aws-credentials"),
-  AWS_EC2_METADATA_DISABLED: "true",
-  ...seeded.awsEnv,
-};
+const { root, dir, seeded, env } = await startStatusBenchPlatform();
 const child = spawn(process.execPath, [join(root, "bin", "aiplat.js"), "--root", dir, "status", "--watch"], {
   env,
   cwd: dir,

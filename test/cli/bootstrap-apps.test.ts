@@ -107,7 +107,7 @@ describe("aiplat bootstrap", () => {
       "Application litellm is Degraded: Deployment litellm exceeded its progress deadline",
     );
     expect(result.stderr).toContain(`aiplat bootstrap --env dev --kubeconfig ${kubeconfig}`);
-    expect(result.stderr).toContain("kubectl -n argocd describe application");
+    expect(result.stderr).toContain(`kubectl --kubeconfig ${kubeconfig} -n argocd describe application`);
   });
 
   it("on timeout names the apps that are not ready and what to look at", async () => {

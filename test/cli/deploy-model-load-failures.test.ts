@@ -17,11 +17,15 @@ afterEach(async () => {
 
 const TOKEN = "hf_AbCdEfGhIjKlMnOpQrStUvWxYz01234567";
 
-function cli(p: SimPlatform, argv: string[], stdin?: string) {
+/**
+ * The fixes run as printed, with deploy-model's default --timeout 30m: at 60x that is 30 s real,
+ * room for a whole rollout on a loaded machine (the failing runs pass --timeout 2h at 600x).
+ */
+function cli(p: SimPlatform, argv: string[], stdin?: string, factor = 600) {
   return runCli(argv, {
     cwd: p.repo.dir,
     env: p.env,
-    clock: scaledClock(),
+    clock: scaledClock(factor),
     ...(stdin === undefined ? {} : { stdin: Readable.from([stdin]) }),
   });
 }
@@ -32,6 +36,7 @@ function fixCommands(stderr: string): string[] {
   return [...failure.matchAll(/`(aiplat [^`]+)`/g)].map((m) => m[1] as string);
 }
 
+const AS_PRINTED = 60;
 const argvOf = (command: string) => command.split(" ").slice(1);
 
 /** --wait with room to fail, and a user flag the printed fix must carry over. */
@@ -61,12 +66,12 @@ describe("deploy-model --wait when the model cannot load", () => {
     ]);
 
     const [store, undeploy, redeploy] = fix as [string, string, string];
-    const stored = await cli(platform, argvOf(store), `${TOKEN}\n`);
+    const stored = await cli(platform, argvOf(store), `${TOKEN}\n`, AS_PRINTED);
     expect(stored.exitCode, stored.stderr).toBe(0);
     expect(`${stored.stdout}${stored.stderr}`).not.toContain(TOKEN);
-    const removed = await cli(platform, argvOf(undeploy));
+    const removed = await cli(platform, argvOf(undeploy), undefined, AS_PRINTED);
     expect(removed.exitCode, removed.stderr).toBe(0);
-    const again = await cli(platform, argvOf(redeploy));
+    const again = await cli(platform, argvOf(redeploy), undefined, AS_PRINTED);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stdout).toContain("gemma-4b answers through LiteLLM");
   }, 120_000);
@@ -94,7 +99,7 @@ describe("deploy-model --wait when the model cannot load", () => {
       new RegExp(`^aiplat deploy-model gemma-27b --gpus [248] --force --wait --kubeconfig ${kubeconfig}$`),
     );
 
-    const again = await cli(platform, argvOf(fix[0] as string));
+    const again = await cli(platform, argvOf(fix[0] as string), undefined, AS_PRINTED);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stdout).toContain("gemma-27b answers through LiteLLM");
   }, 120_000);

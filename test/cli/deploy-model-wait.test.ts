@@ -145,9 +145,11 @@ describe("deploy-model --wait on the simulated cluster", () => {
   it("times out naming the step and what to look at", async () => {
     platform = await startSimPlatform();
     platform.sim.karpenter.stop();
-    const run = await deploy(platform, ["gemma-4b", "--wait", "--timeout", "10m"]);
+    // 1h of CLI time is 6 s real (scaledClock): room for commit, push and sync on a loaded machine;
+    // the rollout stalls at scheduling all the same, since no node can come.
+    const run = await deploy(platform, ["gemma-4b", "--wait", "--timeout", "1h"]);
     expect(run.exitCode).toBe(5);
-    expect(run.stderr).toContain('Timed out after 10m 00s at "Worker pod scheduled"');
+    expect(run.stderr).toContain('Timed out after 1h 00m at "Worker pod scheduled"');
     expect(run.stderr).toContain("FailedScheduling");
     expect(run.stderr).toContain("kubectl -n inference describe pods -l app.kubernetes.io/instance=gemma-4b");
     expect(run.stderr).toContain("aiplat deploy-model gemma-4b --wait");

@@ -1,22 +1,14 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { gpuNodes } from "../fixtures/deploy/sim-platform.js";
-import {
-  addLoadBalancerService,
-  type DestroyPlatform,
-  startDestroyPlatform,
-} from "../fixtures/destroy/platform.js";
+import { addLoadBalancerService, destroyPlatformPerTest } from "../fixtures/destroy/platform.js";
 
 vi.setConfig({ testTimeout: 600_000 });
 
-let platform: DestroyPlatform | undefined;
-afterEach(async () => {
-  await platform?.stop();
-  platform = undefined;
-});
+const startPlatform = destroyPlatformPerTest();
 
 describe("aiplat destroy when the controllers that delete AWS resources are gone", () => {
   it("names the stuck Service, its load balancer and --sweep; --sweep deletes through AWS and only then releases the finalizers", async () => {
-    platform = await startDestroyPlatform();
+    const platform = await startPlatform();
     const { sim, run } = platform;
     expect((await run(["deploy-model", "gemma-4b", "--wait", "--timeout", "8h"])).exitCode).toBe(0);
     addLoadBalancerService(platform);
@@ -72,7 +64,7 @@ describe("aiplat destroy when the controllers that delete AWS resources are gone
   });
 
   it("Karpenter already gone: its GPU instance is found through EC2 and named with its cost and --sweep; nothing is stripped", async () => {
-    platform = await startDestroyPlatform();
+    const platform = await startPlatform();
     const { sim, run } = platform;
     expect((await run(["deploy-model", "gemma-4b", "--wait", "--timeout", "8h"])).exitCode).toBe(0);
     const gpu = sim.ledger.instances().filter((i) => i.createdBy === "karpenter");

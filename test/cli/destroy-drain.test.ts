@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { type DestroyPlatform, startDestroyPlatform } from "../fixtures/destroy/platform.js";
+import { describe, expect, it, vi } from "vitest";
+import { destroyPlatformPerTest } from "../fixtures/destroy/platform.js";
 import type { KubeObject } from "../support/kube/index.js";
 
 vi.setConfig({ testTimeout: 300_000 });
 
-let platform: DestroyPlatform | undefined;
-afterEach(async () => {
-  await platform?.stop();
-  platform = undefined;
-});
+const startPlatform = destroyPlatformPerTest();
 
 /** A user's one-replica GPU Deployment outside the platform's endpoints, guarded by a PDB. */
 const guarded: KubeObject = {
@@ -39,7 +35,7 @@ const PDB = { apiVersion: "policy/v1", kind: "PodDisruptionBudget" };
 
 describe("aiplat destroy and a PodDisruptionBudget on a GPU node", () => {
   it("names the pod and the PDB that block the drain, with the choices, and never hangs silently; once the PDB goes, destroy again finishes", async () => {
-    platform = await startDestroyPlatform();
+    const platform = await startPlatform();
     const { sim, run } = platform;
     // A pool without terminationGracePeriod (Karpenter's default; the platform sets 1h), set before
     // the node is claimed (a NodeClaim copies it): the blocked drain would wait forever, so aiplat

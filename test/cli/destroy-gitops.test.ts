@@ -1,19 +1,15 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { type DestroyPlatform, startDestroyPlatform } from "../fixtures/destroy/platform.js";
+import { describe, expect, it, vi } from "vitest";
+import { destroyPlatformPerTest } from "../fixtures/destroy/platform.js";
 
 vi.setConfig({ testTimeout: 300_000 });
 
-let platform: DestroyPlatform | undefined;
-afterEach(async () => {
-  await platform?.stop();
-  platform = undefined;
-});
+const startPlatform = destroyPlatformPerTest();
 
 const ENDPOINT = { apiVersion: "kro.run/v1alpha1", kind: "InferenceEndpoint" };
 
 describe("aiplat destroy with ArgoCD self-heal on", () => {
   it("a naive teardown that deletes the endpoint first sees it return; aiplat destroy stops GitOps first and nothing comes back", async () => {
-    platform = await startDestroyPlatform();
+    const platform = await startPlatform();
     const { sim, run } = platform;
     expect((await run(["deploy-model", "gemma-4b", "--wait", "--timeout", "8h"])).exitCode).toBe(0);
     const ref = { ...ENDPOINT, name: "gemma-4b", namespace: "inference" };

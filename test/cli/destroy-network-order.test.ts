@@ -1,25 +1,17 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  addLoadBalancerService,
-  type DestroyPlatform,
-  startDestroyPlatform,
-} from "../fixtures/destroy/platform.js";
+import { describe, expect, it, vi } from "vitest";
+import { addLoadBalancerService, destroyPlatformPerTest } from "../fixtures/destroy/platform.js";
 import { hasTerraform, skipNote } from "../support/tools.js";
 
 vi.setConfig({ testTimeout: 400_000 });
 
-let platform: DestroyPlatform | undefined;
-afterEach(async () => {
-  await platform?.stop();
-  platform = undefined;
-});
+const startPlatform = destroyPlatformPerTest();
 
 describe.skipIf(!hasTerraform())(
   `aiplat destroy and ENIs that outlive their load balancer${skipNote("terraform", hasTerraform())}`,
   () => {
     it("no terraform destroy starts while the load balancer's ENIs are still in the VPC; once AWS releases them the same command finishes", async () => {
       // ENIs that linger far longer than usual (AWS says "some minutes"; hours have been seen).
-      platform = await startDestroyPlatform({ delays: { lbEniReleaseMinutes: 100_000 } });
+      const platform = await startPlatform({ delays: { lbEniReleaseMinutes: 100_000 } });
       const { sim, run } = platform;
       expect((await run(["up", "--yes"])).exitCode).toBe(0);
       addLoadBalancerService(platform);

@@ -1,20 +1,16 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   addLoadBalancerService,
   type DestroyPlatform,
-  startDestroyPlatform,
+  destroyPlatformPerTest,
 } from "../fixtures/destroy/platform.js";
 import { hasTerraform, skipNote } from "../support/tools.js";
 
 vi.setConfig({ testTimeout: 600_000 });
 
-let platform: DestroyPlatform | undefined;
-afterEach(async () => {
-  await platform?.stop();
-  platform = undefined;
-});
+const startPlatform = destroyPlatformPerTest();
 
 type Journal = { stages: Record<string, { status: string; error?: string }> };
 
@@ -53,7 +49,7 @@ function abortWhenRunning(p: DestroyPlatform, step: string, controller: AbortCon
 
 describe.skipIf(!hasTerraform())(`aiplat destroy resumes${skipNote("terraform", hasTerraform())}`, () => {
   it("SIGINT at each step, then destroy again: each stop exits 130 and is journaled, the next run resumes there; the end is clean and no state lock is left", async () => {
-    platform = await startDestroyPlatform();
+    const platform = await startPlatform();
     const { sim, run, repo } = platform;
     expect((await run(["up", "--yes"])).exitCode).toBe(0);
     expect((await run(["deploy-model", "gemma-4b", "--wait", "--timeout", "8h"])).exitCode).toBe(0);
@@ -99,7 +95,7 @@ describe.skipIf(!hasTerraform())(`aiplat destroy resumes${skipNote("terraform", 
   });
 
   it("a DependencyViolation names the ENI and security group left in the VPC and whose they are; after they go, destroy again resumes at networking with the cluster stage already destroyed", async () => {
-    platform = await startDestroyPlatform();
+    const platform = await startPlatform();
     const { sim, run } = platform;
     expect((await run(["up", "--yes"])).exitCode).toBe(0);
     // A security group and ENI someone made by hand in the cluster's VPC (a bastion's), tagged for

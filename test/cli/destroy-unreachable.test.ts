@@ -1,21 +1,17 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   addLoadBalancerService,
   type DestroyPlatform,
-  startDestroyPlatform,
+  destroyPlatformPerTest,
 } from "../fixtures/destroy/platform.js";
 import { makeTempDir } from "../support/temp.js";
 import { hasTerraform, skipNote } from "../support/tools.js";
 
 vi.setConfig({ testTimeout: 400_000 });
 
-let platform: DestroyPlatform | undefined;
-afterEach(async () => {
-  await platform?.stop();
-  platform = undefined;
-});
+const startPlatform = destroyPlatformPerTest();
 
 /** The simulator's kubeconfig with the API server moved to a closed port (private endpoint, no VPN). */
 function unreachableKubeconfig(p: DestroyPlatform): string {
@@ -31,7 +27,7 @@ describe.skipIf(!hasTerraform())(
   `aiplat destroy when the cluster does not answer${skipNote("terraform", hasTerraform())}`,
   () => {
     it("says so and goes on with the AWS side; what the cluster's controllers left is found through AWS, and --sweep clears it", async () => {
-      platform = await startDestroyPlatform();
+      const platform = await startPlatform();
       const { sim, run } = platform;
       expect((await run(["up", "--yes"])).exitCode).toBe(0);
       addLoadBalancerService(platform);

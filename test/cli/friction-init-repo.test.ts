@@ -31,7 +31,7 @@ describe("init and the repository ArgoCD syncs from (point 1)", () => {
     mockDirectory();
     // On a terminal, with --region left to ask: the repository question comes first.
     const asked = await runInit(repo, without("--region"), {
-      answers: ["git@github.com:me/fork.git", "eu-west-1", false, ""],
+      answers: ["git@github.com:me/fork.git", "eu-west-1", false, "", ""],
     });
     expect(asked.exitCode, asked.stderr).toBe(0);
     expect(asked.asked.map((q) => q.flag).slice(0, 2)).toEqual(["--repo-url", "--region"]);

@@ -124,6 +124,9 @@ describe("hostile values at every flag of every command", () => {
         AWS_EC2_METADATA_DISABLED: "true",
         AWS_REGION: "eu-central-1",
       };
+      // A declared endpoint, so commands that change one get as far as the flag under test.
+      const declared = await runCli(["deploy-model", "gemma-1b"], { cwd: repo.dir, env });
+      expect(declared.exitCode, declared.stderr).toBe(0);
       const head = repo.git("rev-parse", "HEAD");
       const remoteHead = repo.remoteGit("rev-parse", "main");
       const before = snapshot(repo.dir);

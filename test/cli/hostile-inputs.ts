@@ -32,6 +32,7 @@ export const BASE_ARGS: Readonly<Record<string, readonly string[] | { skip: stri
   kubeconfig: ["--exec-credential", "--cluster", "aiplat-dev", "--region", "eu-central-1"],
   "deploy-model": ["gemma-1b", "--no-push"],
   "undeploy-model": ["gemma-1b", "--no-push"],
+  scale: ["gemma-1b", "--no-push", "--max-replicas", "2"],
   models: [],
   status: [],
   logs: ["gemma-1b"],

@@ -24,7 +24,8 @@ function repoWithInfrastructure(options: { clusterCache?: boolean; credentials?:
 describe("aiplat status when parts cannot be reached", () => {
   it("before the cluster is up: Infrastructure shows, every other section says why, exit 5", async () => {
     const { repo, env } = repoWithInfrastructure({ clusterCache: false });
-    const run = await runCli(["status"], { cwd: repo.dir, env });
+    // --env is carried into the command the reason prints.
+    const run = await runCli(["--env", "dev", "status"], { cwd: repo.dir, env });
     expect(run.exitCode).toBe(5);
     expect(run.stdout).toMatch(/Infrastructure\n\s+STAGE\s+SWITCH/);
     expect(run.stdout).toContain(
@@ -35,7 +36,7 @@ describe("aiplat status when parts cannot be reached", () => {
     expect(run.stderr).toContain(
       "Some sections could not be read: Cluster, GitOps, Endpoints, GPU nodes, LiteLLM.",
     );
-    const json = await runCli(["status", "--json"], { cwd: repo.dir, env });
+    const json = await runCli(["--env", "dev", "status", "--json"], { cwd: repo.dir, env });
     expect(json.exitCode).toBe(5);
     const doc = json.json() as {
       ok: boolean;

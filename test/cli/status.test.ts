@@ -32,7 +32,7 @@ describe("aiplat status", () => {
     const { repo, env, sim } = await startPlatform();
     writeInfrastructure(repo.dir);
 
-    const run = await runCli(["status"], { cwd: repo.dir, env });
+    const run = await runCli(["--env", "dev", "status"], { cwd: repo.dir, env });
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
     const titles = run.stdout.split("\n").filter((l) => SECTIONS.includes(l));
@@ -73,8 +73,9 @@ describe("aiplat status", () => {
     expect(gitops).toContainEqual(
       expect.stringMatching(new RegExp(`^litellm\\s+Synced\\s+Healthy\\s+${head.slice(0, 7)}\\s+at head$`)),
     );
+    // The next step carries the user's --env (run at the end of this test).
     expect(section(run.stdout, "Endpoints")).toEqual([
-      "No endpoints. Deploy one: aiplat deploy-model gemma-4b",
+      "No endpoints. Deploy one: aiplat deploy-model gemma-4b --env dev",
     ]);
     const gpu = section(run.stdout, "GPU nodes");
     expect(gpu[0]).toBe("No GPU nodes.");
@@ -111,7 +112,7 @@ describe("aiplat status", () => {
     });
     const apps = status.gitops?.applications as { app: string; behind?: boolean; revision?: string }[];
     expect(apps.find((a) => a.app === "litellm")).toMatchObject({ behind: false, revision: head });
-    expect(status.endpoints).toEqual({ ok: true, endpoints: [] });
+    expect(status.endpoints).toEqual({ ok: true, endpoints: [], next: "aiplat deploy-model gemma-4b" });
     expect(status.gpuNodes).toMatchObject({
       ok: true,
       nodes: [],
@@ -126,6 +127,14 @@ describe("aiplat status", () => {
       models: [],
       orphans: [],
     });
+
+    const printed = section(run.stdout, "Endpoints")[0]?.replace("No endpoints. Deploy one: ", "") ?? "";
+    const deploy = await runCli(printed.split(" ").slice(1), { cwd: repo.dir, env });
+    expect(deploy.exitCode, deploy.stderr).toBe(0);
+    await sim.settle();
+    const after = (await runCli(["status", "--json"], { cwd: repo.dir, env })).json();
+    const rows = (after.status as Record<string, { endpoints?: { name: string }[] }>).endpoints?.endpoints;
+    expect(rows?.map((r) => r.name)).toEqual(["gemma-4b"]);
   }, 90_000);
 
   it("shows a failing endpoint, one mid-rollout, an idle GPU node and an orphan registration with its fix", async () => {

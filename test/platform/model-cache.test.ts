@@ -5,6 +5,7 @@
  * (cluster_config.model_cache), read through EKS Pod Identity, and an endpoint field modelSource
  * that makes Ray Serve LLM load from it (model_loading_config.model_source.bucket_uri).
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
@@ -47,6 +48,16 @@ describe("the endpoint's model source", () => {
       expect(() => llmConfig(bad), bad).toThrow(/modelSource/);
     }
     expect(() => llmConfig("s3://my-bucket")).not.toThrow();
+  });
+
+  test("the choice is one CEL expression with double-quoted strings only (KRO's scanner ignores single quotes)", () => {
+    const line = readFileSync(join(repoRoot, "platform/kro-definitions/inference-endpoint.yaml"), "utf8")
+      .split("\n")
+      .find((l) => l.includes("model_source:"));
+    expect(line).toMatch(
+      /model_source: \$\{schema\.spec\.modelSource == "" \? schema\.spec\.model : ".*"\}$/,
+    );
+    expect(line).not.toContain("'");
   });
 
   test("the Ray pods run as the service account Terraform gives the cache's Pod Identity", () => {
@@ -111,7 +122,6 @@ describe("aiplat init and model_cache", () => {
   test("a hand-set model_cache survives init's rewrite of the tfvars", async () => {
     const { parseTfvarsText } = await import("../../src/adapters/tfvars.js");
     const { readTfvarsAnswers, renderTfvars } = await import("../../src/core/init/tfvars.js");
-    const { readFileSync } = await import("node:fs");
     const example = readFileSync(join(repoRoot, "terraform/00.global/vars/example.tfvars"), "utf8");
     const withCache = example.replace("model_cache = false", "model_cache = true");
     const answers = readTfvarsAnswers(await parseTfvarsText("dev.tfvars", withCache));

@@ -100,4 +100,17 @@ describe("simulated model loading fails as vLLM and the Hub make it fail", () =>
     expect(app?.status).toBe("DEPLOY_FAILED");
     expect(message).toContain("ValueError: No available memory for the cache blocks.");
   });
+
+  it("room for the weights but not for one max_model_len sequence: vLLM's KV cache error with the length that fits", async () => {
+    const sim = await onL40S();
+    // Gemma 3 12B: 22.7 GiB of weights leave ~16.5 GiB, a 131072-token sequence needs 48 GiB.
+    await deployEndpoint(sim, "long", { model: "google/gemma-3-12b-it", gpuCount: 1, maxModelLen: 131072 });
+    await sim.settle();
+    const app = serve(sim, "long");
+    const message = app?.serveDeploymentStatuses?.["LLMServer:google--gemma-3-12b-it"]?.message;
+    expect(app?.status).toBe("DEPLOY_FAILED");
+    expect(message).toMatch(
+      /ValueError: To serve at least one request with the models's max seq len \(131072\), \(48\.00 GiB KV cache is needed, which is larger than the available KV cache memory \([\d.]+ GiB\)\. Based on the available memory, the estimated maximum model length is [\d,]+\./,
+    );
+  });
 });

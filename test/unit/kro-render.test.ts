@@ -191,3 +191,16 @@ describe("CEL operators of the preview (written with spaces, as the platform's R
     expect(evaluateExpression("schema.spec.n + schema.spec.model", scope)).toHaveProperty("expression");
   });
 });
+
+describe("expression scanning follows KRO's (double quotes only delimit strings)", () => {
+  it("a brace inside a double-quoted CEL string does not end the expression", () => {
+    expect(splitExpressions('a ${"{x: \\"" + schema.spec.s + "\\"}"} b')).toEqual([
+      { text: "a ", expression: false },
+      { text: '"{x: \\"" + schema.spec.s + "\\"}"', expression: true },
+      { text: " b", expression: false },
+    ]);
+  });
+  it("a brace inside single quotes counts, as in KRO: the expression never closes", () => {
+    expect(() => splitExpressions("${'{' + schema.spec.s}")).toThrow(ConfigError);
+  });
+});

@@ -3,7 +3,7 @@ import { formatElapsed } from "../../core/clock.js";
 import { parseDurationOption } from "../../core/duration-option.js";
 import { ConfigError, PrerequisiteError } from "../../core/errors.js";
 import { formatAppTable, type RolloutState } from "../../core/gitops/applications.js";
-import { aiplatCommand } from "../carry-flags.js";
+import { aiplatCommand, kubectlCommand } from "../carry-flags.js";
 import { namesCluster, tryConnect } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { findArgoCdUrl } from "./argocd-url.js";
@@ -68,7 +68,7 @@ export async function runBootstrap(ctx: CommandContext, options: BootstrapOption
   const expected = applied.filter((a) => a.kind === "Application").map((a) => a.name);
   const lookHint = argocdUrl
     ? `Look at the apps in ArgoCD: ${argocdUrl}`
-    : `Look at them with \`kubectl -n ${ARGOCD_NAMESPACE} describe application <app>\`.`;
+    : `Look at them with \`${kubectlCommand(ctx.globals, `-n ${ARGOCD_NAMESPACE} describe application <app>`)}\`.`;
 
   if (options.wait === false || expected.length === 0) {
     ctx.io.result(

@@ -98,11 +98,12 @@ export async function runDestroy(ctx: CommandContext, options: DestroyCliOptions
     sweep: opts.sweep,
     resume,
     deleted: (what) => deleted.push(what),
-    cloud: async () => {
+    cloud: async (kinds) => {
       const scan = await scanCloudSafely(ctx, {
         clusterName: facts.clusterName,
         region: gathered.region,
         vpcId: gathered.vpcId,
+        kinds,
       });
       if (typeof scan === "string")
         throw new ExternalError(`Cannot read the AWS account: ${scan}`, { code: "aws-unreadable" });

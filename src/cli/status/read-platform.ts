@@ -91,6 +91,12 @@ export async function readLitellm(ctx: CommandContext, cluster: Cluster): Promis
 
 const failed = (reason: string) => ({ ok: false as const, reason });
 
+/** A read section; when its list is empty, with the command that fills it (printed as the next step). */
+function withNext<T extends object, K extends keyof T>(section: T, list: K, next: string) {
+  const empty = Array.isArray(section[list]) && (section[list] as unknown[]).length === 0;
+  return { ok: true as const, ...section, ...(empty ? { next } : {}) };
+}
+
 export async function readClusterSections(
   ctx: CommandContext,
   cluster: Cluster | undefined,
@@ -134,7 +140,7 @@ export function assembleClusterSections(
 ): ClusterSections {
   const { apps, endpoints, rayServices, pods, nodes } = lists;
   const gitops: Section<ReturnType<typeof buildGitops>> = apps.ok
-    ? { ok: true, ...buildGitops(apps.value, heads) }
+    ? withNext(buildGitops(apps.value, heads), "applications", aiplatCommand(ctx.globals, "bootstrap"))
     : failed(apps.reason);
   const registered = litellm.ok ? litellm.value.models : undefined;
   const endpointProblem = !endpoints.ok
@@ -146,12 +152,13 @@ export function assembleClusterSections(
         : undefined;
   const endpointSection: ClusterSections["endpoints"] =
     endpoints.ok && rayServices.ok && pods.ok
-      ? {
-          ok: true,
-          ...buildEndpoints(endpoints.value, rayServices.value, pods.value, registered, {
+      ? withNext(
+          buildEndpoints(endpoints.value, rayServices.value, pods.value, registered, {
             requests: litellm.ok ? litellm.value.requests : undefined,
           }),
-        }
+          "endpoints",
+          aiplatCommand(ctx.globals, "deploy-model gemma-4b"),
+        )
       : failed(endpointProblem?.ok === false ? endpointProblem.reason : "unknown");
   const gpuNodes: ClusterSections["gpuNodes"] =
     nodes.ok && pods.ok

@@ -19,7 +19,11 @@ export interface Segment {
   expression: boolean;
 }
 
-/** Splits a string into literal and expression segments; braces and quotes inside CEL are balanced. */
+/**
+ * Splits a string into literal and expression segments; braces inside CEL are balanced. Like KRO's
+ * scanner (kubernetes-sigs/kro v0.9.3 pkg/graph/parser, extractExpressions), only double quotes
+ * delimit a string literal there: a brace inside single quotes counts.
+ */
 export function splitExpressions(value: string): Segment[] {
   const segments: Segment[] = [];
   let literal = "";
@@ -34,7 +38,7 @@ export function splitExpressions(value: string): Segment[] {
         if (quote) {
           if (ch === "\\") j++;
           else if (ch === quote) quote = undefined;
-        } else if (ch === '"' || ch === "'") quote = ch;
+        } else if (ch === '"') quote = ch;
         else if (ch === "{") depth++;
         else if (ch === "}") depth--;
         j++;

@@ -54,6 +54,8 @@ export interface AppStatusRow {
 
 export interface GitopsSection {
   applications: AppStatusRow[];
+  /** When there are none: the command that installs them (with the user's flags). */
+  next?: string | undefined;
 }
 
 export interface EndpointStatusRow {
@@ -74,6 +76,8 @@ export interface EndpointStatusRow {
 
 export interface EndpointsSection {
   endpoints: EndpointStatusRow[];
+  /** When there are none: the command that deploys a first one (with the user's flags). */
+  next?: string | undefined;
 }
 
 export interface GpuNodeRow {

@@ -40,7 +40,7 @@ cluster_config = {
   # Pinned on purpose: bump it to roll nodes onto a new AMI, one node at a time.
   node_ami_alias = "al2023@v20260930"
   # Who may reach the public Kubernetes API endpoint: your office/VPN ranges, or your own address
-  # as /32 (aiplat and kubectl run from there). ["0.0.0.0/0"] is the whole internet (doctor warns).
+  # as /32 (aiplat and kubectl run from there). ["0.0.0.0/0"] is the whole internet (init warns).
   public_access_cidrs = ["203.0.113.7/32"]
   # An S3 bucket (output model_cache_bucket) the Ray pods may read model weights from: copy a
   # model there once and set `modelSource: s3://<bucket>/<path>` in its endpoint, instead of

@@ -9,7 +9,9 @@
  *   authenticated to access it. Please log in.").
  * - Weights that do not fit the GPUs: torch's `OutOfMemoryError` from the CUDA caching allocator
  *   (c10/cuda/CUDACachingAllocator.cpp) while vLLM loads a layer; weights that fit but leave no room
- *   under `gpu_memory_utilization`: vLLM's "No available memory for the cache blocks" ValueError.
+ *   under `gpu_memory_utilization`: vLLM's "No available memory for the cache blocks" ValueError;
+ *   room, but not for one sequence of `max_model_len`: vLLM V1's "To serve at least one request with
+ *   the models's max seq len …" ValueError (v1/core/kv_cache_utils.py).
  *
  * The token is what the worker's environment held when its container started, as Kubernetes
  * resolves `secretKeyRef` env once per container start: a Secret created later helps only after
@@ -32,6 +34,7 @@ interface LlmConfig {
   source: string;
   tensorParallel: number;
   memoryUtilization: number;
+  maxModelLen: number | undefined;
 }
 
 function llmConfigOf(serveConfig: string | undefined): LlmConfig | undefined {
@@ -42,7 +45,11 @@ function llmConfigOf(serveConfig: string | undefined): LlmConfig | undefined {
         args?: {
           llm_configs?: {
             model_loading_config?: { model_id?: unknown; model_source?: unknown };
-            engine_kwargs?: { tensor_parallel_size?: unknown; gpu_memory_utilization?: unknown };
+            engine_kwargs?: {
+              tensor_parallel_size?: unknown;
+              gpu_memory_utilization?: unknown;
+              max_model_len?: unknown;
+            };
           }[];
         };
       }[];
@@ -55,6 +62,7 @@ function llmConfigOf(serveConfig: string | undefined): LlmConfig | undefined {
       source: String(llm?.model_loading_config?.model_source ?? id),
       tensorParallel: Number(llm?.engine_kwargs?.tensor_parallel_size ?? 1) || 1,
       memoryUtilization: Number(llm?.engine_kwargs?.gpu_memory_utilization ?? 0.9) || 0.9,
+      maxModelLen: Number(llm?.engine_kwargs?.max_model_len) || undefined,
     };
   } catch {
     return undefined;
@@ -125,6 +133,17 @@ function outOfMemory(totalGiB: number, weightsGiB: number, layers: number): stri
   );
 }
 
+/** vLLM V1's check that one max_model_len sequence fits (v1/core/kv_cache_utils.py). */
+function kvCacheTooSmall(maxModelLen: number, neededBytes: number, availableBytes: number, perToken: number) {
+  const estimated = Math.floor(availableBytes / perToken).toLocaleString("en-US");
+  return (
+    `ValueError: To serve at least one request with the models's max seq len (${maxModelLen}), ` +
+    `(${(neededBytes / GIB).toFixed(2)} GiB KV cache is needed, which is larger than the available KV cache memory (${(availableBytes / GIB).toFixed(2)} GiB). ` +
+    `Based on the available memory, the estimated maximum model length is ${estimated}. ` +
+    "Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."
+  );
+}
+
 const NO_CACHE_BLOCKS =
   "ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.";
 
@@ -150,7 +169,14 @@ export function modelLoadException(
   if (!model || !card) return undefined;
   const weightsGiB = (model.parametersB * 1e9 * bytesPerParameter(llm.source)) / GIB / llm.tensorParallel;
   if (weightsGiB > card.totalGiB - CONTEXT_GIB) return outOfMemory(card.totalGiB, weightsGiB, model.layers);
-  if (weightsGiB + ACTIVATIONS_GIB >= card.totalGiB * llm.memoryUtilization) return NO_CACHE_BLOCKS;
+  const availableGiB = card.totalGiB * llm.memoryUtilization - weightsGiB - ACTIVATIONS_GIB;
+  if (availableGiB <= 0) return NO_CACHE_BLOCKS;
+  if (llm.maxModelLen === undefined) return undefined;
+  // K and V, bf16, per layer and KV head; tensor parallelism splits the KV heads over the GPUs.
+  const perToken = (2 * model.layers * model.kvHeads * model.headDim * 2) / llm.tensorParallel;
+  const needed = perToken * llm.maxModelLen;
+  if (needed > availableGiB * GIB)
+    return kvCacheTooSmall(llm.maxModelLen, needed, availableGiB * GIB, perToken);
   return undefined;
 }
 
