@@ -36,8 +36,10 @@ import { withRepository } from "./git-session.js";
 import { readCatalog, readRgd, readTemplate } from "./platform-files.js";
 import { formatPreview, type Preview, previewEndpoint } from "./render-preview.js";
 
-export interface DeployOptions extends Omit<RawDeployInputs, "name" | "image"> {
+export interface DeployOptions extends Omit<RawDeployInputs, "name" | "image" | "instanceFamily"> {
   image?: string | undefined;
+  /** --instance-family, each occurrence as given (comma-separated lists allowed). */
+  instanceFamily?: string[] | undefined;
   dryRun?: boolean;
   push?: boolean;
   wait?: boolean;
@@ -112,6 +114,7 @@ export async function planDeploy(
     workerMemory: options.workerMemory,
     workerCpu: options.workerCpu,
     image: options.image,
+    instanceFamily: options.instanceFamily?.join(","),
   };
   const timeoutMs = parseTimeout("--timeout", options.timeout ?? DEFAULT_TIMEOUT);
   const limits = {

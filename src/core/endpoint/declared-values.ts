@@ -19,6 +19,7 @@ const INPUT_OF = {
   workerMemory: "workerMemory",
   workerCpu: "workerCpu",
   rayImage: "image",
+  instanceFamilies: "instanceFamily",
 } as const satisfies Record<string, keyof RawDeployInputs>;
 
 type DeclaredField = keyof typeof INPUT_OF;
@@ -26,6 +27,7 @@ type DeclaredField = keyof typeof INPUT_OF;
 function asInput(value: unknown): string | undefined {
   if (typeof value === "string") return value;
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.join(",");
   return undefined;
 }
 

@@ -19,6 +19,8 @@ export interface EndpointSpec {
   maxModelLen: number;
   /** Omitted: the RGD's default image. */
   rayImage?: string | undefined;
+  /** GPU instance families the workers may run on (node affinity); omitted: every NodePool family. */
+  instanceFamilies?: string[] | undefined;
 }
 
 export const ENDPOINT_NAMESPACE = "inference";
@@ -78,5 +80,6 @@ export function endpointFromCatalog(model: CatalogModel, overrides: EndpointOver
     maxModelLen: overrides.maxModelLen ?? model.defaultMaxModelLen,
   };
   if (overrides.rayImage !== undefined) spec.rayImage = overrides.rayImage;
+  if (overrides.instanceFamilies !== undefined) spec.instanceFamilies = overrides.instanceFamilies;
   return spec;
 }
