@@ -34,6 +34,8 @@ export const ENDPOINT_DEFAULTS = {
   workerCpu: "3",
   maxModelLen: 8192,
   rayImage: "rayproject/ray-llm:2.53.0-py311-cu128",
+  /** The gpu-inference NodePool's families (terraform/30.eks/30.cluster/karpenter): no pinning. */
+  instanceFamilies: ["g5", "g6", "g6e"],
 } as const;
 
 /**
