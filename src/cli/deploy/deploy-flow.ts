@@ -20,6 +20,7 @@ import { UsageError } from "../../core/errors.js";
 import {
   CONFIRM_ABOVE_GPUS,
   formatScaleRange,
+  maxReplicasWithin,
   type ScaleRange,
   scaleRange,
 } from "../../core/fit/scale-range.js";
@@ -147,11 +148,20 @@ export async function planDeploy(
   const inputs = validateDeployInputs(effective, { contextLimit: resolution.entry?.contextLimit });
   const planned = planEndpoint({ model: resolution.model, entry: resolution.entry }, inputs);
   if (!resolution.entry) planned.gated = GATED_ORGS.has(resolution.model.split("/")[0]?.toLowerCase() ?? "");
+  const gpuLimit = await readGpuNodeLimit(root, ctx.env);
+  const lowered =
+    inputs.maxReplicas === undefined ? maxReplicasWithin(planned.spec, gpuLimit.limit) : undefined;
+  if (lowered !== undefined) {
+    ctx.io.info(
+      `maxReplicas lowered from ${planned.spec.maxReplicas} to ${lowered}: ${lowered} × ${planned.spec.gpuCount} GPUs is the most ${gpuLimit.source} (${gpuLimit.limit}) holds (pass --max-replicas to choose).`,
+    );
+    planned.spec.maxReplicas = lowered;
+  }
   for (const line of fitLines(planned)) ctx.io.info(line);
   checkFit(planned, Boolean(options.force), (m) => ctx.io.warn(m));
   const range = scaleRange(planned.spec, planned.fit);
   ctx.io.info(formatScaleRange(range));
-  checkGpuLimit(range, await readGpuNodeLimit(root, ctx.env), Boolean(options.force), (m) => ctx.io.warn(m));
+  checkGpuLimit(range, gpuLimit, Boolean(options.force), (m) => ctx.io.warn(m));
   const preview = await previewEndpoint(readTemplate(root), await readRgd(root), planned.spec, {
     strict: !options.dryRun,
   });
