@@ -74,6 +74,26 @@ describe("a declared endpoint keeps every value not given", () => {
     expect((again.json() as { changes?: unknown }).changes).toBeUndefined();
   });
 
+  it("a model change is refused with hints that carry the user's flags, and the printed undeploy works", async () => {
+    const { r, env } = repo();
+    await runCli(["deploy-model", ...CODER], { cwd: r.dir, env });
+    const run = await runCli(
+      ["deploy-model", "coder", "--model", "Qwen/Qwen3-8B", "--force", "--env", "staging"],
+      {
+        cwd: r.dir,
+        env,
+      },
+    );
+    expect(run.exitCode).toBe(2);
+    const undeploy = /`(aiplat undeploy-model [^`]+)`/.exec(run.stderr)?.[1] ?? "";
+    expect(undeploy).toBe("aiplat undeploy-model coder --wait --env staging");
+    expect(run.stderr).toContain("aiplat deploy-model <new-name> --model Qwen/Qwen3-8B --env staging");
+    // Without a cluster --wait cannot follow; the same command without it removes the endpoint.
+    const removed = await runCli(argvOf(undeploy.replace(" --wait", "")), { cwd: r.dir, env });
+    expect(removed.exitCode, removed.stderr).toBe(0);
+    expect(r.git("log", "-1", "--format=%s")).toBe("undeploy coder");
+  });
+
   it("aiplat scale changes the replica range alone, in one commit of one file, pushed", async () => {
     const { r, env } = repo();
     await runCli(["deploy-model", ...CODER], { cwd: r.dir, env });

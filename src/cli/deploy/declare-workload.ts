@@ -52,8 +52,9 @@ export function refuseChange(
   spec: EndpointSpec,
   changes: readonly SpecChange[],
   force: boolean,
+  command: (args: string) => string,
 ): void {
-  refuseModelChange(existing, spec);
+  refuseModelChange(existing, spec, command);
   if (changes.length === 0 || force) return;
   throw new UsageError(
     `${existing.path} already declares a different endpoint named ${spec.name}; the command would change:\n${formatChanges(changes).join("\n")}`,
@@ -70,14 +71,18 @@ export function refuseChange(
  * cannot change, so an in-place model change would half-apply (RayService upgraded, LiteLLM
  * still routing to the old model).
  */
-function refuseModelChange(existing: ExistingWorkload, spec: EndpointSpec): void {
+function refuseModelChange(
+  existing: ExistingWorkload,
+  spec: EndpointSpec,
+  command: (args: string) => string = (args) => `aiplat ${args}`,
+): void {
   const declaredModel = existing.spec?.model;
   if (typeof declaredModel === "string" && declaredModel !== spec.model) {
     throw new UsageError(
       `${spec.name} already serves ${declaredModel}; an endpoint's model cannot change in place (even with --force).`,
       {
         code: "model-immutable",
-        hint: `Deploy ${spec.model} under a new name (aiplat deploy-model <new-name> --model ${spec.model}), or \`aiplat undeploy-model ${spec.name} --wait\` first.`,
+        hint: `Deploy ${spec.model} under a new name (${command(`deploy-model <new-name> --model ${spec.model}`)}), or \`${command(`undeploy-model ${spec.name} --wait`)}\` first.`,
         details: { path: existing.path, model: declaredModel },
       },
     );

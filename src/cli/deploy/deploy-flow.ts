@@ -170,7 +170,9 @@ export async function planDeploy(
     ? specChanges(existing.spec, preview.endpoint.spec as Record<string, unknown>)
     : [];
   if (existing && !options.dryRun)
-    refuseChange(existing, planned.spec, changes, Boolean(options.force || options.change));
+    refuseChange(existing, planned.spec, changes, Boolean(options.force || options.change), (args) =>
+      aiplatCommand(ctx.globals, args),
+    );
   return { planned, preview, timeoutMs, limits, unreachableMs, changes, range };
 }
 
