@@ -7,66 +7,10 @@
  * BENCH_VERBOSE=1 every reaction over 100 ms is printed with its event and write).
  * Usage: npx tsx bench/deploy-model/wait-reaction.ts [rollouts]
  */
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { parse } from "yaml";
 import { main } from "../../src/cli/main.js";
 import { scaledClock } from "../../test/fixtures/deploy/scaled-clock.js";
-import type { KubeObject } from "../../test/support/kube/index.js";
-import { startSimulatedCluster } from "../../test/support/sim/index.js";
-
-const ROOT = join(import.meta.dirname, "..", "..");
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: "bench",
-  GIT_AUTHOR_EMAIL: "bench@example.invalid",
-  GIT_COMMITTER_NAME: "bench",
-  GIT_COMMITTER_EMAIL: "bench@example.invalid",
-  GIT_CONFIG_NOSYSTEM: "1",
-};
-
-/** A platform repository with a bare origin and a simulated cluster following it (no vitest helpers). */
-async function startPlatform(seed: number) {
-  const base = mkdtempSync(join(tmpdir(), "aiplat-bench-"));
-  const remote = join(base, "origin.git");
-  const dir = join(base, "work");
-  const env = { ...GIT_ENV, HOME: base };
-  const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, env, stdio: "pipe" });
-  mkdirSync(remote);
-  git(remote, "init", "-q", "--bare", "--initial-branch=main");
-  mkdirSync(dir);
-  git(dir, "init", "-q", "--initial-branch=main");
-  for (const name of ["argocd", "platform", "templates"])
-    cpSync(join(ROOT, name), join(dir, name), { recursive: true });
-  mkdirSync(join(dir, "terraform"));
-  writeFileSync(join(dir, "terraform", ".keep"), "");
-  writeFileSync(join(dir, ".gitignore"), ".aiplat/\n");
-  git(dir, "add", "-A");
-  git(dir, "commit", "-q", "-m", "initial");
-  git(dir, "remote", "add", "origin", remote);
-  git(dir, "push", "-q", "-u", "origin", "main");
-  const sim = await startSimulatedCluster({ seed });
-  for (const file of readdirSync(join(dir, "argocd")).filter((f) => f.endsWith(".yaml"))) {
-    const text = readFileSync(join(dir, "argocd", file), "utf8").replaceAll(
-      "https://example.invalid/set-by-aiplat-init.git",
-      `file://${remote}`,
-    );
-    sim.kube.store.apply(parse(text) as KubeObject, { fieldManager: "bench", force: true });
-  }
-  await sim.settle();
-  return {
-    dir,
-    sim,
-    env: { ...env, PATH: process.env.PATH, NO_COLOR: "1", KUBECONFIG: sim.kubeconfigPath },
-    cleanup: async () => {
-      await sim.stop();
-      rmSync(base, { recursive: true, force: true });
-    },
-  };
-}
+import { startBenchPlatform } from "../lib/sim-platform.js";
 
 // The objects the follower watches, narrowed as it narrows them (other objects' changes would
 // count writes they did not cause).
@@ -85,7 +29,7 @@ const KINDS = [
 ];
 
 async function oneRollout(): Promise<number[]> {
-  const platform = await startPlatform(Date.now() % 1000);
+  const platform = await startBenchPlatform({ seed: Date.now() % 1000 });
   const events: number[] = [];
   const what: string[] = [];
   const writes: number[] = [];

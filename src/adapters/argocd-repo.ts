@@ -6,7 +6,7 @@
  */
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { isMap, isSeq, parseAllDocuments, type YAMLMap } from "yaml";
+import { type Document, isMap, isSeq, parseAllDocuments, type YAMLMap } from "yaml";
 import { ConfigError } from "../core/errors.js";
 
 export interface RepoTarget {
@@ -68,16 +68,7 @@ export function rewriteApplicationsText(
         hint: `Fix ${file} (git diff shows what changed), then run aiplat init again.`,
       });
     }
-    if (doc.get("kind") !== "Application") continue;
-    const spec = doc.get("spec");
-    if (!isMap(spec)) continue;
-    const candidates: YAMLMap[] = [];
-    const single = spec.get("source");
-    if (isMap(single)) candidates.push(single);
-    const many = spec.get("sources");
-    if (isSeq(many)) for (const item of many.items) if (isMap(item)) candidates.push(item);
-    for (const source of candidates) {
-      if (source.has("chart") || !source.has("repoURL")) continue;
+    for (const source of gitSources(doc)) {
       sources += 1;
       // set() on an existing scalar keeps the pair's comments; only write what differs.
       if (source.get("repoURL") !== target.repoUrl) {
@@ -92,4 +83,43 @@ export function rewriteApplicationsText(
   }
   if (!changed) return { text, sources };
   return { text: docs.map((d) => d.toString({ lineWidth: 0 })).join(""), sources };
+}
+
+/** The git sources of an Application document: those with a repoURL and no Helm `chart`. */
+function gitSources(doc: Document.Parsed): YAMLMap[] {
+  if (doc.get("kind") !== "Application") return [];
+  const spec = doc.get("spec");
+  if (!isMap(spec)) return [];
+  const candidates: YAMLMap[] = [];
+  const single = spec.get("source");
+  if (isMap(single)) candidates.push(single);
+  const many = spec.get("sources");
+  if (isSeq(many)) for (const item of many.items) if (isMap(item)) candidates.push(item);
+  return candidates.filter((source) => !source.has("chart") && source.has("repoURL"));
+}
+
+/**
+ * The repoURL argocd/ already points at (a previous init wrote it), or undefined while the files
+ * still hold the placeholder or cannot be read. Unreadable files are rewriteArgoRepo's to report.
+ */
+export async function readArgoRepoUrl(root: string): Promise<string | undefined> {
+  const dir = join(root, "argocd");
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    const docs = parseAllDocuments(await readFile(join(dir, name), "utf8"));
+    if (!Array.isArray(docs)) continue;
+    for (const doc of docs) {
+      if (doc.errors.length > 0) continue;
+      for (const source of gitSources(doc)) {
+        const url = source.get("repoURL");
+        if (typeof url === "string" && !url.includes("example.invalid")) return url;
+      }
+    }
+  }
+  return undefined;
 }

@@ -50,7 +50,15 @@ export interface Terraform {
   ): Promise<boolean>;
   /** `terraform show -json <planFile>` (not logged: it can carry variable values). */
   show(planFile: string): Promise<unknown>;
-  apply(planFile: string, onProgress?: (p: TerraformProgress) => void): Promise<void>;
+  /**
+   * Applies a saved plan. The var files are given again because ephemeral variables (the Docker
+   * Hub token) are not in the plan and Terraform requires them at apply; the others must match.
+   */
+  apply(
+    planFile: string,
+    varFiles: readonly string[],
+    onProgress?: (p: TerraformProgress) => void,
+  ): Promise<void>;
   /** `terraform output -json`; sensitive values are registered with the redactor and never logged. */
   output(): Promise<Record<string, TerraformOutputValue>>;
   /** The log file of one command, for error messages. */
@@ -131,10 +139,10 @@ export function createTerraform(options: TerraformOptions): Terraform {
       const result = await run("show", ["show", "-json", "-no-color", planFile], { log: false });
       return JSON.parse(result.stdout) as unknown;
     },
-    async apply(planFile, onProgress) {
-      await run("apply", ["apply", ...COMMON, "-lock=true", "-compact-warnings", "-json", planFile], {
-        onProgress,
-      });
+    async apply(planFile, varFiles, onProgress) {
+      const args = ["apply", ...COMMON, "-lock=true", "-compact-warnings", "-json"];
+      for (const f of varFiles) args.push(`-var-file=${f}`);
+      await run("apply", [...args, planFile], { onProgress });
     },
     async output() {
       const result = await run("output", ["output", "-json", "-no-color"], { log: false });

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ConfigError } from "../core/errors.js";
+import { parseLiteralTfvars } from "./tfvars-literal.js";
 
 /** terraform/00.global/vars/<env>.tfvars: the one configuration file of an environment. */
 export function tfvarsPath(root: string, env: string): string {
@@ -20,7 +21,9 @@ export async function readTfvars(path: string): Promise<Record<string, unknown> 
 }
 
 export async function parseTfvarsText(path: string, text: string): Promise<Record<string, unknown>> {
-  // ~150 ms of WASM start-up: loaded only by the commands that read HCL.
+  // Plain data (what init writes) needs no HCL engine; hcl2json's WASM start-up costs ~0.5 s of CPU.
+  const literal = parseLiteralTfvars(text);
+  if (literal) return literal;
   const { parse } = await import("@cdktf/hcl2json");
   try {
     return (await parse(path, text)) as Record<string, unknown>;

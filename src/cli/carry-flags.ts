@@ -28,3 +28,11 @@ export function aiplatCommand(
 ): string {
   return `aiplat ${command}${carriedFlags(globals)}`;
 }
+
+/** `kubectl <args>` reaching the cluster the user chose with --kubeconfig/--context (kubectl's flags too). */
+export function kubectlCommand(globals: Pick<GlobalOptions, "kubeconfig" | "context">, args: string): string {
+  const flags: string[] = [];
+  if (globals.kubeconfig !== undefined) flags.push(`--kubeconfig ${shellWord(globals.kubeconfig)}`);
+  if (globals.context !== undefined) flags.push(`--context ${shellWord(globals.context)}`);
+  return ["kubectl", ...flags, args].join(" ");
+}

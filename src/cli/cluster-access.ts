@@ -3,7 +3,7 @@
  * (warnings only), required for --wait. The LiteLLM master key is read from the cluster and
  * registered with the redactor before anything else can print it.
  */
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeClientConfig } from "../adapters/kube/client-config.js";
 import type { KubeObjects } from "../adapters/kube/objects.js";
 import type { PortForwardHandle } from "../adapters/kube/port-forward.js";
 import type { LitellmClient } from "../adapters/llm/litellm.js";
@@ -24,7 +24,7 @@ export const LITELLM_SERVICE = "litellm";
 export const LITELLM_PORT = 4000;
 
 export interface Cluster {
-  config: KubeConfig;
+  config: KubeClientConfig;
   objects: KubeObjects;
   description: string;
 }

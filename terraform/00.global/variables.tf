@@ -92,6 +92,9 @@ variable "cluster_config" {
     # Who may reach the public Kubernetes API endpoint (ignored with private_eks_cluster). EKS's
     # own default is the whole internet; set your office/VPN ranges or your address as /32.
     public_access_cidrs = optional(list(string), ["0.0.0.0/0"])
+    # An S3 bucket the Ray pods may read model weights from (endpoint field modelSource), instead
+    # of downloading them from HuggingFace through the NAT gateway on every worker start.
+    model_cache = optional(bool, false)
     capabilities = object({
       kube_proxy    = optional(bool, true)
       networking    = optional(bool, true)
@@ -201,17 +204,29 @@ variable "observability_configuration" {
   default = {}
 }
 
-variable "docker_hub_credentials" {
-  description = "Optional Docker Hub credentials for an ECR pull-through cache. Secret: only in a gitignored <env>.secret.tfvars or TF_VAR_docker_hub_credentials, never in <env>.tfvars."
-  type = object({
-    username     = string
-    access_token = string
-  })
-  default   = null
-  sensitive = true
+variable "docker_hub_username" {
+  description = "Optional Docker Hub user name for an ECR pull-through cache; the cache exists only when it is set. Not a secret (it is stored in the plan and state), but kept beside the token in the gitignored <env>.secret.tfvars."
+  type        = string
+  default     = null
 
   validation {
-    condition     = var.docker_hub_credentials == null || try(length(var.docker_hub_credentials.username) > 0 && length(var.docker_hub_credentials.access_token) > 0, false)
-    error_message = "docker_hub_credentials needs a non-empty username and access_token, or must be left unset."
+    condition     = var.docker_hub_username == null || try(length(var.docker_hub_username) > 0, false)
+    error_message = "docker_hub_username must be non-empty, or left unset."
+  }
+}
+
+# Ephemeral (Terraform >= 1.10): the token is in no plan file and no state. It may only reach
+# write-only arguments, and must be given again when a saved plan is applied (aiplat passes the
+# var files to apply too).
+variable "docker_hub_access_token" {
+  description = "Docker Hub access token of docker_hub_username. Secret: only in a gitignored <env>.secret.tfvars or TF_VAR_docker_hub_access_token, never in <env>.tfvars."
+  type        = string
+  default     = null
+  sensitive   = true
+  ephemeral   = true
+
+  validation {
+    condition     = (var.docker_hub_username == null) == (var.docker_hub_access_token == null) && try(length(var.docker_hub_access_token) > 0, var.docker_hub_access_token == null)
+    error_message = "docker_hub_username and docker_hub_access_token go together: set both (a non-empty token), or neither."
   }
 }

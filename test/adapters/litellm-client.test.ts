@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -128,8 +129,14 @@ describe("the LiteLLM client", () => {
     const wrong = createLitellmClient({ baseUrl: fake.url, masterKey: "sk-wrong-key", clock });
     const error = await wrong.listModels().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExternalError);
-    expect((error as ExternalError).message).toContain("answered 401");
-    expect((error as ExternalError).hint).toContain("litellm-secrets");
+    expect((error as ExternalError).code).toBe("litellm-auth");
+    expect((error as ExternalError).message).toBe(
+      "LiteLLM refused the key from the secret ai-platform/litellm-secrets (key master-key) (401) on GET /v1/models.",
+    );
+    expect((error as ExternalError).hint).toContain("rollout restart deploy/litellm");
+    const completion = await wrong.firstCompletion("gemma-4b", "hi").catch((e: unknown) => e);
+    expect((completion as ExternalError).code).toBe("litellm-auth");
+    expect((completion as ExternalError).message).toContain("(401) on the chat completion for gemma-4b");
     expect(JSON.stringify({ m: (error as Error).message, h: (error as ExternalError).hint })).not.toContain(
       "sk-wrong-key",
     );
@@ -138,6 +145,29 @@ describe("the LiteLLM client", () => {
     const unknown = await right.firstCompletion("nope", "hi").catch((e: unknown) => e);
     expect((unknown as Error).message).toContain("Chat completion for nope failed (400)");
     expect((unknown as Error).message).not.toContain(KEY);
+  });
+
+  it("adds no abort listener per completion to the caller's signal (the openai client never removes its own)", async () => {
+    const fake = await startFakeLitellm(() => {});
+    stop = fake.stop;
+    const clock: Clock = { now: () => 0, sleep: async () => {} };
+    const client = createLitellmClient({ baseUrl: fake.url, masterKey: KEY, clock });
+    const following = new AbortController();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    try {
+      // More retries than EventTarget's default limit of 10 listeners.
+      for (let attempt = 0; attempt < 15; attempt++) {
+        const failed = await client.firstCompletion("nope", "hi", following.signal).catch((e: unknown) => e);
+        expect((failed as ExternalError).code).toBe("completion-failed");
+        expect(getEventListeners(following.signal, "abort")).toHaveLength(0);
+      }
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
   });
 
   it("names the address when nothing listens", async () => {

@@ -55,7 +55,7 @@ describe.skipIf(!hasTerraform())(`terraform adapter${skipNote("terraform", hasTe
     const planFile = join(dir, "p.tfplan");
     expect(await tf.plan(planFile, [])).toBe(true);
     const progress: TerraformProgress[] = [];
-    await tf.apply(planFile, (p) => progress.push(p));
+    await tf.apply(planFile, [], (p) => progress.push(p));
     expect(progress).toContainEqual(
       expect.objectContaining({ type: "apply_start", address: "terraform_data.thing", action: "create" }),
     );
@@ -76,7 +76,7 @@ describe.skipIf(!hasTerraform())(`terraform adapter${skipNote("terraform", hasTe
     await tf.init();
     await tf.selectWorkspace("dev");
     await tf.plan(join(dir, "p.tfplan"), []);
-    await tf.apply(join(dir, "p.tfplan"));
+    await tf.apply(join(dir, "p.tfplan"), []);
     const outputs = await tf.output();
     const secret = outputs.admin_password?.value as string;
     expect(secret).toMatch(/^pw-/);
@@ -92,7 +92,7 @@ describe.skipIf(!hasTerraform())(`terraform adapter${skipNote("terraform", hasTe
     await tf.init();
     await tf.selectWorkspace("dev");
     await tf.plan(join(dir, "p.tfplan"), [vars]);
-    const error = await tf.apply(join(dir, "p.tfplan")).catch((e: unknown) => e);
+    const error = await tf.apply(join(dir, "p.tfplan"), [vars]).catch((e: unknown) => e);
     expect(error).toMatchObject({ exitCode: 5, code: "terraform-failed" });
     expect((error as Error).message).toContain("quota exceeded for thing");
     expect((error as { details: { log: string } }).details.log).toBe(tf.logFile("apply"));

@@ -2,6 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { scaledClock } from "../fixtures/deploy/scaled-clock.js";
 import { type SimPlatform, startSimPlatform } from "../fixtures/deploy/sim-platform.js";
 import { runCli } from "../support/cli.js";
+import { scriptedPrompter } from "../support/prompts.js";
 
 let platform: SimPlatform | undefined;
 let shared: SimPlatform | undefined;
@@ -139,6 +140,22 @@ describe("aiplat bench on the simulated platform", () => {
       best: null,
       levels: [{ stats: { failed: 1, errors: { "HTTP 500": 1 } } }],
     });
+  }, 90_000);
+
+  it("on a terminal asks first, saying how much it will send: no sends nothing, yes runs", async () => {
+    const platform = await sharedPlatform();
+    const argv = ["gemma-1b", "--concurrency", "1", "--requests", "2"];
+    const before = platform.sim.litellm.chats().length;
+    const declined = scriptedPrompter([false]);
+    const no = await bench(platform, argv, { isTTY: true, prompter: declined });
+    expect(no.exitCode).toBe(130);
+    expect(declined.asked.map((q) => [q.kind, q.flag])).toEqual([["confirm", "--yes"]]);
+    expect(declined.asked[0]?.message).toMatch(/^Send .*2.* to gemma-1b\? It shares the endpoint/);
+    expect(no.stderr).toContain("Nothing was sent.");
+    expect(platform.sim.litellm.chats().length).toBe(before);
+    const yes = await bench(platform, argv, { isTTY: true, prompter: scriptedPrompter([true]) });
+    expect(yes.exitCode).toBe(0);
+    expect(platform.sim.litellm.chats().length).toBe(before + 2);
   }, 90_000);
 
   it("Ctrl-C stops the run and reports what was measured (exit 130)", async () => {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { DescribeCapabilityCommand, EKSClient } from "@aws-sdk/client-eks";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
+import { pointArgocdAtRemote } from "../support/argocd-remote.js";
 import { testAwsFactory, testAwsProfile } from "../support/aws.js";
 import { runCli } from "../support/cli.js";
 import { makeTestRepo } from "../support/git-repo.js";
@@ -51,8 +52,11 @@ async function appsApplied(server: KubeServer) {
   throw new Error("bootstrap never applied the Applications");
 }
 
+/** A fork after `aiplat init`: argocd/ points at its remote. */
 function platformRepo() {
-  return makeTestRepo({ copyFrom: repoRoot, copy: ["argocd", "platform", "templates"] });
+  const repo = makeTestRepo({ copyFrom: repoRoot, copy: ["argocd", "platform", "templates"] });
+  pointArgocdAtRemote(repo);
+  return repo;
 }
 
 describe("aiplat bootstrap", () => {
@@ -102,8 +106,8 @@ describe("aiplat bootstrap", () => {
     expect(result.stderr).toContain(
       "Application litellm is Degraded: Deployment litellm exceeded its progress deadline",
     );
-    expect(result.stderr).toContain("aiplat bootstrap --env dev");
-    expect(result.stderr).toContain("kubectl -n argocd describe application");
+    expect(result.stderr).toContain(`aiplat bootstrap --env dev --kubeconfig ${kubeconfig}`);
+    expect(result.stderr).toContain(`kubectl --kubeconfig ${kubeconfig} -n argocd describe application`);
   });
 
   it("on timeout names the apps that are not ready and what to look at", async () => {
@@ -139,7 +143,13 @@ describe("aiplat bootstrap", () => {
     controller.abort();
     const result = await running;
     expect(result.exitCode).toBe(130);
-    expect(result.stderr).toContain("aiplat bootstrap --env dev");
+    // The resume command keeps the user's --kubeconfig (issue 18 point 12), and running it resumes.
+    const resume = /`(aiplat bootstrap[^`]*)`/.exec(result.stderr)?.[1];
+    expect(resume).toBe(`aiplat bootstrap --env dev --kubeconfig ${kubeconfig}`);
+    const resumed = runCli(resume!.split(" ").slice(1), { cwd: repo.dir });
+    for (const name of APPS)
+      setStatus(server, name, { sync: { status: "Synced" }, health: { status: "Healthy" } });
+    expect((await resumed).exitCode).toBe(0);
   });
 
   it("without a kubeconfig or cluster outputs, says to run aiplat up first (exit 4)", async () => {
@@ -193,6 +203,20 @@ describe("aiplat bootstrap without --kubeconfig", () => {
       clusterName: "ai-platform-dev",
       capabilityName: "ai-platform-dev-argocd",
     });
+  });
+});
+
+describe("aiplat bootstrap before init pointed argocd/ at the fork (issue 18 point 7)", () => {
+  it("refuses the placeholder repoURL with exit 3, applying nothing, and names init with the user's flags", async () => {
+    const repo = makeTestRepo({ copyFrom: repoRoot, copy: ["argocd", "platform", "templates"] });
+    const { kube: server, kubeconfig } = await startBareCluster();
+    const result = await runCli(["--kubeconfig", kubeconfig, "--json", "bootstrap"], { cwd: repo.dir });
+    expect(result.exitCode).toBe(3);
+    const error = (result.json() as { error: { message: string; hint: string } }).error;
+    expect(error.message).toContain("placeholder repository");
+    for (const app of ["litellm", "workloads"]) expect(error.message).toContain(app);
+    expect(error.hint).toContain(`aiplat init --kubeconfig ${kubeconfig}`);
+    expect(server.store.list(APP_REF, { namespace: "argocd" })).toEqual([]);
   });
 });
 

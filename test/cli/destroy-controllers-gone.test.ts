@@ -1,22 +1,14 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { gpuNodes } from "../fixtures/deploy/sim-platform.js";
-import {
-  addLoadBalancerService,
-  type DestroyPlatform,
-  startDestroyPlatform,
-} from "../fixtures/destroy/platform.js";
+import { addLoadBalancerService, destroyPlatformPerTest } from "../fixtures/destroy/platform.js";
 
 vi.setConfig({ testTimeout: 600_000 });
 
-let platform: DestroyPlatform | undefined;
-afterEach(async () => {
-  await platform?.stop();
-  platform = undefined;
-});
+const startPlatform = destroyPlatformPerTest();
 
 describe("aiplat destroy when the controllers that delete AWS resources are gone", () => {
   it("names the stuck Service, its load balancer and --sweep; --sweep deletes through AWS and only then releases the finalizers", async () => {
-    platform = await startDestroyPlatform();
+    const platform = await startPlatform();
     const { sim, run } = platform;
     expect((await run(["deploy-model", "gemma-4b", "--wait", "--timeout", "8h"])).exitCode).toBe(0);
     addLoadBalancerService(platform);
@@ -68,6 +60,31 @@ describe("aiplat destroy when the controllers that delete AWS resources are gone
     ).toBeUndefined();
     expect(
       gpuNodes(sim).every((n) => n.metadata?.finalizers?.includes("karpenter.sh/termination") !== true),
+    ).toBe(true);
+  });
+
+  it("Karpenter already gone: its GPU instance is found through EC2 and named with its cost and --sweep; nothing is stripped", async () => {
+    const platform = await startPlatform();
+    const { sim, run } = platform;
+    expect((await run(["deploy-model", "gemma-4b", "--wait", "--timeout", "8h"])).exitCode).toBe(0);
+    const gpu = sim.ledger.instances().filter((i) => i.createdBy === "karpenter");
+    expect(gpu.length).toBeGreaterThan(0);
+    sim.karpenter.stop();
+
+    const stuck = await run(["destroy", "--keep-infra", "--yes", "--timeout", "5m"]);
+    expect(stuck.exitCode).toBe(5);
+    expect(stuck.stderr).toContain("Delete the Karpenter NodePools");
+    for (const i of gpu)
+      expect(stuck.stderr).toMatch(new RegExp(`instance ${i.id} \\(\\$\\d+\\.\\d{4}/h\\)`));
+    expect(stuck.stderr).toContain("finalizer karpenter.sh/termination, removed by Karpenter");
+    expect(stuck.stderr).toContain("If karpenter is gone, nothing will delete");
+    expect(stuck.stderr).toContain("aiplat destroy --env dev --keep-infra --timeout 5m --sweep");
+    // Still billing, still held: no finalizer was removed while AWS shows the instance.
+    expect(
+      sim.ledger.instances().filter((i) => i.createdBy === "karpenter" && !i.deletingSinceMinute),
+    ).toHaveLength(gpu.length);
+    expect(
+      gpuNodes(sim).every((n) => n.metadata?.finalizers?.includes("karpenter.sh/termination") === true),
     ).toBe(true);
   });
 });

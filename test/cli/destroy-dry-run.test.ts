@@ -1,30 +1,40 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  addLoadBalancerService,
-  type DestroyPlatform,
-  startDestroyPlatform,
-} from "../fixtures/destroy/platform.js";
+import { describe, expect, it, vi } from "vitest";
+import { addLoadBalancerService, destroyPlatformPerTest } from "../fixtures/destroy/platform.js";
+import { scriptedPrompter } from "../support/prompts.js";
 
 vi.setConfig({ testTimeout: 240_000 });
 
-let platform: DestroyPlatform | undefined;
-afterEach(async () => {
-  await platform?.stop();
-  platform = undefined;
-});
+const startPlatform = destroyPlatformPerTest();
 
 const MUTATING = /^(Delete|Terminate|Release|Remove|Create|Put|Modify)/;
 
+/**
+ * A platform with a LoadBalancer Service, and a check that nothing was written since: the API
+ * server's resourceVersion did not move, AWS saw no mutating call, no journal, the LB still bills.
+ */
+async function platformWithNothingWritten() {
+  const platform = await startPlatform();
+  const { sim, repo } = platform;
+  addLoadBalancerService(platform);
+  await sim.settle();
+  const rv = sim.kube.store.resourceVersion;
+  const awsCalls = sim.aws.calls.length;
+  const expectNothingWritten = async () => {
+    await sim.settle();
+    expect(sim.kube.store.resourceVersion).toBe(rv);
+    expect(sim.aws.calls.slice(awsCalls).filter((c) => MUTATING.test(c.operation))).toEqual([]);
+    expect(existsSync(join(repo.dir, ".aiplat", "journal", "dev", "destroy.json"))).toBe(false);
+    expect(sim.ledger.loadBalancers()).toHaveLength(1);
+    return awsCalls;
+  };
+  return { ...platform, expectNothingWritten };
+}
+
 describe("aiplat destroy --dry-run and the typed confirmation", () => {
   it("--dry-run --json prints every step with id, targets and evidence, and writes nothing anywhere; no --yes without a terminal aborts", async () => {
-    platform = await startDestroyPlatform();
-    const { sim, run, repo } = platform;
-    addLoadBalancerService(platform);
-    await sim.settle();
-    const rv = sim.kube.store.resourceVersion;
-    const awsCalls = sim.aws.calls.length;
+    const { sim, run, expectNothingWritten } = await platformWithNothingWritten();
 
     const dry = await run(["destroy", "--dry-run", "--json"]);
     expect(dry.exitCode, dry.stderr).toBe(0);
@@ -51,13 +61,24 @@ describe("aiplat destroy --dry-run and the typed confirmation", () => {
     expect(noTty.stderr).toContain("no terminal");
     expect(noTty.stderr).toContain("aiplat destroy --env dev --yes");
 
-    await sim.settle();
-    // Nothing was written: the API server's resourceVersion did not move, AWS saw no mutating call,
-    // and no journal was written.
-    expect(sim.kube.store.resourceVersion).toBe(rv);
-    expect(sim.aws.calls.slice(awsCalls).filter((c) => MUTATING.test(c.operation))).toEqual([]);
-    expect(sim.aws.calls.length).toBeGreaterThan(awsCalls);
-    expect(existsSync(join(repo.dir, ".aiplat", "journal", "dev", "destroy.json"))).toBe(false);
-    expect(sim.ledger.loadBalancers()).toHaveLength(1);
+    const awsCallsBefore = await expectNothingWritten();
+    // It did read AWS (the plan is built from the account), without writing.
+    expect(sim.aws.calls.length).toBeGreaterThan(awsCallsBefore);
+  });
+
+  it("a typed confirmation that is not the environment's name aborts with nothing done", async () => {
+    const { sim, run, expectNothingWritten } = await platformWithNothingWritten();
+    const prompter = scriptedPrompter(["prod"]);
+
+    const typo = await run(["destroy"], { isTTY: true, prompter });
+    expect(typo.exitCode).toBe(2);
+    expect(prompter.asked.map((q) => q.message)).toEqual([
+      "This deletes environment dev. Type the environment name (dev) to go on:",
+    ]);
+    expect(typo.stderr).toContain('"prod" is not dev: nothing was deleted.');
+    expect(typo.stderr).toContain("aiplat destroy --env dev --dry-run");
+
+    await expectNothingWritten();
+    expect(sim.terraform.applied()).toHaveLength(4);
   });
 });

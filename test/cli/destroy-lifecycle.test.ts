@@ -1,25 +1,17 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { gpuNodes } from "../fixtures/deploy/sim-platform.js";
-import {
-  addLoadBalancerService,
-  type DestroyPlatform,
-  startDestroyPlatform,
-} from "../fixtures/destroy/platform.js";
+import { addLoadBalancerService, destroyPlatformPerTest } from "../fixtures/destroy/platform.js";
 import { hasTerraform, skipNote } from "../support/tools.js";
 
 vi.setConfig({ testTimeout: 500_000 });
 
-let platform: DestroyPlatform | undefined;
-afterEach(async () => {
-  await platform?.stop();
-  platform = undefined;
-});
+const startPlatform = destroyPlatformPerTest();
 
 describe.skipIf(!hasTerraform())(
   `aiplat destroy, full lifecycle${skipNote("terraform", hasTerraform())}`,
   () => {
     it("two models and a LoadBalancer Service, then destroy: nothing bills, stages destroyed in reverse, exit 0", async () => {
-      platform = await startDestroyPlatform();
+      const platform = await startPlatform();
       const { sim, run } = platform;
       const up = await run(["up", "--yes"]);
       expect(up.exitCode, up.stderr).toBe(0);

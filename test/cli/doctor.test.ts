@@ -202,7 +202,11 @@ describe("aiplat doctor", () => {
     expect(check(run, "tfvars")).toMatchObject({
       status: "warn",
       detail: expect.stringContaining("does not exist yet"),
+      fix: "aiplat init --env dev",
     });
+    // The fix keeps the user's own --root (issue 18 point 12: hints never drop the flags given).
+    const rooted = await doctor({}, ["--json", "--root", "."]);
+    expect(check(rooted, "tfvars").fix).toBe("aiplat init --env dev --root .");
     expect(check(run, "region")).toMatchObject({
       status: "fail",
       fix: expect.stringContaining("aiplat init"),

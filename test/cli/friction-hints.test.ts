@@ -114,6 +114,7 @@ describe("duration options", () => {
       ["deploy-model", "gemma-4b", "--wait", "--timeout", "0s"],
       ["undeploy-model", "gemma-4b", "--timeout", "0s"],
       ["bootstrap", "--timeout", "0s"],
+      ["destroy", "--timeout", "0s"],
       ["deploy-model", "gemma-4b", "--capacity-timeout", "48h"],
     ]) {
       const run = await runCli(["--json", ...argv], { cwd: repo.dir });

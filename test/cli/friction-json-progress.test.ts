@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { scaledClock } from "../fixtures/deploy/scaled-clock.js";
 import { type SimPlatform, startSimPlatform } from "../fixtures/deploy/sim-platform.js";
+import { pointArgocdAtRemote } from "../support/argocd-remote.js";
 import { runCli } from "../support/cli.js";
 import { makeTestRepo } from "../support/git-repo.js";
 import { repoRoot } from "../support/paths.js";
@@ -19,6 +20,7 @@ afterEach(async () => {
 describe("--json progress", () => {
   it("streams every task state and detail line as JSON lines on stderr, the document alone on stdout", async () => {
     const repo = makeTestRepo({ copyFrom: repoRoot, copy: ["argocd", "platform", "templates"] });
+    pointArgocdAtRemote(repo);
     sim = await startSimulatedCluster({ gitRemote: repo.remote, seed: 11 });
     const result = await runCli(
       ["--kubeconfig", sim.kubeconfigPath, "--json", "bootstrap", "--timeout", "2m"],

@@ -120,6 +120,8 @@ describe("aiplat init without a terminal", () => {
         "revision: release",
       ].join("\n"),
     );
+    // The revision must be on origin (ArgoCD syncs it from there): as if fetched from it.
+    repo.git("update-ref", "refs/remotes/origin/release", "HEAD");
     const run = await runInit(repo, ["--answers", file, "--prefix", "from-flag", "--json"]);
     expect(run.exitCode, run.stdout).toBe(0);
     const doc = run.json() as unknown as InitDoc;
@@ -159,6 +161,10 @@ describe("aiplat init without a terminal", () => {
       dockerHubCredentials: "written",
     });
     expect(doc.answers.argocdRbac.EDITOR!.map((e) => e.id)).toEqual([GROUP_ID]);
+    const tfvars = await parseTfvarsText("staging.tfvars", readIf(tfvarsFile(repo, "staging"))!);
+    expect(tfvars).toMatchObject({
+      cluster_config: { public_access_cidrs: ["203.0.113.7/32", "198.51.100.0/24"] },
+    });
   });
 
   it("refuses an unknown key in the answers file (exit 2)", async () => {
@@ -359,9 +365,9 @@ describe("aiplat init without a terminal", () => {
       "main",
     ]);
     expect(given.exitCode, given.stderr).toBe(0);
-    // An explicit URL is written as given: SSH stays SSH (a repository secret in ArgoCD is then needed).
+    // ArgoCD cannot clone over SSH without a key init cannot register: written in its https form.
     expect(readIf(join(repo.dir, "argocd", "workloads.yaml"))).toContain(
-      "repoURL: git@gitlab.com:me/aiplat.git",
+      "repoURL: https://gitlab.com/me/aiplat.git",
     );
   });
 

@@ -3,11 +3,18 @@
  * at like a user would, with AWS unreachable (an endpoint that refuses connections), so init offers
  * the built-in Kubernetes versions and falls back to a typed Identity Center ARN and ids.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseTfvarsText } from "../../src/adapters/tfvars.js";
 import { INSTANCE_ARN, JANE_ID, makeInitRepo, readIf, tfvarsFile } from "../fixtures/init/harness.js";
 import { backspaces, ENTER, hasScript, runInPty } from "../fixtures/init/pty.js";
+import { startCheckipStandin } from "../support/checkip-standin.js";
 import { skipNote } from "../support/tools.js";
+
+let checkip: Awaited<ReturnType<typeof startCheckipStandin>>;
+beforeAll(async () => {
+  checkip = await startCheckipStandin("198.51.100.23");
+});
+afterAll(() => checkip.close());
 
 describe.skipIf(!hasScript())(`aiplat init on a pseudo-terminal${skipNote("script", hasScript())}`, () => {
   it("asks with the real prompts, re-asks an invalid answer, and writes what was typed", async () => {
@@ -26,6 +33,8 @@ describe.skipIf(!hasScript())(`aiplat init on a pseudo-terminal${skipNote("scrip
         AWS_EC2_METADATA_DISABLED: "true",
         // Port 9 (discard) refuses connections: every AWS call fails at once, offline.
         AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+        // This machine's public address, as AWS's checkip service would answer it.
+        AIPLAT_CHECKIP_URL: checkip.url,
       },
       steps: [
         { waitFor: "? Environment name", keys: ENTER },
@@ -43,6 +52,8 @@ describe.skipIf(!hasScript())(`aiplat init on a pseudo-terminal${skipNote("scrip
         { waitFor: "? ArgoCD VIEWER", keys: ENTER },
         { waitFor: "? Add Docker Hub credentials", keys: `n${ENTER}` },
         { waitFor: "? HuggingFace token", keys: ENTER },
+        // Issue 17 point 9: Enter takes the offered default, this machine's address as /32.
+        { waitFor: "? Who may reach the public Kubernetes API", keys: ENTER },
       ],
     });
     expect(run.stuckAt, run.screen).toBeUndefined();
@@ -50,6 +61,7 @@ describe.skipIf(!hasScript())(`aiplat init on a pseudo-terminal${skipNote("scrip
     expect(run.screen).toContain("built-in list of Kubernetes versions");
     expect(run.screen).toContain("Identity Center discovery is not possible");
     expect(run.screen).toContain("Next: aiplat up");
+    expect(run.screen).toContain("198.51.100.23/32");
 
     const data = await parseTfvarsText("dev.tfvars", readIf(tfvarsFile(repo))!);
     expect(data).toMatchObject({
@@ -58,6 +70,7 @@ describe.skipIf(!hasScript())(`aiplat init on a pseudo-terminal${skipNote("scrip
       shared_config: { resources_prefix: "acme-ai" },
       cluster_config: {
         kubernetes_version: "1.35",
+        public_access_cidrs: ["198.51.100.23/32"],
         capabilities: { gitops: true, ack: true },
         capabilities_config: {
           argocd_idc_instance_arn: INSTANCE_ARN,

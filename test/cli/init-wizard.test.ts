@@ -1,7 +1,7 @@
 import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ListInstancesCommand } from "@aws-sdk/client-sso-admin";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseTfvarsText } from "../../src/adapters/tfvars.js";
 import type { Choice } from "../../src/ui/io-host.js";
 import {
@@ -19,8 +19,15 @@ import {
   sso,
   tfvarsFile,
 } from "../fixtures/init/harness.js";
+import { startCheckipStandin } from "../support/checkip-standin.js";
 
 afterEach(() => resetAws());
+
+let checkip: Awaited<ReturnType<typeof startCheckipStandin>>;
+beforeAll(async () => {
+  checkip = await startCheckipStandin();
+});
+afterAll(() => checkip.close());
 
 const keepChecked = (choices: ReadonlyArray<Choice<unknown> & { checked?: boolean }>) =>
   choices.filter((c) => c.checked).map((c) => c.value);
@@ -57,7 +64,10 @@ describe("aiplat init on a terminal", () => {
         DOCKER_TOKEN,
         "my-hf-password", // not an hf_ token: `aiplat secret hf-token` would refuse it later
         HF_TOKEN,
+        "my office", // --api-cidrs: not a CIDR, rejected
+        "", // the default: this machine's public address as /32 (issue 17 point 9)
       ],
+      env: { AIPLAT_CHECKIP_URL: checkip.url },
     });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.asked.map((q) => q.flag)).toEqual([
@@ -77,8 +87,12 @@ describe("aiplat init on a terminal", () => {
       "--docker-hub-username",
       "DOCKER_HUB_TOKEN",
       "HF_TOKEN",
+      "--api-cidrs",
     ]);
     expect(run.asked[15]!.rejected[0]).toContain("not a HuggingFace token");
+    expect(run.asked[16]!.rejected[0]).toContain('"my office" is not an IPv4 CIDR');
+    expect(run.stderr).toContain("Your public address is 203.0.113.9.");
+    expect(run.stderr).not.toContain("accepts connections from anywhere");
     expect(run.asked[1]!.rejected).toEqual(["must be an AWS region name such as eu-central-1 or us-east-1"]);
     expect(run.asked[3]!.rejected[0]).toContain("RFC 1918");
     expect(run.stderr).toContain("Pod Identity");
@@ -95,6 +109,7 @@ describe("aiplat init on a terminal", () => {
       shared_config: { resources_prefix: "ai-platform" },
       cluster_config: {
         kubernetes_version: "1.34",
+        public_access_cidrs: ["203.0.113.9/32"],
         capabilities: { identity: true, gitops: true, kro: false, ack: false, blockstorage: false },
         capabilities_config: {
           argocd_idc_instance_arn: INSTANCE_ARN,
@@ -112,7 +127,8 @@ describe("aiplat init on a terminal", () => {
     const secret = join(repo.dir, "terraform/00.global/vars/dev.secret.tfvars");
     expect(statSync(secret).mode & 0o777).toBe(0o600);
     expect(await parseTfvarsText("s", readIf(secret)!)).toEqual({
-      docker_hub_credentials: { username: "dockerme", access_token: DOCKER_TOKEN },
+      docker_hub_username: "dockerme",
+      docker_hub_access_token: DOCKER_TOKEN,
     });
     const hf = join(repo.dir, ".aiplat/dev/hf-token");
     expect(statSync(hf).mode & 0o777).toBe(0o600);
@@ -144,6 +160,7 @@ describe("aiplat init on a terminal", () => {
         "",
         false,
         "",
+        "203.0.113.0/24, 198.51.100.7/32", // --api-cidrs
       ],
     });
     expect(first.exitCode, first.stderr).toBe(0);
@@ -153,9 +170,10 @@ describe("aiplat init on a terminal", () => {
     repo.git("commit", "-q", "-m", "init");
 
     const again = await runInit(repo, [], {
-      answers: ["", "", "", "", "1.34", keepChecked, "", "", "", "", false, ""],
+      answers: ["", "", "", "", "1.34", keepChecked, "", "", "", "", false, "", ""],
     });
     expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.asked.at(-1)?.flag).toBe("--api-cidrs");
     expect(again.stderr).toContain("Pre-filling the answers from terraform/00.global/vars/dev.tfvars");
     expect(readIf(tfvarsFile(repo))).toBe(before);
     expect(statSync(tfvarsFile(repo)).mtimeMs).toBe(mtime);
@@ -190,9 +208,12 @@ describe("aiplat init on a terminal", () => {
         "",
         false,
         "",
+        "", // --api-cidrs: no address found (lookup off), so the default is the open 0.0.0.0/0
       ],
     });
     expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain("Could not find your public address");
+    expect(run.stderr).toContain("accepts connections from anywhere");
     expect(run.stderr).toContain("Identity Center discovery is not possible: access denied");
     expect(run.stderr).toContain("built-in list of Kubernetes versions");
     const arnQuestion = run.asked.find((q) => q.flag === "--idc-instance-arn")!;
@@ -207,7 +228,22 @@ describe("aiplat init on a terminal", () => {
     mockDirectory();
     sso.on(ListInstancesCommand).resolves({ Instances: [] });
     const typed = await runInit(none, [], {
-      answers: ["", "", "", "", "1.35", keepChecked, "eu-west-3", INSTANCE_ARN, JANE_ID, "", "", false, ""],
+      answers: [
+        "",
+        "",
+        "",
+        "",
+        "1.35",
+        keepChecked,
+        "eu-west-3",
+        INSTANCE_ARN,
+        JANE_ID,
+        "",
+        "",
+        false,
+        "",
+        "",
+      ],
     });
     expect(typed.exitCode, typed.stderr).toBe(0);
     expect(typed.stderr).toContain("No Identity Center instance in eu-west-3");
@@ -229,6 +265,7 @@ describe("aiplat init on a terminal", () => {
         "",
         "",
         false,
+        "",
         "",
       ],
     });
@@ -268,6 +305,7 @@ describe("aiplat init on a terminal", () => {
         "",
         false,
         "",
+        "",
       ],
     });
     expect(run.exitCode, run.stderr).toBe(0);
@@ -280,7 +318,10 @@ describe("aiplat init on a terminal", () => {
     const repo = makeInitRepo();
     mockDirectory();
     const file = join(repo.dir, "..", "answers.yaml");
-    writeFileSync(file, "vpc-cidr: 10.9.0.0/16\ncapabilities: all\n");
+    writeFileSync(
+      file,
+      "vpc-cidr: 10.9.0.0/16\ncapabilities: all\napi-cidrs: [203.0.113.0/24, 198.51.100.7/32]\n",
+    );
     const run = await runInit(
       repo,
       ["--env", "dev", "--region", "eu-west-1", "--answers", file, "--argocd-admin", "jdoe"],
@@ -297,7 +338,11 @@ describe("aiplat init on a terminal", () => {
       "HF_TOKEN",
     ]);
     const data = await parseTfvarsText("x", readIf(tfvarsFile(repo))!);
-    expect(data).toMatchObject({ region: "eu-west-1", vpc_cidr: "10.9.0.0/16" });
+    expect(data).toMatchObject({
+      region: "eu-west-1",
+      vpc_cidr: "10.9.0.0/16",
+      cluster_config: { public_access_cidrs: ["203.0.113.0/24", "198.51.100.7/32"] },
+    });
   });
 
   it("stops before the first question when a flag is malformed, naming every bad flag", async () => {

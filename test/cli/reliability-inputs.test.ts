@@ -57,6 +57,30 @@ describe("--image follows the distribution reference grammar", () => {
   });
 });
 
+describe("--kubeconfig on a file that is not a kubeconfig", () => {
+  it.each([
+    [
+      "invalid YAML",
+      "root:x:0:0:secret-line:/root:/bin/bash\n  bad: [unclosed secret-two\n",
+      "not valid YAML",
+    ],
+    ["a passwd copy (no contexts)", "root:x:0:0:secret-line:/root:/bin/bash\n", "has no contexts"],
+  ])(
+    "%s: exit 3 naming the flag and what is wrong, never the file's content (even with --debug)",
+    async (_t, text, what) => {
+      const { repo, env } = platformRepo();
+      const file = join(makeTempDir(), "not-a-kubeconfig");
+      writeFileSync(file, text);
+      const run = await runCli(["models", "--kubeconfig", file, "--debug"], { cwd: repo.dir, env });
+      expect(run.exitCode, run.stderr).toBe(3);
+      expect(run.stderr).toContain(`--kubeconfig ${file} cannot be used`);
+      expect(run.stderr).toContain(what);
+      for (const secret of ["secret-line", "secret-two", "/bin/bash"])
+        expect(run.stdout + run.stderr).not.toContain(secret);
+    },
+  );
+});
+
 describe("kubeconfig --file on a file that is not a kubeconfig", () => {
   it.each([
     [

@@ -153,3 +153,46 @@ describe("deploy-model --wait when the cluster vanishes", () => {
     expect(out).toContain("gemma-1b answers through LiteLLM");
   }, 120_000);
 });
+
+describe("undeploy-model --wait when the cluster vanishes", () => {
+  it("says so at once, gives up after --unreachable-timeout with exit 5 and the real cause; the resume command then reports it gone", async () => {
+    const { p, proxy, env } = await throughProxy();
+    // Deployed on the direct connection; only the removal goes through the proxy.
+    const deployed = await runCli(["deploy-model", "gemma-1b", "--wait", "--timeout", "8h"], {
+      cwd: p.repo.dir,
+      env: p.env,
+      clock: scaledClock(),
+    });
+    expect(deployed.exitCode, deployed.stderr).toBe(0);
+    const run = await runCli(
+      ["undeploy-model", "gemma-1b", "--wait", "--timeout", "8h", "--unreachable-timeout", "2m"],
+      {
+        cwd: p.repo.dir,
+        env,
+        clock: scaledClock(60),
+      },
+    );
+    expect(run.exitCode, run.stderr).toBe(5);
+    expect(run.stderr).toContain("cluster unreachable for 0s, retrying");
+    expect(run.stderr).toMatch(
+      /Lost the cluster while following the removal of gemma-1b at "[^"]+": cluster unreachable for \dm \d\ds: Cannot reach the Kubernetes API server/,
+    );
+    expect(run.stderr).not.toContain("Timed out");
+    expect(/keep following with `([^`]+)`/.exec(run.stderr)?.[1]).toBe(
+      "aiplat undeploy-model gemma-1b --wait",
+    );
+    // The removal itself was pushed before the cluster went away.
+    expect(p.repo.remoteGit("log", "-1", "--format=%s", "main")).toBe("undeploy gemma-1b");
+    await proxy.up();
+    const again = await runCli(["undeploy-model", "gemma-1b", "--wait", "--timeout", "8h"], {
+      cwd: p.repo.dir,
+      env,
+      clock: scaledClock(),
+    });
+    // The removal finished during the outage: the resume command says so and succeeds.
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(
+      /^gemma-1b is already gone: platform\/workloads\/gemma-1b.yaml was removed in commit [0-9a-f]{7} and the cluster has no gemma-1b left\.$/m,
+    );
+  }, 120_000);
+});

@@ -35,10 +35,7 @@ describe("secret files stay out of git", () => {
   it("doctor fails the check for an exposed secret file, and its fix, run as printed, makes it pass", async () => {
     const repo = makeInitRepo();
     writeFileSync(join(repo.dir, ".gitignore"), ".aiplat/\n");
-    writeFileSync(
-      join(repo.dir, SECRET),
-      'docker_hub_credentials = { username = "u", access_token = "t" }\n',
-    );
+    writeFileSync(join(repo.dir, SECRET), 'docker_hub_username = "u"\ndocker_hub_access_token = "t"\n');
     const env = { ...gitTestEnv(join(repo.dir, "..")), PATH: process.env.PATH, NO_COLOR: "1" };
     const check = async () => {
       const run = await runCli(["doctor", "--json"], { cwd: repo.dir, env });

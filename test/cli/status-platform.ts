@@ -1,17 +1,10 @@
 /**
  * What `aiplat status` reads besides the cluster: the repository's Terraform stages, tfvars and
- * `up` journal, the cached cluster outputs, and EKS (intercepted with aws-sdk-client-mock until the
- * simulator's AWS face answers DescribeCluster/ListCapabilities itself).
+ * `up` journal and the cached cluster outputs. EKS is the simulator's AWS face (region us-east-1,
+ * the only region it serves), reached through AWS_ENDPOINT_URL as a user's SDK reaches AWS.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import {
-  DescribeCapabilityCommand,
-  DescribeClusterCommand,
-  EKSClient,
-  ListCapabilitiesCommand,
-} from "@aws-sdk/client-eks";
-import { mockClient } from "aws-sdk-client-mock";
 
 const BACKEND = 'terraform {\n  backend "s3" {\n    use_lockfile = true\n  }\n}\n';
 const gated = (path: string) =>
@@ -38,7 +31,7 @@ export function writeInfrastructure(root: string, options: { clusterCache?: bool
   write(
     root,
     "terraform/00.global/vars/dev.tfvars",
-    'region = "eu-central-1"\nobservability_configuration = {\n  aws_native_tooling = false\n  aws_oss_tooling = false\n}\n',
+    'region = "us-east-1"\nobservability_configuration = {\n  aws_native_tooling = false\n  aws_oss_tooling = false\n}\n',
   );
   const at = "2026-01-01T10:00:00.000Z";
   const stages = Object.fromEntries(
@@ -57,29 +50,32 @@ export function writeInfrastructure(root: string, options: { clusterCache?: bool
       ".aiplat/dev/cluster.json",
       JSON.stringify({
         cluster_name: "aiplat-dev",
-        region: "eu-central-1",
+        region: "us-east-1",
         argocd_capability_name: "argocd",
       }),
     );
   }
 }
 
-export const ARGOCD_URL = "https://abc123.eks-capabilities.eu-central-1.amazonaws.com";
+/** The simulator's managed ArgoCD URL (DescribeCapability configuration.argoCd.serverUrl). */
+export const ARGOCD_URL = /^https:\/\/[0-9a-f]+\.eks-capabilities\.us-east-1\.amazonaws\.com$/;
 
-/** EKS answering for aiplat-dev: version, ACTIVE, the three capabilities, the ArgoCD URL. */
-export function mockEks(eks = mockClient(EKSClient)) {
-  eks
-    .on(DescribeClusterCommand)
-    .resolves({ cluster: { name: "aiplat-dev", version: "1.34", status: "ACTIVE" } });
-  eks.on(ListCapabilitiesCommand).resolves({
-    capabilities: [
-      { capabilityName: "argocd", type: "ARGOCD", status: "ACTIVE" },
-      { capabilityName: "kro", type: "KRO", status: "ACTIVE" },
-      { capabilityName: "ack", type: "ACK", status: "ACTIVE" },
-    ],
-  });
-  eks
-    .on(DescribeCapabilityCommand)
-    .resolves({ capability: { configuration: { argoCd: { serverUrl: ARGOCD_URL } } } as never });
-  return eks;
+/**
+ * No AWS credentials anywhere the SDK's default chain looks (environment, shared files, SSO,
+ * container and instance metadata), for the in-process CLI: what a user without a login has.
+ */
+export function withoutAwsCredentials(stubEnv: (name: string, value: string) => void, dir: string): void {
+  for (const name of [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+  ])
+    stubEnv(name, "");
+  stubEnv("AWS_CONFIG_FILE", join(dir, "no-aws-config"));
+  stubEnv("AWS_SHARED_CREDENTIALS_FILE", join(dir, "no-aws-credentials"));
+  stubEnv("AWS_EC2_METADATA_DISABLED", "true");
 }

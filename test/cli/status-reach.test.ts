@@ -1,45 +1,31 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DescribeClusterCommand, ListCapabilitiesCommand } from "@aws-sdk/client-eks";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { testAwsFactory, testAwsProfile } from "../support/aws.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { runCli } from "../support/cli.js";
 import { gitTestEnv, makeTestRepo } from "../support/git-repo.js";
-import { mockEks, writeInfrastructure } from "./status-platform.js";
+import { withoutAwsCredentials, writeInfrastructure } from "./status-platform.js";
 import { type SeededPlatform, startSeededPlatform } from "./status-seed.js";
 
-const eks = mockEks();
-beforeEach(() => {
-  eks.reset();
-  mockEks(eks);
-});
 let seeded: SeededPlatform | undefined;
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await seeded?.stop();
   seeded = undefined;
 });
 
-const credentialError = () =>
-  Object.assign(new Error("Could not load credentials from any providers"), {
-    name: "CredentialsProviderError",
-  });
-/** No credentials: the SDK's send rejects with the provider chain's error before any request. */
-const noCredentials = () => {
-  eks.on(DescribeClusterCommand).rejects(credentialError());
-  eks.on(ListCapabilitiesCommand).rejects(credentialError());
-  return { aws: testAwsFactory({ credentialError: credentialError() }), awsProfile: testAwsProfile() };
-};
-
-function repoWithInfrastructure(options: { clusterCache?: boolean } = {}) {
+/** A platform repository; unless told otherwise, nowhere for the SDK to find AWS credentials. */
+function repoWithInfrastructure(options: { clusterCache?: boolean; credentials?: boolean } = {}) {
   const repo = makeTestRepo();
   writeInfrastructure(repo.dir, options);
+  if (options.credentials !== true) withoutAwsCredentials(vi.stubEnv, join(repo.dir, ".."));
   return { repo, env: { ...gitTestEnv(join(repo.dir, "..")), PATH: process.env.PATH, NO_COLOR: "1" } };
 }
 
 describe("aiplat status when parts cannot be reached", () => {
   it("before the cluster is up: Infrastructure shows, every other section says why, exit 5", async () => {
     const { repo, env } = repoWithInfrastructure({ clusterCache: false });
-    const run = await runCli(["status"], { cwd: repo.dir, env, adapters: noCredentials() });
+    // --env is carried into the command the reason prints.
+    const run = await runCli(["--env", "dev", "status"], { cwd: repo.dir, env });
     expect(run.exitCode).toBe(5);
     expect(run.stdout).toMatch(/Infrastructure\n\s+STAGE\s+SWITCH/);
     expect(run.stdout).toContain(
@@ -50,7 +36,7 @@ describe("aiplat status when parts cannot be reached", () => {
     expect(run.stderr).toContain(
       "Some sections could not be read: Cluster, GitOps, Endpoints, GPU nodes, LiteLLM.",
     );
-    const json = await runCli(["status", "--json"], { cwd: repo.dir, env, adapters: noCredentials() });
+    const json = await runCli(["--env", "dev", "status", "--json"], { cwd: repo.dir, env });
     expect(json.exitCode).toBe(5);
     const doc = json.json() as {
       ok: boolean;
@@ -81,11 +67,7 @@ describe("aiplat status when parts cannot be reached", () => {
         "current-context: dead",
       ].join("\n"),
     );
-    const run = await runCli(["status", "--kubeconfig", kubeconfig], {
-      cwd: repo.dir,
-      env,
-      adapters: noCredentials(),
-    });
+    const run = await runCli(["status", "--kubeconfig", kubeconfig], { cwd: repo.dir, env });
     expect(run.exitCode).toBe(5);
     expect(run.stdout).toMatch(
       /Cluster\n {2}unavailable: no AWS credentials: Could not load credentials from any providers/,
@@ -97,23 +79,26 @@ describe("aiplat status when parts cannot be reached", () => {
   }, 60_000);
 
   it("makes as many API requests for 200 endpoints and 50 GPU nodes as for 2 and 1", async () => {
-    const { repo, env } = repoWithInfrastructure();
+    const { repo, env } = repoWithInfrastructure({ credentials: true });
     const count = async (endpoints: number, nodes: number) => {
       seeded = await startSeededPlatform(endpoints, nodes);
       const requests: string[] = [];
       seeded.kube.server.on("request", (req) => requests.push(`${req.method} ${req.url?.split("?")[0]}`));
       seeded.kube.server.on("upgrade", (req) => requests.push(`UPGRADE ${req.url?.split("?")[0]}`));
+      for (const [k, v] of Object.entries(seeded.awsEnv)) vi.stubEnv(k, v);
       const kubeconfig = join(repo.dir, "..", `seeded-${endpoints}.kubeconfig`);
       seeded.kube.kubeconfig(kubeconfig);
       const run = await runCli(["status", "--json"], {
         cwd: repo.dir,
         env: { ...env, KUBECONFIG: kubeconfig },
-        adapters: { aws: testAwsFactory(), awsProfile: testAwsProfile() },
       });
+      expect(run.exitCode, run.stdout).toBe(0);
       const doc = run.json() as { status: Record<string, Record<string, unknown[]>> };
+      expect(doc.status.cluster?.capabilities).toHaveLength(3);
       expect(doc.status.endpoints?.endpoints, JSON.stringify(doc.status.endpoints)).toHaveLength(endpoints);
       expect(doc.status.gpuNodes?.nodes, JSON.stringify(doc.status.gpuNodes)).toHaveLength(nodes);
       expect(doc.status.litellm?.models, JSON.stringify(doc.status.litellm)).toHaveLength(endpoints);
+      for (const call of seeded.aws.calls) requests.push(`AWS ${call.service} ${call.operation}`);
       await seeded.stop();
       seeded = undefined;
       return requests.sort();

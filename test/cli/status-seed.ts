@@ -4,16 +4,29 @@
  * the LiteLLM Secret and a LiteLLM pod forwarded to the LiteLLM stand-in — written straight into
  * the store, for counting the requests `aiplat status` makes (the API-call bound) and for the
  * status benchmark. Not the simulator: no controller runs, so 200 endpoints cost nothing to set up.
+ * The simulator's AWS face answers EKS for the cluster (us-east-1, with its three capabilities):
+ * `awsEnv` points a child process's SDK at it.
  */
 import type { KubeObject, KubeServer, Store } from "../support/kube/index.js";
 import { startKubeServer } from "../support/kube/index.js";
+import {
+  type AwsFace,
+  SIM_ACCESS_KEY_ID,
+  SIM_SECRET_ACCESS_KEY,
+  startAwsFace,
+} from "../support/sim/aws/server.js";
+import { CloudLedger } from "../support/sim/cloud/ledger.js";
 import { installCrds } from "../support/sim/crds.js";
 import { LiteLlmServer } from "../support/sim/litellm/server.js";
+import { SimClock } from "../support/sim/runtime/clock.js";
 import { createRandom } from "../support/sim/runtime/random.js";
 
 export interface SeededPlatform {
   kube: KubeServer;
   litellm: LiteLlmServer;
+  aws: AwsFace;
+  /** AWS_ENDPOINT_URL, AWS_REGION and the face's access key, for the process that runs status. */
+  awsEnv: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -164,12 +177,43 @@ export async function startSeededPlatform(endpoints: number, gpuNodes: number): 
     }
     litellm.registerIfAbsent(name, `openai/${name}`, `http://${name}-serve-svc.inference:8000/v1`);
   }
+  const aws = await startEksFace(kube.url);
   return {
     kube,
     litellm,
+    aws,
+    awsEnv: {
+      AWS_ENDPOINT_URL: aws.url,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: SIM_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: SIM_SECRET_ACCESS_KEY,
+    },
     async stop() {
+      await aws.stop();
       await litellm.stop();
       await kube.stop();
     },
   };
+}
+
+/** EKS as the cluster stage leaves it: the cluster aiplat-dev and its ArgoCD, KRO and ACK capabilities. */
+async function startEksFace(endpoint: string): Promise<AwsFace> {
+  const ledger = new CloudLedger(new SimClock(20), createRandom(2));
+  ledger.create({ kind: "eks-cluster", name: "aiplat-dev", hourlyPrice: 0.1, tags: {}, createdBy: "seed" });
+  for (const cap of ["argocd", "kro", "ack"])
+    ledger.create({
+      kind: "eks-capability",
+      name: cap,
+      type: cap.toUpperCase(),
+      hourlyPrice: 0,
+      tags: {},
+      createdBy: "seed",
+    });
+  return startAwsFace({
+    ledger,
+    region: "us-east-1",
+    accountId: "123456789012",
+    clusterName: "aiplat-dev",
+    clusterEndpoint: () => endpoint,
+  });
 }

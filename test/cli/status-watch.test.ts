@@ -1,14 +1,13 @@
 import { PassThrough } from "node:stream";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { type SimPlatform, startSimPlatform } from "../fixtures/deploy/sim-platform.js";
-import { testAwsFactory, testAwsProfile } from "../support/aws.js";
 import { runCli } from "../support/cli.js";
-import { mockEks, writeInfrastructure } from "./status-platform.js";
+import { writeInfrastructure } from "./status-platform.js";
 
-mockEks();
 let platform: SimPlatform | undefined;
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await platform?.sim.stop();
   platform = undefined;
 });
@@ -39,6 +38,7 @@ describe("aiplat status --watch", () => {
   it("redraws when a GPU node appears and exits 0 on Ctrl-C", async () => {
     platform = await startSimPlatform();
     const { repo, env, sim } = platform;
+    for (const [k, v] of Object.entries(sim.aws.env)) vi.stubEnv(k, v);
     writeInfrastructure(repo.dir);
     const out = capture();
     const stop = new AbortController();
@@ -50,7 +50,6 @@ describe("aiplat status --watch", () => {
       stdout: out.stream,
       stderr: new PassThrough(),
       signal: stop.signal,
-      adapters: { aws: testAwsFactory(), awsProfile: testAwsProfile() },
     });
     await out.seen("No GPU nodes.");
     const screens = () => out.text().split("(watching; Ctrl-C to stop)").length - 1;
@@ -76,6 +75,7 @@ describe("aiplat status --watch", () => {
     expect(latest).toMatch(/gpu-inference-idle1\s+g6\.xlarge\s+on-demand\s+\S+\s+idle\s+\$0\.80\/h/);
     for (const title of ["Infrastructure", "Cluster", "GitOps", "Endpoints", "GPU nodes", "LiteLLM"])
       expect(latest).toContain(`\n${title}\n`);
+    expect(latest).toContain("Cluster\n  aiplat-dev (us-east-1): EKS 1.33, ACTIVE\n");
     stop.abort();
     expect(await running).toBe(0);
 

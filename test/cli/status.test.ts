@@ -1,17 +1,21 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { type SimPlatform, startSimPlatform } from "../fixtures/deploy/sim-platform.js";
-import { testAwsFactory, testAwsProfile } from "../support/aws.js";
 import { runCli } from "../support/cli.js";
-import { ARGOCD_URL, mockEks, writeInfrastructure } from "./status-platform.js";
+import { ARGOCD_URL, writeInfrastructure } from "./status-platform.js";
 
 let platform: SimPlatform | undefined;
-const eks = mockEks();
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await platform?.sim.stop();
   platform = undefined;
 });
 
-const aws = () => ({ aws: testAwsFactory(), awsProfile: testAwsProfile() });
+/** The simulator with its AWS face as the SDK's endpoint and its access key as the credentials. */
+async function startPlatform(): Promise<SimPlatform> {
+  platform = await startSimPlatform();
+  for (const [k, v] of Object.entries(platform.sim.aws.env)) vi.stubEnv(k, v);
+  return platform;
+}
 const SECTIONS = ["Infrastructure", "Cluster", "GitOps", "Endpoints", "GPU nodes", "LiteLLM"];
 
 /** The lines of one section of the human screen (between its title and the next blank line). */
@@ -25,11 +29,10 @@ function section(stdout: string, title: string): string[] {
 
 describe("aiplat status", () => {
   it("on an empty platform reads all six sections, in order, and --json carries the same", async () => {
-    platform = await startSimPlatform();
-    const { repo, env } = platform;
+    const { repo, env, sim } = await startPlatform();
     writeInfrastructure(repo.dir);
 
-    const run = await runCli(["status"], { cwd: repo.dir, env, adapters: aws() });
+    const run = await runCli(["--env", "dev", "status"], { cwd: repo.dir, env });
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
     const titles = run.stdout.split("\n").filter((l) => SECTIONS.includes(l));
@@ -45,13 +48,24 @@ describe("aiplat status", () => {
       "! 40.observability/40.aws-native-observability is switched off but was applied: it still holds resources.",
     );
 
-    expect(section(run.stdout, "Cluster")).toEqual([
-      "aiplat-dev (eu-central-1): EKS 1.34, ACTIVE",
+    const cluster = section(run.stdout, "Cluster");
+    expect(cluster.slice(0, 4)).toEqual([
+      "aiplat-dev (us-east-1): EKS 1.33, ACTIVE",
       "capability ACK ack: ACTIVE",
       "capability ARGOCD argocd: ACTIVE",
       "capability KRO kro: ACTIVE",
-      `ArgoCD: ${ARGOCD_URL}`,
     ]);
+    expect(cluster[4]?.replace("ArgoCD: ", "")).toMatch(ARGOCD_URL);
+    expect(cluster).toHaveLength(5);
+    // Three EKS calls (DescribeCluster, ListCapabilities, DescribeCapability), whatever the size.
+    expect(sim.aws.calls.filter((c) => c.service === "eks").map((c) => c.operation)).toEqual(
+      expect.arrayContaining([
+        "GET /clusters/aiplat-dev",
+        "GET /clusters/aiplat-dev/capabilities",
+        "GET /clusters/aiplat-dev/capabilities/argocd",
+      ]),
+    );
+    expect(sim.aws.calls.filter((c) => c.service === "eks")).toHaveLength(3);
 
     const head = repo.git("rev-parse", "origin/main").trim();
     const gitops = section(run.stdout, "GitOps");
@@ -59,8 +73,9 @@ describe("aiplat status", () => {
     expect(gitops).toContainEqual(
       expect.stringMatching(new RegExp(`^litellm\\s+Synced\\s+Healthy\\s+${head.slice(0, 7)}\\s+at head$`)),
     );
+    // The next step carries the user's --env (run at the end of this test).
     expect(section(run.stdout, "Endpoints")).toEqual([
-      "No endpoints. Deploy one: aiplat deploy-model gemma-4b",
+      "No endpoints. Deploy one: aiplat deploy-model gemma-4b --env dev",
     ]);
     const gpu = section(run.stdout, "GPU nodes");
     expect(gpu[0]).toBe("No GPU nodes.");
@@ -68,7 +83,7 @@ describe("aiplat status", () => {
     expect(gpu[1]).toMatch(/^GPU \$0\.00\/h · cluster \$0\.30\/h \(approximate on-demand prices/);
     expect(section(run.stdout, "LiteLLM")).toEqual(["healthy, database connected; 0 model(s): none"]);
 
-    const json = (await runCli(["status", "--json"], { cwd: repo.dir, env, adapters: aws() })).json();
+    const json = (await runCli(["status", "--json"], { cwd: repo.dir, env })).json();
     expect(json.ok).toBe(true);
     const status = json.status as Record<string, { ok: boolean } & Record<string, unknown>>;
     expect(Object.keys(status)).toEqual([
@@ -80,7 +95,14 @@ describe("aiplat status", () => {
       "litellm",
     ]);
     for (const s of Object.values(status)) expect(s.ok).toBe(true);
-    expect(status.cluster).toMatchObject({ name: "aiplat-dev", version: "1.34", argocdUrl: ARGOCD_URL });
+    expect(status.cluster).toMatchObject({
+      ok: true,
+      name: "aiplat-dev",
+      region: "us-east-1",
+      version: "1.33",
+      status: "ACTIVE",
+      argocdUrl: expect.stringMatching(ARGOCD_URL),
+    });
     expect(status.infrastructure?.stages).toContainEqual({
       stage: "40.observability/40.aws-native-observability",
       enabled: false,
@@ -90,7 +112,7 @@ describe("aiplat status", () => {
     });
     const apps = status.gitops?.applications as { app: string; behind?: boolean; revision?: string }[];
     expect(apps.find((a) => a.app === "litellm")).toMatchObject({ behind: false, revision: head });
-    expect(status.endpoints).toEqual({ ok: true, endpoints: [] });
+    expect(status.endpoints).toEqual({ ok: true, endpoints: [], next: "aiplat deploy-model gemma-4b" });
     expect(status.gpuNodes).toMatchObject({
       ok: true,
       nodes: [],
@@ -105,12 +127,18 @@ describe("aiplat status", () => {
       models: [],
       orphans: [],
     });
-    expect(eks.calls().length).toBeGreaterThan(0);
+
+    const printed = section(run.stdout, "Endpoints")[0]?.replace("No endpoints. Deploy one: ", "") ?? "";
+    const deploy = await runCli(printed.split(" ").slice(1), { cwd: repo.dir, env });
+    expect(deploy.exitCode, deploy.stderr).toBe(0);
+    await sim.settle();
+    const after = (await runCli(["status", "--json"], { cwd: repo.dir, env })).json();
+    const rows = (after.status as Record<string, { endpoints?: { name: string }[] }>).endpoints?.endpoints;
+    expect(rows?.map((r) => r.name)).toEqual(["gemma-4b"]);
   }, 90_000);
 
   it("shows a failing endpoint, one mid-rollout, an idle GPU node and an orphan registration with its fix", async () => {
-    platform = await startSimPlatform();
-    const { repo, env, sim } = platform;
+    const { repo, env, sim } = await startPlatform();
     writeInfrastructure(repo.dir);
     const deploy = (...args: string[]) => runCli(["deploy-model", ...args], { cwd: repo.dir, env });
     sim.kuberay.injectModelLoadError("broken", "CUDA out of memory while loading the weights");
@@ -146,18 +174,27 @@ describe("aiplat status", () => {
       body: JSON.stringify({ model_name: "old-model", litellm_params: { model: "openai/old-model" } }),
     });
     expect(registered.status).toBe(200);
+    // Two requests served by gemma-1b: LiteLLM's daily activity reports them (REQUESTS).
+    for (let i = 0; i < 2; i++) {
+      const chat = await fetch(`${sim.litellm.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${sim.litellm.masterKey}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ model: "gemma-1b", messages: [{ role: "user", content: "hi" }] }),
+      });
+      expect(chat.status).toBe(200);
+    }
 
-    const run = await runCli(["status"], { cwd: repo.dir, env, adapters: aws() });
+    const run = await runCli(["status"], { cwd: repo.dir, env });
     expect(run.exitCode).toBe(0);
     const endpoints = section(run.stdout, "Endpoints");
     expect(endpoints[0]).toMatch(
       /^NAME\s+MODEL\s+STATE\s+READY\s+REPLICAS\s+GPUS\s+LITELLM\s+REQUESTS\s+AGE$/,
     );
     expect(endpoints).toContainEqual(
-      expect.stringMatching(/^gemma-1b\s+google\/gemma-3-1b-it\s+ACTIVE\s+yes\s+1\/1-4\s+1\s+yes\s+-\s+\S+$/),
+      expect.stringMatching(/^gemma-1b\s+google\/gemma-3-1b-it\s+ACTIVE\s+yes\s+1\/1-4\s+1\s+yes\s+2\s+\S+$/),
     );
     expect(endpoints).toContainEqual(
-      expect.stringMatching(/^broken\s+google\/gemma-3-1b-it\s+\S+\s+no\s+1\/1-4\s+1\s+no\s+/),
+      expect.stringMatching(/^broken\s+google\/gemma-3-1b-it\s+\S+\s+no\s+1\/1-4\s+1\s+no\s+0\s+/),
     );
     expect(endpoints).toContainEqual(
       expect.stringMatching(/^waiting\s+google\/gemma-3-1b-it\s+\S+\s+no\s+0\/1-4\s+1\s+no\s+/),
@@ -177,18 +214,19 @@ describe("aiplat status", () => {
       "! old-model is registered but no endpoint backs it. Remove it: aiplat undeploy-model old-model",
     );
 
-    const json = (await runCli(["status", "--json"], { cwd: repo.dir, env, adapters: aws() })).json();
+    const json = (await runCli(["status", "--json"], { cwd: repo.dir, env })).json();
     const status = json.status as Record<string, Record<string, unknown>>;
     const rows = status.endpoints?.endpoints as {
       name: string;
       state: string;
       ready: boolean;
       replicas: object;
+      requests?: number;
     }[];
-    expect(rows.map((r) => [r.name, r.ready, r.replicas])).toEqual([
-      ["broken", false, { current: 1, min: 1, max: 4 }],
-      ["gemma-1b", true, { current: 1, min: 1, max: 4 }],
-      ["waiting", false, { current: 0, min: 1, max: 4 }],
+    expect(rows.map((r) => [r.name, r.ready, r.replicas, r.requests])).toEqual([
+      ["broken", false, { current: 1, min: 1, max: 4 }, 0],
+      ["gemma-1b", true, { current: 1, min: 1, max: 4 }, 2],
+      ["waiting", false, { current: 0, min: 1, max: 4 }, 0],
     ]);
     expect(rows.find((r) => r.name === "broken")?.state).toBe("IN_PROGRESS");
     expect(status.gpuNodes?.idleGpuHourlyUsd).toBe(0.8);
@@ -198,7 +236,7 @@ describe("aiplat status", () => {
     const fix = await runCli(["undeploy-model", "old-model"], { cwd: repo.dir, env });
     expect(fix.exitCode).toBe(0);
     expect(fix.stdout).toContain("deregistered it from LiteLLM");
-    const after = (await runCli(["status", "--json"], { cwd: repo.dir, env, adapters: aws() })).json();
+    const after = (await runCli(["status", "--json"], { cwd: repo.dir, env })).json();
     expect((after.status as Record<string, Record<string, unknown>>).litellm?.orphans).toEqual([]);
   }, 240_000);
 });

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
@@ -26,6 +26,28 @@ describe("undeploy-model without a cluster", () => {
     ]);
     expect(repo.git("status", "--porcelain")).toBe("A  platform/other.txt");
     expect(repo.remoteGit("rev-parse", "main")).toBe(remoteHead);
+  });
+
+  it("a locally edited workload file is refused in aiplat's words, not git's --cached/-f advice (issue 18 point 12)", async () => {
+    const { repo, env } = declaredRepo();
+    expect((await runCli(["deploy-model", "gemma-1b"], { cwd: repo.dir, env })).exitCode).toBe(0);
+    const file = join(repo.dir, "platform", "workloads", "gemma-1b.yaml");
+    writeFileSync(file, `${readFileSync(file, "utf8")}# tuned by hand\n`);
+    const head = repo.git("rev-parse", "HEAD");
+    const run = await runCli(["undeploy-model", "gemma-1b", "--no-push"], { cwd: repo.dir, env });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(
+      "platform/workloads/gemma-1b.yaml has uncommitted edits; undeploying would delete them",
+    );
+    expect(run.stderr).toContain("+# tuned by hand");
+    expect(run.stderr).toContain("git restore --staged --worktree platform/workloads/gemma-1b.yaml");
+    expect(run.stderr).not.toMatch(/--cached|-f to force/);
+    expect(repo.git("rev-parse", "HEAD")).toBe(head);
+    expect(readFileSync(file, "utf8")).toContain("# tuned by hand");
+    // Following the hint (drop the edit), the same command works.
+    repo.git("restore", "--staged", "--worktree", "platform/workloads/gemma-1b.yaml");
+    const again = await runCli(["undeploy-model", "gemma-1b", "--no-push"], { cwd: repo.dir, env });
+    expect(again.exitCode, again.stderr).toBe(0);
   });
 
   it("a rejected push keeps the removal commit and says how to recover (exit 5)", async () => {
@@ -63,5 +85,15 @@ describe("undeploy-model without a cluster", () => {
       const run = await runCli(["undeploy-model", bad], { cwd: repo.dir, env });
       expect(run.exitCode).toBe(2);
     }
+  });
+
+  it("its hints keep the user's own flags (issue 18 point 12)", async () => {
+    const { repo, env } = declaredRepo();
+    const run = await runCli(["--env", "staging", "undeploy-model", "gemma-1b", "--wait", "--no-push"], {
+      cwd: repo.dir,
+      env,
+    });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("`aiplat undeploy-model gemma-1b --wait --env staging`");
   });
 });

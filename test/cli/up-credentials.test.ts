@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
@@ -14,7 +15,13 @@ import { hasTerraform, skipNote } from "../support/tools.js";
 
 const sts = mockClient(STSClient);
 const s3 = mockClient(S3Client);
+const kms = mockClient(KMSClient);
 beforeEach(() => {
+  // A new state bucket gets the customer managed key alias/aiplat-tfstate (none exists yet).
+  kms.on(DescribeKeyCommand).rejects(Object.assign(new Error("alias"), { name: "NotFoundException" }));
+  kms
+    .on(CreateKeyCommand)
+    .resolves({ KeyMetadata: { Arn: "arn:aws:kms:eu-central-1:111122223333:key/k", KeyId: "k" } as never });
   sts
     .on(GetCallerIdentityCommand)
     .resolves({ Account: "111122223333", Arn: "arn:aws:iam::111122223333:user/me" });
@@ -26,6 +33,7 @@ beforeEach(() => {
 afterEach(() => {
   sts.reset();
   s3.reset();
+  kms.reset();
 });
 
 const S3_BACKEND = 'terraform {\n  backend "s3" {\n    use_lockfile = true\n  }\n}\n';

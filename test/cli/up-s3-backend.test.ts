@@ -1,6 +1,14 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { GetBucketVersioningCommand, HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from "@aws-sdk/client-kms";
+import {
+  GetBucketEncryptionCommand,
+  GetBucketPolicyCommand,
+  GetBucketVersioningCommand,
+  HeadBucketCommand,
+  PutBucketEncryptionCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
@@ -15,9 +23,11 @@ import { hasTerraform, skipNote } from "../support/tools.js";
 const execFileAsync = promisify(execFile);
 const sts = mockClient(STSClient);
 const s3 = mockClient(S3Client);
+const kms = mockClient(KMSClient);
 afterEach(() => {
   sts.reset();
   s3.reset();
+  kms.reset();
 });
 
 /** Records every terraform call and answers like terraform with nothing to change. */
@@ -78,6 +88,45 @@ async function recordUp(backend: string) {
 }
 
 describe("aiplat up with the S3 backend", () => {
+  it("moves a state bucket still on S3-managed keys to the KMS key, and says so (issue 17 point 11)", async () => {
+    kms.on(DescribeKeyCommand).rejects(Object.assign(new Error("alias"), { name: "NotFoundException" }));
+    kms.on(CreateKeyCommand).resolves({
+      KeyMetadata: { Arn: "arn:aws:kms:eu-west-1:111122223333:key/k", KeyId: "k" } as never,
+    });
+    s3.on(GetBucketEncryptionCommand).resolves({
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+      },
+    });
+    s3.on(GetBucketPolicyCommand).rejects(Object.assign(new Error("none"), { name: "NoSuchBucketPolicy" }));
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: "111122223333", Arn: "arn:aws:iam::111122223333:user/me" });
+    s3.on(HeadBucketCommand).resolves({});
+    s3.on(GetBucketVersioningCommand).resolves({ Status: "Enabled" });
+    const repo = makeTestRepo({
+      files: {
+        "terraform/00.global/vars/staging.tfvars": 'region = "eu-west-1"\n',
+        "terraform/10.networking/backend.tf": S3_BACKEND,
+      },
+    });
+    // Without --json: warnings are human output on stderr.
+    const result = await runCli(["--env", "staging", "up"], {
+      cwd: repo.dir,
+      adapters: {
+        process: recordingTerraform().runner,
+        aws: testAwsFactory({ expiration: new Date(Date.now() + 5 * 3600_000) }),
+        awsProfile: testAwsProfile(),
+      },
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain("now encrypts with the KMS key alias/aiplat-tfstate");
+    expect(
+      s3.commandCalls(PutBucketEncryptionCommand)[0]?.args[0].input.ServerSideEncryptionConfiguration
+        ?.Rules?.[0]?.ApplyServerSideEncryptionByDefault,
+    ).toEqual({ SSEAlgorithm: "aws:kms", KMSMasterKeyID: "arn:aws:kms:eu-west-1:111122223333:key/k" });
+  });
+
   it("inits each stage with bucket tfstate-<account>, a key per stage, the region and S3 locking, in the env's workspace", async () => {
     sts
       .on(GetCallerIdentityCommand)

@@ -61,12 +61,13 @@ describe("defect 3: LiteLLM registration was not idempotent", () => {
     expect(serveUrl).toBe("http://gemma-4b-serve-svc.inference.svc.cluster.local:8000/v1");
   });
 
-  it("takes the master key from inference/litellm-api-key through env, never from args", () => {
+  it("takes its scoped key (not the master key) from inference/litellm-api-key through env, never from args", () => {
     expect(container.env).toContainEqual({
-      name: "LITELLM_MASTER_KEY",
-      valueFrom: { secretKeyRef: { name: "litellm-api-key", key: "master-key" } },
+      name: "LITELLM_API_KEY",
+      valueFrom: { secretKeyRef: { name: "litellm-api-key", key: "registration-key" } },
     });
-    expect(script).not.toMatch(/-H "Authorization: Bearer \$LITELLM_MASTER_KEY"/);
+    expect(JSON.stringify(job)).not.toContain("master-key");
+    expect(script).not.toMatch(/-H "Authorization: Bearer \$LITELLM_API_KEY"/);
     expect(script).toMatch(/-H @\/tmp\/auth-header/);
   });
 });

@@ -32,7 +32,7 @@ function containerEnv(workload: KubeObject): EnvVar[] {
 
 /** Secrets that must exist before ArgoCD runs (made by Terraform; platform content contract). */
 const contractSecrets: Record<string, string[]> = {
-  "litellm-secrets": ["master-key", "postgres-password"],
+  "litellm-secrets": ["master-key", "postgres-password", "webui-key", "registration-key"],
   "langfuse-secrets": [...langfuseSecretKeys, ...langfuseSecretExtraKeys],
 };
 
@@ -117,11 +117,11 @@ describe("LiteLLM (platform/apps/litellm)", () => {
 describe("Open WebUI values", () => {
   const v = values("open-webui");
 
-  it("talks to LiteLLM inside the cluster, with the master key from litellm-secrets", () => {
+  it("talks to LiteLLM inside the cluster, with its scoped key from litellm-secrets (issue 17 point 12)", () => {
     expect(dig(v, "openaiBaseApiUrl")).toBe("http://litellm.ai-platform.svc.cluster.local:4000/v1");
     expect(dig(v, "openaiApiKey")).toBe("");
     const key = (dig(v, "extraEnvVars") as EnvVar[]).find((e) => e.name === "OPENAI_API_KEY");
-    expect(key?.valueFrom?.secretKeyRef).toEqual({ name: "litellm-secrets", key: "master-key" });
+    expect(key?.valueFrom?.secretKeyRef).toEqual({ name: "litellm-secrets", key: "webui-key" });
   });
 
   it("repeats no env variable the chart already sets (server-side apply rejects duplicates)", () => {

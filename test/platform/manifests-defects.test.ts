@@ -105,7 +105,10 @@ describe("defect 5: no PodDisruptionBudget that blocks drain and consolidation",
 });
 
 describe("defect 6: sync waves order namespaces < RGD < InferenceEndpoints in one sync", () => {
-  const namespaces = loadManifests(listYamlFiles(["platform/namespaces"])).map((m) => m.object);
+  // platform/namespaces also holds the inference namespace's NetworkPolicies (wave -5).
+  const namespaces = loadManifests(listYamlFiles(["platform/namespaces"]))
+    .map((m) => m.object)
+    .filter((o) => o.kind === "Namespace");
   const definitions = loadManifests(listYamlFiles(["platform/kro-definitions"]))
     .map((m) => m.object)
     .filter((o) => o.kind === "ResourceGraphDefinition");

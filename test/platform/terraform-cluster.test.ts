@@ -94,7 +94,7 @@ describe("defect 1: namespaces exist before the secrets in them", () => {
 });
 
 describe("platform secrets (names and keys the apps and aiplat rely on)", () => {
-  test("the LiteLLM master key is one sk- value in ai-platform/litellm-secrets and inference/litellm-api-key", () => {
+  test("the master key stays in ai-platform/litellm-secrets; inference/litellm-api-key holds only the scoped registration key", () => {
     const proxy = secret("litellm_secrets");
     const jobs = secret("litellm_api_key");
     expect(exprOf(asRecord(asArray(proxy.body.metadata)[0]).name)).toBe("litellm-secrets");
@@ -104,8 +104,10 @@ describe("platform secrets (names and keys the apps and aiplat rely on)", () => 
     expect(proxy.data).toEqual({
       "master-key": `sk-${interp("random_password.litellm_master_key.result")}`,
       "postgres-password": interp("random_password.litellm_postgres.result"),
+      "webui-key": `sk-${interp('random_password.litellm_scoped_key["webui-key"].result')}`,
+      "registration-key": `sk-${interp('random_password.litellm_scoped_key["registration-key"].result')}`,
     });
-    expect(jobs.data).toEqual({ "master-key": proxy.data["master-key"] });
+    expect(jobs.data).toEqual({ "registration-key": proxy.data["registration-key"] });
   });
 
   test("defect 4: every Langfuse secret is hex from random_id, and the encryption key is 64 hex characters", () => {
@@ -139,6 +141,7 @@ describe("platform secrets (names and keys the apps and aiplat rely on)", () => 
     expect(blocksOf(cluster, "resource", "random_password").map((b) => b.name)).toEqual([
       "litellm_master_key",
       "litellm_postgres",
+      "litellm_scoped_key",
     ]);
   });
 
@@ -253,7 +256,7 @@ describe("no secret in committed files", () => {
       const hits = SECRET_PATTERNS.filter((p) => p.test(text)).map((p) => `${file}: ${p.source}`);
       // An access token assigned outside a comment is a committed credential.
       for (const line of text.split("\n")) {
-        if (/^\s*access_token\s*=\s*"/.test(line)) hits.push(`${file}: access_token value`);
+        if (/^\s*(?:docker_hub_)?access_token\s*=\s*"/.test(line)) hits.push(`${file}: access_token value`);
       }
       return hits;
     });
@@ -266,7 +269,7 @@ describe("no secret in committed files", () => {
     const dir = makeTempDir();
     writeFileSync(
       join(dir, "dev.tfvars"),
-      'docker_hub_credentials = {\n  username = "me"\n  access_token = "dckr_pat_abcdefghijklmnop"\n}\n',
+      'docker_hub_username = "me"\ndocker_hub_access_token = "dckr_pat_abcdefghijklmnop"\n',
     );
     expect(scan(dir)).toEqual(["dev.tfvars: dckr_pat_[A-Za-z0-9_-]{10,}", "dev.tfvars: access_token value"]);
   });

@@ -176,7 +176,7 @@ describe.skipIf(!haveData)(`module calls against the modules' declared interface
     const addonAttrs = objectTypeAttributes(eks?.inputs.addons?.type ?? "");
     const addonBody = /=>\s*\{([^}]*)\}/.exec(String(locals.eks_addons))?.[1] ?? "";
     const passed = [...addonBody.matchAll(/^\s*(\w+)\s*=/gm)].map((m) => m[1] ?? "");
-    expect(passed).toEqual(["before_compute", "pod_identity_association"]);
+    expect(passed).toEqual(["before_compute", "pod_identity_association", "configuration_values"]);
     expect(passed.filter((k) => !addonAttrs.includes(k))).toEqual([]);
     // The check itself: a v20-era node group attribute is not in the v21 type.
     expect(nodeGroupAttrs).not.toContain("cluster_version");

@@ -90,6 +90,7 @@ describe("variables shared by every stage", () => {
         "eks_auto_mode",
         "gpu_node_limit",
         "kubernetes_version",
+        "model_cache",
         "node_ami_alias",
         "private_eks_cluster",
         "public_access_cidrs",
@@ -116,14 +117,15 @@ describe("variables shared by every stage", () => {
       expect.arrayContaining(["aws_native_tooling", "aws_oss_tooling"]),
     );
     expect(tfvars.shared_config).toEqual({ resources_prefix: "ai-platform" });
-    // Docker Hub credentials are secret: only a commented example, never a value.
-    expect(tfvars).not.toHaveProperty("docker_hub_credentials");
-    expect(readFileSync(exampleTfvars, "utf8")).toMatch(/^# docker_hub_credentials = \{/m);
+    // The Docker Hub token is secret: only a commented example, never a value.
+    expect(tfvars).not.toHaveProperty("docker_hub_access_token");
+    expect(readFileSync(exampleTfvars, "utf8")).toMatch(/^# docker_hub_access_token = "dckr_pat_\.\.\."$/m);
   });
 
-  test("every stage declares every variable of the var file, including the optional docker_hub_credentials", () => {
+  test("every stage declares every variable of the var files, including the optional Docker Hub ones", () => {
+    const secretKeys = ["docker_hub_username", "docker_hub_access_token"];
     for (const stage of stages) {
-      for (const key of [...Object.keys(tfvars), "docker_hub_credentials", "state_bucket", "state_region"]) {
+      for (const key of [...Object.keys(tfvars), ...secretKeys, "state_bucket", "state_region"]) {
         expect(stage.variables.has(key), `${stage.stage} does not declare "${key}"`).toBe(true);
       }
     }
@@ -138,15 +140,39 @@ describe("variables shared by every stage", () => {
     expect(missing).toEqual([]);
   });
 
-  test("docker_hub_credentials is declared sensitive (terraform never prints it)", async () => {
+  test("the Docker Hub token is sensitive and ephemeral (never printed, in no plan file and no state)", async () => {
     const json = await parseHcl(
       "variables.tf",
       readFileSync(join(terraformRoot, "00.global/variables.tf"), "utf8"),
     );
-    const [decl] =
-      (json.variable as Record<string, Array<Record<string, unknown>>>).docker_hub_credentials ?? [];
-    expect(decl?.sensitive).toBe(true);
-    expect(decl?.default).toBeNull();
+    const declared = json.variable as Record<string, Array<Record<string, unknown>>>;
+    const [token] = declared.docker_hub_access_token ?? [];
+    expect(token?.sensitive).toBe(true);
+    expect(token?.ephemeral).toBe(true);
+    expect(token?.default).toBeNull();
+    expect(declared).not.toHaveProperty("docker_hub_credentials");
+  });
+
+  test("the Docker Hub token is only used in write-only arguments (*_wo) and its own validation", () => {
+    const uses: string[][] = [];
+    const walk = (value: unknown, path: string[]): void => {
+      if (typeof value === "string") {
+        if (value.includes("var.docker_hub_access_token")) uses.push(path);
+      } else if (value && typeof value === "object") {
+        // Arrays too: their entries' keys are the indexes.
+        for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+      }
+    };
+    for (const stage of stages) for (const file of stage.files) walk(file.json, [stage.stage, file.name]);
+    const misplaced = uses.filter(
+      (path) =>
+        !path.some((key) => key.endsWith("_wo")) &&
+        !(path[2] === "variable" && path[3] === "docker_hub_access_token"),
+    );
+    expect(misplaced.map((p) => p.join("."))).toEqual([]);
+    expect(
+      uses.filter((path) => path.includes("secret_string_wo")).map((p) => p.slice(0, 2).join("/")),
+    ).toEqual(["30.eks/30.cluster/pull-through-cache.tf"]);
   });
 
   test("every data.terraform_remote_state.<s>.outputs.<o> names an earlier stage and an output it declares", () => {
@@ -232,7 +258,8 @@ cluster_config = {
     argocd_rbac_mappings = [{ role = "OWNER", identities = [{ id = "u-1", type = "IAM_USER" }] }]
   }
 }
-docker_hub_credentials = { username = "me", access_token = "" }
+docker_hub_username = "me"
+docker_hub_access_token = ""
 `,
       );
       const { status, output } = planVariables(bad);
@@ -246,7 +273,7 @@ docker_hub_credentials = { username = "me", access_token = "" }
         "role must be ADMIN, EDITOR or VIEWER",
         "type of SSO_USER or SSO_GROUP",
         "With capabilities.gitops = true",
-        "docker_hub_credentials needs a non-empty username and access_token",
+        "docker_hub_username and docker_hub_access_token go together",
       ]) {
         expect(output).toContain(message);
       }

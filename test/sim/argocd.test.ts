@@ -163,6 +163,41 @@ describe("simulated ArgoCD", () => {
     expect(appStatus(sim).sync?.status).toBe("Synced");
   });
 
+  it("prunes in reverse sync-wave order, a lower wave only once the higher one is gone", async () => {
+    const repo = demoRepo({
+      "apps/demo/low.yaml": configMap("low", { w: "0" }),
+      "apps/demo/high.yaml": configMap("high", { w: "5" }, { "argocd.argoproj.io/sync-wave": "5" }),
+    });
+    const sim = await startSim();
+    sim.kube.store.apply(application(repo), { fieldManager: "test", force: true });
+    await sim.settle();
+    // Something else holds the wave-5 object while it is deleted.
+    sim.kube.store.patch(
+      { apiVersion: "v1", kind: "ConfigMap", name: "high", namespace: "demo" },
+      { metadata: { finalizers: ["example.com/hold"] } },
+    );
+    commit(repo, { "apps/demo/low.yaml": null, "apps/demo/high.yaml": null });
+    await sim.settle();
+    expect(cm(sim, "high")?.metadata?.deletionTimestamp).toBeDefined();
+    // The wave-0 object is not touched while the wave-5 one is Terminating.
+    expect(cm(sim, "low")).toBeDefined();
+    expect(cm(sim, "low")?.metadata?.deletionTimestamp).toBeUndefined();
+    const op = (appStatus(sim) as { operationState?: { phase?: string; message?: string } }).operationState;
+    expect(op).toMatchObject({
+      phase: "Running",
+      message: "waiting for deletion of ConfigMap/high (wave 0)",
+    });
+
+    sim.kube.store.patch(
+      { apiVersion: "v1", kind: "ConfigMap", name: "high", namespace: "demo" },
+      { metadata: { finalizers: null } },
+    );
+    await sim.settle();
+    expect(cm(sim, "high")).toBeUndefined();
+    expect(cm(sim, "low")).toBeUndefined();
+    expect(appStatus(sim).operationState?.phase).toBe("Succeeded");
+  });
+
   it("re-creates nothing without selfHeal or with automated sync off, and shows OutOfSync", async () => {
     const repo = demoRepo();
     const sim = await startSim();
@@ -222,6 +257,25 @@ describe("simulated ArgoCD", () => {
     expect(appStatus(sim).conditions?.[0]).toMatchObject({ type: "ComparisonError" });
     expect(appStatus(sim).conditions?.[0]?.message).toContain("repository not found");
     expect(list(sim, "v1", "ConfigMap", { namespace: "demo" })).toEqual([]);
+  });
+
+  it("syncs from its git remote only for the remote's own URLs, never for the init placeholder", async () => {
+    const repo = demoRepo();
+    const fork = "https://github.com/me/aiplat.git";
+    const sim = await startSim({ gitRemote: repo.remote, gitRemoteUrls: [fork] });
+    const app = application(repo);
+    const source = (app.spec as { source: { repoURL: string } }).source;
+    source.repoURL = "https://example.invalid/set-by-aiplat-init.git";
+    sim.kube.store.apply(app, { fieldManager: "test", force: true });
+    await sim.settle();
+    expect(appStatus(sim).conditions?.[0]?.message).toContain("repository not found");
+    expect(list(sim, "v1", "ConfigMap", { namespace: "demo" })).toEqual([]);
+    // The fork's URL names the remote: the same Application then syncs.
+    source.repoURL = fork;
+    sim.kube.store.apply(app, { fieldManager: "test", force: true });
+    await sim.settle();
+    expect(appStatus(sim).sync?.status).toBe("Synced");
+    expect(cm(sim, "settings")?.data).toEqual({ color: "blue" });
   });
 
   it("runs a requested sync (the operation field) even with automated sync off, and clears the request", async () => {

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { KubeObject } from "../support/kube/index.js";
 import type { SimulatedCluster } from "../support/sim/index.js";
 import { condition, events, get, list, startSim, withoutGracePeriod } from "./support/cluster.js";
@@ -56,6 +57,10 @@ async function nodeWith(
   expect(node?.metadata?.finalizers).toEqual(["karpenter.sh/termination"]);
   return { claim: claim?.metadata?.name ?? "", node: node?.metadata?.name ?? "" };
 }
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 describe("simulated Karpenter: termination drains like Karpenter v1.14.1", () => {
   it("taints the node, refuses to evict past a PodDisruptionBudget, says why, and finishes once the budget allows", async () => {
@@ -116,6 +121,32 @@ describe("simulated Karpenter: termination drains like Karpenter v1.14.1", () =>
     expect(get(sim, "v1", "Node", node)?.metadata?.deletionTimestamp).toBeDefined();
     expect(pods(sim, "pinned").filter((p) => !p.metadata?.deletionTimestamp)).toHaveLength(1);
     expect(instances(sim)).toHaveLength(1);
+  });
+
+  it("does not drain a node whose instance is already terminated in EC2: the finalizer goes, the pods with it", async () => {
+    const sim = await startSim();
+    withoutGracePeriod(sim);
+    const { claim, node } = await nodeWith(
+      sim,
+      gpuWorkload("pinned", { "karpenter.sh/do-not-disrupt": "true" }),
+    );
+    const spec = get(sim, "v1", "Node", node)?.spec as { providerID?: string } | undefined;
+    const id = (spec?.providerID ?? "").split("/").pop();
+    // Someone terminates the instance behind Karpenter's back (the console, a script).
+    for (const [k, v] of Object.entries(sim.aws.env)) vi.stubEnv(k, v);
+    const ec2 = new EC2Client({ region: "us-east-1" });
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id ?? ""] }));
+    await sim.settle();
+    const state = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id ?? ""] })))
+      .Reservations?.[0]?.Instances?.[0]?.State?.Name;
+    expect(state).toBe("terminated");
+    // A do-not-disrupt pod would hold a drain forever; with the instance gone there is no drain.
+    expect(get(sim, "v1", "Node", node)).toBeUndefined();
+    expect(get(sim, NODECLAIM.apiVersion, NODECLAIM.kind, claim)).toBeUndefined();
+    expect(pods(sim, "pinned").filter((p) => (p.spec as { nodeName?: string }).nodeName === node)).toEqual(
+      [],
+    );
+    expect(events(sim, "default", node).map((e) => e.reason)).not.toContain("FailedDraining");
   });
 
   it("deletes a do-not-disrupt pod when the NodePool's terminationGracePeriod runs out, then terminates", async () => {

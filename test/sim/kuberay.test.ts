@@ -15,7 +15,14 @@ const app = (rs: unknown) =>
     rs as {
       status?: {
         activeServiceStatus?: {
-          applicationStatuses?: Record<string, { status?: string; message?: string }>;
+          applicationStatuses?: Record<
+            string,
+            {
+              status?: string;
+              message?: string;
+              serveDeploymentStatuses?: Record<string, { status?: string; message?: string }>;
+            }
+          >;
         };
       };
     }
@@ -95,7 +102,7 @@ describe("simulated KubeRay", () => {
     );
   });
 
-  it("reports a model load failure as DEPLOY_FAILED with its message", async () => {
+  it("reports a model load failure as Ray Serve 2.x does: the app names the deployment, the deployment carries the error", async () => {
     const sim = await startSim();
     sim.kuberay.injectModelLoadError("oom", "torch.OutOfMemoryError: CUDA out of memory");
     await deployEndpoint(sim, "oom");
@@ -103,8 +110,13 @@ describe("simulated KubeRay", () => {
     const rs = get(sim, "ray.io/v1", "RayService", "oom", "inference");
     expect(app(rs)).toMatchObject({
       status: "DEPLOY_FAILED",
-      message: "torch.OutOfMemoryError: CUDA out of memory",
+      message: "Failed to update the deployments ['LLMServer:google--gemma-3-4b-it'].",
     });
+    const server = app(rs)?.serveDeploymentStatuses?.["LLMServer:google--gemma-3-4b-it"];
+    expect(server?.status).toBe("DEPLOY_FAILED");
+    expect(server?.message).toMatch(
+      /^The deployment failed to start 3 times in a row\.[\s\S]*\ntorch\.OutOfMemoryError: CUDA out of memory$/,
+    );
     expect(condition(rs, "Ready")?.status).toBe("False");
   });
 

@@ -126,6 +126,31 @@ describe("npm run test-cluster -- --simulate", () => {
     await expect(main(["--simulate", "--remote", notARepo])).rejects.toThrow(/not a bare git repository/);
   });
 
+  it("--work leaves a clone of the remote, kept by the next start; a folder that is something else is refused", async () => {
+    const dir = tempDir();
+    const remote = join(dir, "remote.git");
+    const work = join(dir, "work");
+    const lines: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: string) => {
+      lines.push(line);
+    });
+    const args = ["--simulate", "--time-scale", "5", "--no-bootstrap", "--remote", remote, "--work", work];
+    stop = await main(args);
+    expect(lines.join("\n")).toContain(`working copy: ${work} (cloned`);
+    // argocd/ there already points at the remote (the simulated ArgoCD clones nothing else).
+    expect(readFileSync(join(work, "argocd", "workloads.yaml"), "utf8")).toContain(
+      `repoURL: file://${remote}`,
+    );
+    await stop();
+    stop = await main(args);
+    expect(lines.join("\n")).toContain(`working copy: ${work} (kept`);
+    await stop();
+    stop = undefined;
+    const other = tempDir();
+    execFileSync("touch", [join(other, "file")]);
+    await expect(main(["--simulate", "--remote", remote, "--work", other])).rejects.toThrow(/not a clone of/);
+  });
+
   it("prints one JSON document of the URLs with --json, the human lines on stderr", async () => {
     const out: string[] = [];
     const err: string[] = [];

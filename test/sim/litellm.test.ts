@@ -202,4 +202,34 @@ describe("simulated LiteLLM", () => {
       error: { message: "boom", code: "500" },
     });
   });
+
+  it("a backend that stops serving mid-answer ends the stream with the same in-stream error event", async () => {
+    const s = await start();
+    await register(s, "m");
+    s.slow(20);
+    const res = await call(s, "/v1/chat/completions", {
+      body: {
+        model: "m",
+        stream: true,
+        messages: [{ role: "user", content: "one two three four five six" }],
+      },
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toMatch(/^data: \{/);
+    serving = false; // the RayService behind the model went away
+    let rest = "";
+    for (let r = await reader.read(); !r.done; r = await reader.read())
+      rest += new TextDecoder().decode(r.value);
+    const events = rest.split("\n\n").filter(Boolean);
+    expect(events.at(-1)).not.toBe("data: [DONE]");
+    expect(JSON.parse((events.at(-1) ?? "").slice(6))).toMatchObject({
+      error: {
+        message:
+          "litellm.APIConnectionError: APIConnectionError: OpenAIException - Connection error.. Received Model Group=m",
+        code: "500",
+      },
+    });
+  });
 });

@@ -53,7 +53,7 @@ describe("the tfvars init writes", () => {
     const header = text.split("\n").filter((l) => l.startsWith("#"));
     expect(header[0]).toContain('Environment "prod", written by `aiplat init`');
     expect(text).toContain("aiplat init --env prod");
-    expect(text).not.toMatch(/docker_hub_credentials\s*=/);
+    expect(text).not.toMatch(/docker_hub_/);
   });
 
   it("renders an empty mapping list and no tags as valid HCL", async () => {
@@ -65,7 +65,8 @@ describe("the tfvars init writes", () => {
   it("keeps the Docker Hub secret in its own file only", async () => {
     const text = renderSecretTfvars("dev", { username: "me", accessToken: "dckr_pat_abcdef" });
     expect(await parseTfvarsText("dev.secret.tfvars", text)).toEqual({
-      docker_hub_credentials: { username: "me", access_token: "dckr_pat_abcdef" },
+      docker_hub_username: "me",
+      docker_hub_access_token: "dckr_pat_abcdef",
     });
   });
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { isPublicIpv4 } from "../../src/adapters/public-address.js";
 import { allCapabilities, parseCapabilityList } from "../../src/core/init/answers.js";
 import {
   checkCapabilities,
+  checkCidrList,
   checkEnvName,
   checkIdcInstanceArn,
   checkKubernetesVersion,
@@ -104,9 +106,45 @@ describe("init field validation", () => {
     expect(parseCapabilityList("none,gitops")).toEqual({ ...allCapabilities(false), gitops: true });
     expect(parseCapabilityList("gpu")).toContain('unknown capability "gpu"');
     expect(checkCapabilities({ ...allCapabilities(true), identity: false })).toContain("Pod Identity");
-    expect(checkCapabilities({ ...allCapabilities(false), gitops: true })).toBe(true);
+    // The pods ArgoCD deploys need the VPC CNI, kube-proxy and CoreDNS.
+    expect(checkCapabilities({ ...allCapabilities(false), gitops: true })).toContain(
+      "gitops needs networking, kube_proxy, coredns",
+    );
+    const base = { networking: true, kube_proxy: true, coredns: true };
+    expect(checkCapabilities({ ...allCapabilities(false), ...base, gitops: true })).toBe(true);
     // A hand edit kept from the tfvars (create_mng_system = false) leaves Karpenter nowhere to run.
     expect(checkCapabilities(allCapabilities(true), false)).toContain("create_mng_system");
     expect(checkCapabilities({ ...allCapabilities(true), autoscaling: false }, false)).toBe(true);
+  });
+});
+
+describe("who may reach the public Kubernetes API (issue 17 point 9)", () => {
+  it("takes a comma list of IPv4 CIDRs, spaces allowed", () => {
+    expect(checkCidrList("203.0.113.7/32")).toBe(true);
+    expect(checkCidrList("203.0.113.7/32, 198.51.100.0/24")).toBe(true);
+    expect(checkCidrList("0.0.0.0/0")).toBe(true);
+  });
+  it("refuses anything else, naming the bad item", () => {
+    expect(checkCidrList("")).toContain("at least one");
+    expect(checkCidrList("203.0.113.7")).toContain('"203.0.113.7" is not an IPv4 CIDR');
+    expect(checkCidrList("203.0.113.7/33")).toContain("is not an IPv4 CIDR");
+    expect(checkCidrList("300.0.113.7/32")).toContain("is not an IPv4 CIDR");
+    expect(checkCidrList(Array.from({ length: 41 }, (_, i) => `203.0.113.${i}/32`).join(","))).toContain(
+      "at most 40",
+    );
+  });
+  it("offers only a public address as the default (a proxy's private address would lock the user out)", () => {
+    expect(isPublicIpv4("203.0.113.9")).toBe(true);
+    for (const bad of [
+      "10.1.2.3",
+      "172.20.0.1",
+      "192.168.1.1",
+      "127.0.0.1",
+      "169.254.1.1",
+      "1.2.3",
+      "256.1.1.1",
+      "<html>",
+    ])
+      expect(isPublicIpv4(bad), bad).toBe(false);
   });
 });

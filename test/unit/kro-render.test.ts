@@ -1,7 +1,12 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: KRO writes its expressions as ${...} in plain strings */
 import { describe, expect, it } from "vitest";
 import { ConfigError, UsageError } from "../../src/core/errors.js";
-import { generateInstanceCrd, renderInstance, splitExpressions } from "../../src/core/kro/index.js";
+import {
+  evaluateExpression,
+  generateInstanceCrd,
+  renderInstance,
+  splitExpressions,
+} from "../../src/core/kro/index.js";
 
 const rgd = {
   apiVersion: "kro.run/v1alpha1",
@@ -167,5 +172,35 @@ describe("splitExpressions", () => {
 
   it("reports an unterminated expression", () => {
     expect(() => splitExpressions("echo ${HOME")).toThrow(/Unterminated/);
+  });
+});
+
+describe("CEL operators of the preview (written with spaces, as the platform's RGD does)", () => {
+  const scope = { schema: { spec: { source: "", model: "org/m", n: 2 } } };
+  it("picks a ternary branch from an equality", () => {
+    expect(evaluateExpression('schema.spec.source == "" ? schema.spec.model : "x"', scope)).toBe("org/m");
+    expect(evaluateExpression('schema.spec.source != "" ? schema.spec.model : "x"', scope)).toBe("x");
+  });
+  it("concatenates strings, adds integers, and keeps quoted operators as text", () => {
+    expect(evaluateExpression("'{a: \"' + schema.spec.model + '\"}'", scope)).toBe('{a: "org/m"}');
+    expect(evaluateExpression("schema.spec.n + 1", scope)).toBe(3);
+    expect(evaluateExpression('"a ? b : c"', scope)).toBe("a ? b : c");
+  });
+  it("leaves status reads and mixed types unresolved", () => {
+    expect(evaluateExpression("x.status.n == 1 ? 1 : 2", scope)).toHaveProperty("expression");
+    expect(evaluateExpression("schema.spec.n + schema.spec.model", scope)).toHaveProperty("expression");
+  });
+});
+
+describe("expression scanning follows KRO's (double quotes only delimit strings)", () => {
+  it("a brace inside a double-quoted CEL string does not end the expression", () => {
+    expect(splitExpressions('a ${"{x: \\"" + schema.spec.s + "\\"}"} b')).toEqual([
+      { text: "a ", expression: false },
+      { text: '"{x: \\"" + schema.spec.s + "\\"}"', expression: true },
+      { text: " b", expression: false },
+    ]);
+  });
+  it("a brace inside single quotes counts, as in KRO: the expression never closes", () => {
+    expect(() => splitExpressions("${'{' + schema.spec.s}")).toThrow(ConfigError);
   });
 });

@@ -2,6 +2,7 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { EKSClient } from "@aws-sdk/client-eks";
 import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { IdentitystoreClient } from "@aws-sdk/client-identitystore";
+import type { KMSClient } from "@aws-sdk/client-kms";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import type { SSOAdminClient } from "@aws-sdk/client-sso-admin";
@@ -18,6 +19,8 @@ export interface AwsClientFactory {
   sts(region?: string): Promise<STSClient>;
   eks(region: string): Promise<EKSClient>;
   s3(region: string): Promise<S3Client>;
+  /** The customer managed key of the Terraform state bucket. */
+  kms(region: string): Promise<KMSClient>;
   ec2(region: string): Promise<EC2Client>;
   elbv2(region: string): Promise<ElasticLoadBalancingV2Client>;
   ssoAdmin(region: string): Promise<SSOAdminClient>;
@@ -56,6 +59,8 @@ export function createAwsClientFactory(options: AwsClientFactoryOptions = {}): A
       memo(`eks:${region}`, async () => new (await import("@aws-sdk/client-eks")).EKSClient(config(region))),
     s3: (region) =>
       memo(`s3:${region}`, async () => new (await import("@aws-sdk/client-s3")).S3Client(config(region))),
+    kms: (region) =>
+      memo(`kms:${region}`, async () => new (await import("@aws-sdk/client-kms")).KMSClient(config(region))),
     ec2: (region) =>
       memo(`ec2:${region}`, async () => new (await import("@aws-sdk/client-ec2")).EC2Client(config(region))),
     elbv2: (region) =>

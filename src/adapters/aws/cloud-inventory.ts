@@ -16,6 +16,8 @@ export interface CloudScanTarget {
   clusterName: string;
   region: string;
   vpcId?: string | undefined;
+  /** Only these kinds (a step's evidence); all of them when unset. */
+  kinds?: readonly LeftoverKind[] | undefined;
 }
 
 export interface CloudScan {
@@ -47,6 +49,7 @@ export async function scanCloud(aws: AwsClientFactory, target: CloudScanTarget):
     scan.items.push(item);
   };
   const guard = async (kind: LeftoverKind, run: () => Promise<void>) => {
+    if (target.kinds && !target.kinds.includes(kind)) return;
     try {
       await run();
     } catch (error) {
@@ -94,7 +97,7 @@ export async function scanCloud(aws: AwsClientFactory, target: CloudScanTarget):
           add({
             kind: "eni",
             id: n.NetworkInterfaceId ?? "",
-            name: n.Description || undefined,
+            name: n.Description || tags.Name || undefined,
             state: n.Status,
             tags,
             attachedTo: n.Attachment?.InstanceId ?? n.Description ?? undefined,

@@ -1,5 +1,6 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { ConfigError } from "../../core/errors.js";
+import type { KubeClientConfig } from "./client-config.js";
 
 export interface KubeTargetOptions {
   kubeconfig?: string | undefined;
@@ -9,7 +10,9 @@ export interface KubeTargetOptions {
 
 /** How aiplat reached the cluster, for messages ("kubeconfig /x context y", "EKS cluster z"). */
 export interface KubeTarget {
-  config: KubeConfig;
+  config: KubeClientConfig;
+  /** The same access as client-node's KubeConfig, for its generated API clients (doctor). */
+  kubeConfig(): Promise<KubeConfig>;
   description: string;
 }
 
@@ -28,34 +31,71 @@ export function createKubeconfigConnector(options: KubeTargetOptions): KubeConne
     async connect() {
       const file = options.kubeconfig ?? options.env.KUBECONFIG;
       if (file === undefined && options.context === undefined) return undefined;
-      const { KubeConfig } = await import("@kubernetes/client-node");
-      const config = new KubeConfig();
-      try {
-        if (file !== undefined) config.loadFromFile(file.split(":")[0]!);
-        else config.loadFromDefault();
-      } catch (error) {
-        throw new ConfigError(`Cannot read kubeconfig ${file ?? "(default)"}: ${(error as Error).message}`, {
-          code: "bad-kubeconfig",
-          hint: "Check --kubeconfig, or run `aiplat kubeconfig` to write one.",
-          cause: error,
-        });
+      const path = file?.split(":")[0];
+      const description = (context: string) => `kubeconfig ${file ?? "~/.kube/config"}, context ${context}`;
+      const full = () => loadKubeConfig(path, file, options.context);
+      if (path !== undefined) {
+        // Common kubeconfigs are read without client-node; the rest (exec plugins…) with it.
+        const { readSimpleKubeconfig } = await import("./kubeconfig-read.js");
+        const simple = await readSimpleKubeconfig(path, options.context);
+        if (simple)
+          return { config: simple.config, kubeConfig: full, description: description(simple.context) };
       }
-      if (options.context !== undefined) {
-        if (!config.getContexts().some((c) => c.name === options.context)) {
-          throw new ConfigError(`Context ${options.context} is not in the kubeconfig.`, {
-            code: "bad-context",
-            hint: `Known contexts: ${
-              config
-                .getContexts()
-                .map((c) => c.name)
-                .join(", ") || "none"
-            }`,
-          });
-        }
-        config.setCurrentContext(options.context);
-      }
-      const context = config.getCurrentContext();
-      return { config, description: `kubeconfig ${file ?? "~/.kube/config"}, context ${context}` };
+      const config = await full();
+      return { config, kubeConfig: async () => config, description: description(config.getCurrentContext()) };
     },
   };
+}
+
+/**
+ * Why a kubeconfig could not be loaded, without its content: the YAML parser's message quotes the
+ * lines around the error, and the file may be anything (a secret) a flag was pointed at.
+ */
+function unreadable(error: unknown): string {
+  const e = error as { code?: string; reason?: string; mark?: { line?: number }; message?: string };
+  if (e.code) return e.code;
+  if (e.reason !== undefined)
+    return `not valid YAML (${e.reason}${e.mark?.line === undefined ? "" : `, line ${e.mark.line + 1}`})`;
+  return (e.message ?? String(error)).split("\n")[0] ?? "unreadable";
+}
+
+async function loadKubeConfig(
+  path: string | undefined,
+  file: string | undefined,
+  context: string | undefined,
+): Promise<KubeConfig> {
+  const { KubeConfig } = await import("@kubernetes/client-node");
+  const config = new KubeConfig();
+  try {
+    if (path !== undefined) config.loadFromFile(path);
+    else config.loadFromDefault();
+  } catch (error) {
+    throw new ConfigError(`Cannot read kubeconfig ${file ?? "(default)"}: ${unreadable(error)}`, {
+      code: "bad-kubeconfig",
+      hint: "Check --kubeconfig, or run `aiplat kubeconfig` to write one.",
+      // No cause: its message quotes the file, and --debug prints causes.
+    });
+  }
+  // Any YAML (even /etc/passwd) loads as an empty config; without a context it reaches nothing.
+  if (config.getContexts().length === 0) {
+    throw new ConfigError(`${file ?? "~/.kube/config"} is not a usable kubeconfig: it has no contexts.`, {
+      code: "bad-kubeconfig",
+      hint: "Check --kubeconfig, or run `aiplat kubeconfig` to write one.",
+    });
+  }
+  if (context !== undefined) {
+    if (!config.getContexts().some((c) => c.name === context)) {
+      throw new ConfigError(`Context ${context} is not in the kubeconfig.`, {
+        code: "bad-context",
+        hint: `Known contexts: ${
+          config
+            .getContexts()
+            .map((c) => c.name)
+            .join(", ") || "none"
+        }`,
+      });
+    }
+    config.setCurrentContext(context);
+  }
+  return config;
 }

@@ -4,6 +4,7 @@ import type { AwsCredentialIdentityProvider, SourceData } from "@smithy/types";
 import { ConfigError, ExternalError, PrerequisiteError } from "../../core/errors.js";
 import type { AwsClientFactory } from "../aws/clients.js";
 import { wrapCredentialError } from "../aws/identity.js";
+import { staticKubeConfig } from "./client-config.js";
 import type { KubeConnector, KubeTarget } from "./connect.js";
 
 /**
@@ -191,8 +192,17 @@ export function createEksConnector(options: EksConnectorOptions): KubeConnector 
           return t;
         },
       };
-      const config = await buildEksKubeConfig(access, tokens);
-      return { config, description: `EKS cluster ${access.name} (${access.region})` };
+      return {
+        config: staticKubeConfig({
+          server: access.endpoint,
+          ca: Buffer.from(access.certificateAuthorityData, "base64"),
+          // The same rule as buildEksKubeConfig: a plain-http endpoint has no TLS to verify.
+          skipTLSVerify: access.endpoint.startsWith("http:"),
+          token: () => tokens.token(),
+        }),
+        kubeConfig: () => buildEksKubeConfig(access, tokens),
+        description: `EKS cluster ${access.name} (${access.region})`,
+      };
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { RequestOptions } from "node:http";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { ExternalError, isAiplatError } from "../../core/errors.js";
+import type { KubeClientConfig } from "./client-config.js";
 
 /**
  * HTTP to the API server with the KubeConfig's TLS and auth (custom authenticators such as the
@@ -23,7 +23,7 @@ export interface KubeHttp {
   apiError(method: string, what: string, result: HttpResult): ExternalError;
 }
 
-export function createKubeHttp(config: KubeConfig): KubeHttp {
+export function createKubeHttp(config: KubeClientConfig): KubeHttp {
   const server = config.getCurrentCluster()?.server ?? "(no server in kubeconfig)";
 
   async function requestOptions(method: string, path: string, headers: Record<string, string>) {
@@ -37,7 +37,7 @@ export function createKubeHttp(config: KubeConfig): KubeHttp {
       headers: { Accept: "application/json", ...headers },
     };
     try {
-      await config.applyToHTTPSOptions(opts as never);
+      await config.applyToHTTPSOptions(opts);
     } catch (error) {
       // Expired AWS credentials behind an EKS token are already a precise error (exit 4).
       if (isAiplatError(error)) throw error;

@@ -33,6 +33,11 @@ interface KubeconfigDoc {
   [key: string]: unknown;
 }
 
+/** Exit 3 when `file` exists and is not a kubeconfig: checked before anything else is asked. */
+export async function checkExistingKubeconfig(file: string): Promise<void> {
+  if (existsSync(file)) await readKubeconfig(file);
+}
+
 export async function writeKubeconfigEntry(
   file: string,
   entry: KubeconfigEntry,

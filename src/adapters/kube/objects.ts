@@ -1,5 +1,5 @@
-import type { KubeConfig } from "@kubernetes/client-node";
 import { ExternalError } from "../../core/errors.js";
+import type { KubeClientConfig } from "./client-config.js";
 import { createKubeHttp, pause } from "./http.js";
 import { createResourcePaths, query } from "./resource-paths.js";
 import { streamWatch } from "./watch-stream.js";
@@ -85,7 +85,7 @@ export interface KubeObjects {
 
 export const FIELD_MANAGER = "aiplat";
 
-export function createKubeObjects(config: KubeConfig): KubeObjects {
+export function createKubeObjects(config: KubeClientConfig): KubeObjects {
   const http = createKubeHttp(config);
   const { send, apiError } = http;
   const { collectionPath, objectPath } = createResourcePaths(http);

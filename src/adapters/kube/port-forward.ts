@@ -9,6 +9,7 @@
 import type { AddressInfo, Server, Socket } from "node:net";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { ExternalError, UsageError } from "../../core/errors.js";
+import type { KubeClientConfig } from "./client-config.js";
 import type { KubeObjects } from "./objects.js";
 
 export interface ServiceTarget {
@@ -158,7 +159,7 @@ async function bind(
  * Fails before listening when no Ready pod is behind the Service.
  */
 export async function startPortForward(
-  config: KubeConfig,
+  config: KubeClientConfig,
   objects: KubeObjects,
   target: ServiceTarget,
   options: PortForwardOptions = {},
@@ -172,9 +173,12 @@ export async function startPortForward(
   };
   const [{ createServer }, { PortForward }] = await Promise.all([
     import("node:net"),
-    import("@kubernetes/client-node"),
+    // The module alone, not the package index (which compiles ~800 generated files).
+    import("@kubernetes/client-node/dist/portforward.js"),
   ]);
-  const forward = new PortForward(config, true);
+  // Its WebSocketHandler uses only getCurrentCluster() and applyToHTTPSOptions() of the config
+  // (client-node src/web-socket-handler.ts, connect), which every KubeClientConfig has.
+  const forward = new PortForward(config as KubeConfig, true);
   const sockets = new Set<Socket>();
 
   /** One WebSocket stream for this socket to the current backend; resolves once it is open. */

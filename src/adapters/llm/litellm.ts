@@ -7,6 +7,7 @@
  */
 import type { Clock } from "../../core/clock.js";
 import { ExternalError } from "../../core/errors.js";
+import { type DailyActivityPage, readRequestsServed } from "./litellm-activity.js";
 
 export interface LitellmDeployment {
   /** The public model name (the endpoint name). */
@@ -37,6 +38,15 @@ export interface LitellmClient {
   /** Readiness including the database (no key needed; LiteLLM serves it to probes). */
   health(signal?: AbortSignal): Promise<LitellmHealth>;
   listModels(signal?: AbortSignal): Promise<string[]>;
+  /**
+   * Requests per model name (LiteLLM's model group) between two UTC dates (YYYY-MM-DD, inclusive),
+   * from its daily activity (needs its database); undefined when this LiteLLM does not report them.
+   */
+  requestsServed(
+    since: string,
+    until: string,
+    signal?: AbortSignal,
+  ): Promise<Map<string, number> | undefined>;
   modelInfo(signal?: AbortSignal): Promise<LitellmDeployment[]>;
   registerModel(
     registration: { name: string; model: string; apiBase: string },
@@ -52,6 +62,34 @@ export interface LitellmOptions {
   clock: Clock;
   /** Per-request limit, so a hung proxy never hangs a wait. */
   timeoutMs?: number;
+  /** Where the key came from, named when LiteLLM refuses it (401/403). */
+  keySource?: string;
+}
+
+export const MASTER_KEY_SOURCE = "the secret ai-platform/litellm-secrets (key master-key)";
+
+/** LiteLLM refused the key: terminal, since asking again with the same key cannot succeed. */
+function refusedKey(status: number, what: string, keySource: string, cause?: unknown): ExternalError {
+  return new ExternalError(`LiteLLM refused the key from ${keySource} (${status}) on ${what}.`, {
+    code: "litellm-auth",
+    hint: `Check ${keySource}; LiteLLM reads its master key at start, so after changing that secret restart it: \`kubectl -n ai-platform rollout restart deploy/litellm\`.`,
+    cause,
+    details: { status },
+  });
+}
+
+/**
+ * A signal of its own for one request, following `outer`. The `openai` client adds an abort
+ * listener to the signal it is given and never removes it, so handing it the long-lived outer
+ * signal on every retry would grow that signal's listeners without bound.
+ */
+function requestSignal(outer: AbortSignal | undefined): { signal: AbortSignal | undefined; release(): void } {
+  if (!outer) return { signal: undefined, release: () => {} };
+  const own = new AbortController();
+  const forward = () => own.abort(outer.reason);
+  if (outer.aborted) own.abort(outer.reason);
+  else outer.addEventListener("abort", forward, { once: true });
+  return { signal: own.signal, release: () => outer.removeEventListener("abort", forward) };
 }
 
 function describeCause(error: unknown): string {
@@ -63,6 +101,7 @@ function describeCause(error: unknown): string {
 export function createLitellmClient(options: LitellmOptions): LitellmClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const keySource = options.keySource ?? MASTER_KEY_SOURCE;
 
   async function call<T>(
     method: "GET" | "POST",
@@ -90,15 +129,14 @@ export function createLitellmClient(options: LitellmOptions): LitellmClient {
       });
     }
     const text = await response.text();
+    if (response.status === 401 || response.status === 403)
+      throw refusedKey(response.status, `${method} ${path}`, keySource);
     if (!response.ok) {
       throw new ExternalError(
         `LiteLLM ${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`,
         {
-          code: response.status === 401 || response.status === 403 ? "litellm-auth" : "litellm-error",
-          hint:
-            response.status === 401 || response.status === 403
-              ? "The master key was refused: check the secret ai-platform/litellm-secrets (key master-key)."
-              : "Look at the LiteLLM logs: `kubectl -n ai-platform logs deploy/litellm`.",
+          code: "litellm-error",
+          hint: "Look at the LiteLLM logs: `kubectl -n ai-platform logs deploy/litellm`.",
           details: { status: response.status },
         },
       );
@@ -144,6 +182,13 @@ export function createLitellmClient(options: LitellmOptions): LitellmClient {
       const answer = await call<{ data?: { id?: string }[] }>("GET", "/v1/models", undefined, signal);
       return (answer.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === "string");
     },
+    async requestsServed(since, until, signal) {
+      return readRequestsServed(
+        (path) => call<DailyActivityPage>("GET", path, undefined, signal),
+        since,
+        until,
+      );
+    },
     async modelInfo(signal) {
       const answer = await call<{ data?: { model_name?: string; model_info?: { id?: string } }[] }>(
         "GET",
@@ -184,10 +229,11 @@ export function createLitellmClient(options: LitellmOptions): LitellmClient {
       const started = options.clock.now();
       let first: number | undefined;
       let text = "";
+      const request = requestSignal(signal);
       try {
         const stream = await client.chat.completions.create(
           { model, messages: [{ role: "user", content: prompt }], stream: true, max_tokens: 32 },
-          { signal },
+          { signal: request.signal },
         );
         for await (const chunk of stream) {
           const delta = chunk.choices[0]?.delta?.content ?? "";
@@ -196,10 +242,14 @@ export function createLitellmClient(options: LitellmOptions): LitellmClient {
         }
       } catch (error) {
         const status = (error as { status?: number }).status;
+        if (status === 401 || status === 403)
+          throw refusedKey(status, `the chat completion for ${model}`, keySource, error);
         throw new ExternalError(
           `Chat completion for ${model} failed${status ? ` (${status})` : ""}: ${(error as Error).message}`,
           { code: "completion-failed", cause: error, details: status ? { status } : undefined },
         );
+      } finally {
+        request.release();
       }
       const end = options.clock.now();
       if (first === undefined)

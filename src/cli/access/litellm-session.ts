@@ -23,15 +23,22 @@ export interface LitellmSession {
 
 export async function openLitellmSession(ctx: CommandContext, forWhat: string): Promise<LitellmSession> {
   const cluster = await requireCluster(ctx, forWhat);
-  const apiKey = await readMasterKey(ctx, cluster);
   const target = resolveTarget("litellm");
-  const [{ startPortForward }, { createLitellmClient }] = await Promise.all([
-    import("../../adapters/kube/port-forward.js"),
+  // The key and the forward's Service lookup are independent round trips: in parallel.
+  const opening = (async () => {
+    const { startPortForward } = await import("../../adapters/kube/port-forward.js");
+    return startPortForward(cluster.config, cluster.objects, target, {
+      onError: (error) => ctx.io.debug(`forward litellm: ${error.message}`),
+    });
+  })();
+  const [apiKey, forward, { createLitellmClient }] = await Promise.all([
+    readMasterKey(ctx, cluster).catch(async (error: unknown) => {
+      await opening.then((f) => f.close()).catch(() => undefined);
+      throw error;
+    }),
+    opening,
     import("../../adapters/llm/litellm.js"),
   ]);
-  const forward = await startPortForward(cluster.config, cluster.objects, target, {
-    onError: (error) => ctx.io.debug(`forward litellm: ${error.message}`),
-  });
   ctx.io.debug(
     `LiteLLM reached through ${forward.url} (${target.namespace}/${target.service}:${target.port})`,
   );

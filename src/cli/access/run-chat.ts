@@ -4,6 +4,7 @@
  * pipe-friendly; on a terminal it runs the interactive session of chat-repl.ts.
  */
 import type { ChatMessage, ChatStreamResult } from "../../adapters/llm/chat-stream.js";
+import { endpointOperandError } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
 import type { CommandContext } from "../context.js";
 import {
@@ -100,6 +101,8 @@ export async function runChat(
   named: string | undefined,
   options: ChatOptions,
 ): Promise<void> {
+  const invalid = named === undefined ? undefined : endpointOperandError(named, "model name");
+  if (invalid) throw invalid;
   if (options.prompt !== undefined && options.prompt.trim() === "")
     throw new UsageError("--prompt is empty.", { code: "empty-prompt" });
   const oneShot = options.prompt !== undefined || !ctx.io.interactive;
@@ -111,6 +114,8 @@ export async function runChat(
       hint: 'aiplat chat <model> --prompt "Hello!"  (or run it on a terminal for a conversation)',
     });
   }
+  // The openai client is the largest module chat loads: read it while the cluster is asked.
+  import("openai").catch(() => undefined);
   const session = await openLitellmSession(ctx, "Chatting");
   try {
     const models = await registeredModels(session, ctx.signal);

@@ -4,6 +4,7 @@
  * registered model (or each one named) one plain completion with a fixed prompt and one streamed;
  * pass = a non-empty answer within the timeout. A table (or --json); exit 0 only if all pass.
  */
+import { endpointOperandError } from "../../core/endpoint/validate-inputs.js";
 import { ExternalError } from "../../core/errors.js";
 import { type Cluster, requireCluster } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
@@ -142,6 +143,10 @@ export function formatSmokeTable(checks: readonly SmokeCheck[]): string {
 }
 
 export async function runSmoke(ctx: CommandContext, named: string[]): Promise<void> {
+  for (const name of named) {
+    const invalid = endpointOperandError(name, "model name");
+    if (invalid) throw invalid;
+  }
   const cluster = await requireCluster(ctx, "The smoke test");
   const checks: SmokeCheck[] = [];
   let session: LitellmSession | undefined;

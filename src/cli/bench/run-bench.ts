@@ -7,6 +7,7 @@ import { keepAliveAgent } from "../../adapters/load/chat-stream.js";
 import { costOf } from "../../core/bench/cost.js";
 import { type BenchRawOptions, maxRequests, planBench } from "../../core/bench/options.js";
 import { bestLevel } from "../../core/bench/sweep.js";
+import { endpointOperandError } from "../../core/endpoint/validate-inputs.js";
 import { InterruptedError, UsageError } from "../../core/errors.js";
 import { openLitellm, readMasterKey, requireCluster } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
@@ -35,6 +36,8 @@ async function confirmLoad(ctx: CommandContext, model: string, what: string): Pr
 
 export async function runBench(ctx: CommandContext, model: string, options: BenchOptions): Promise<void> {
   const plan = planBench(options);
+  const invalid = endpointOperandError(model, "model name");
+  if (invalid) throw invalid;
   const cluster = await requireCluster(ctx, "aiplat bench");
   const litellm = await openLitellm(ctx, cluster);
   try {

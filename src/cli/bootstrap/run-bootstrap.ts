@@ -1,12 +1,14 @@
 import { createKubeObjects } from "../../adapters/kube/objects.js";
 import { formatElapsed } from "../../core/clock.js";
 import { parseDurationOption } from "../../core/duration-option.js";
-import { PrerequisiteError } from "../../core/errors.js";
+import { ConfigError, PrerequisiteError } from "../../core/errors.js";
 import { formatAppTable, type RolloutState } from "../../core/gitops/applications.js";
+import { aiplatCommand, kubectlCommand } from "../carry-flags.js";
 import { namesCluster, tryConnect } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { findArgoCdUrl } from "./argocd-url.js";
 import { readArgoManifests } from "./manifests.js";
+import { applicationsWithUnsetRepo } from "./unset-repo.js";
 import { waitForApplications } from "./wait-applications.js";
 
 export interface BootstrapOptions {
@@ -19,8 +21,20 @@ const ARGOCD_NAMESPACE = "argocd";
 /** `aiplat bootstrap`: server-side apply of argocd/, then watch every Application to Synced+Healthy. */
 export async function runBootstrap(ctx: CommandContext, options: BootstrapOptions): Promise<void> {
   const timeoutMs = parseTimeout(options.timeout ?? "20m");
-  const resume = `aiplat bootstrap --env ${ctx.env}`;
+  // The environment always, and the user's own --kubeconfig/--context: the resume must reach the same cluster.
+  const resume = aiplatCommand({ ...ctx.globals, env: ctx.env }, "bootstrap");
   const manifests = await readArgoManifests(ctx.root());
+  const unset = applicationsWithUnsetRepo(manifests);
+  if (unset.length > 0) {
+    throw new ConfigError(
+      `argocd/ still points ${unset.join(", ")} at the placeholder repository (https://example.invalid/…): ArgoCD could never sync them, so nothing was applied.`,
+      {
+        code: "argocd-repo-unset",
+        hint: `Run \`${aiplatCommand(ctx.globals, "init")}\` (it points argocd/ at your fork), commit and push argocd/, then \`${aiplatCommand(ctx.globals, "bootstrap")}\`.`,
+        details: { applications: unset },
+      },
+    );
+  }
   const target = await ctx.adapters.kube.connect();
   if (!target) {
     throw new PrerequisiteError(`No way to reach the cluster of environment ${ctx.env} yet.`, {
@@ -54,7 +68,7 @@ export async function runBootstrap(ctx: CommandContext, options: BootstrapOption
   const expected = applied.filter((a) => a.kind === "Application").map((a) => a.name);
   const lookHint = argocdUrl
     ? `Look at the apps in ArgoCD: ${argocdUrl}`
-    : `Look at them with \`kubectl -n ${ARGOCD_NAMESPACE} describe application <app>\`.`;
+    : `Look at them with \`${kubectlCommand(ctx.globals, `-n ${ARGOCD_NAMESPACE} describe application <app>`)}\`.`;
 
   if (options.wait === false || expected.length === 0) {
     ctx.io.result(

@@ -14,6 +14,11 @@ export const undeployModelCommand: CommandModule = {
       .option("--no-verify", "skip the repository's git commit hooks (they run by default)")
       .option("--wait", "follow until the RayService is gone and the GPU nodes are released", false)
       .option("--timeout <duration>", "how long --wait follows (e.g. 15m)", "30m")
+      .option(
+        "--unreachable-timeout <duration>",
+        "--wait fails when the cluster cannot be reached for this long",
+        "2m",
+      )
       .action(action(runUndeployModel));
   },
 };

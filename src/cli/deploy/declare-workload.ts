@@ -5,10 +5,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { isDeepStrictEqual } from "node:util";
 import { parse } from "yaml";
 import type { Git } from "../../adapters/git.js";
-import { formatChanges, type SpecChange } from "../../core/endpoint/declared-values.js";
+import { formatChanges, type SpecChange, specChanges } from "../../core/endpoint/declared-values.js";
 import type { EndpointSpec } from "../../core/endpoint/endpoint-spec.js";
 import { renderEndpointManifest } from "../../core/endpoint/render-manifest.js";
 import { UsageError } from "../../core/errors.js";
@@ -37,10 +36,13 @@ export function readExistingWorkload(root: string, name: string): ExistingWorklo
   return { path, text, spec };
 }
 
-/** The new manifest's spec equals the file's spec (defaults the file leaves out included). */
+/**
+ * The new manifest's spec equals the file's spec in every field it sets; a field it does not set
+ * (a hand-set modelSource) is kept by the in-place update, so it is no difference.
+ */
 export function sameDeclaration(existing: ExistingWorkload, manifestText: string): boolean {
-  const wanted = (parse(manifestText) as { spec?: Record<string, unknown> }).spec;
-  return existing.spec !== undefined && isDeepStrictEqual(existing.spec, wanted);
+  const wanted = (parse(manifestText) as { spec?: Record<string, unknown> }).spec ?? {};
+  return existing.spec !== undefined && specChanges(existing.spec, wanted).length === 0;
 }
 
 /**

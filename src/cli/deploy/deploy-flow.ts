@@ -29,6 +29,7 @@ import { type Cluster, hasHfToken, namesCluster, requireCluster, tryConnect } fr
 import type { CommandContext } from "../context.js";
 import { readGpuNodeLimit } from "../gpu-node-limit.js";
 import { declareWorkload, readExistingWorkload, refuseChange } from "./declare-workload.js";
+import { fittingGpus } from "./failure-fix.js";
 import { checkFit, checkGpuLimit, fitJson, fitLines } from "./fit-report.js";
 import { type FollowResult, followDeploy } from "./follow-deploy.js";
 import { refuseUnwatchedBranch } from "./git-argocd-branch.js";
@@ -93,6 +94,8 @@ export interface DeployPlan {
   timeoutMs: number;
   limits: { imagePullMs: number; capacityMs: number };
   unreachableMs: number;
+  /** The endpoint is the catalog entry of its name (`deploy-model <name>` alone re-declares it). */
+  fromCatalog: boolean;
   /** How the declaration already in git changes (empty for a new or identical one). */
   changes: SpecChange[];
   range: ScaleRange;
@@ -173,7 +176,8 @@ export async function planDeploy(
     refuseChange(existing, planned.spec, changes, Boolean(options.force || options.change), (args) =>
       aiplatCommand(ctx.globals, args),
     );
-  return { planned, preview, timeoutMs, limits, unreachableMs, changes, range };
+  const fromCatalog = resolution.entry !== undefined && resolution.entry.name === planned.spec.name;
+  return { planned, preview, timeoutMs, limits, unreachableMs, fromCatalog, changes, range };
 }
 
 export interface DeployOutcome {
@@ -186,11 +190,8 @@ export async function runDeploy(
   name: string,
   options: DeployOptions,
 ): Promise<DeployOutcome> {
-  const { planned, preview, timeoutMs, limits, unreachableMs, changes, range } = await planDeploy(
-    ctx,
-    name,
-    options,
-  );
+  const { planned, preview, timeoutMs, limits, unreachableMs, fromCatalog, changes, range } =
+    await planDeploy(ctx, name, options);
   const { spec } = planned;
   const base = {
     name: spec.name,
@@ -222,7 +223,7 @@ export async function runDeploy(
   else if (planned.gated || namesCluster(ctx)) cluster = (await tryConnect(ctx)).cluster;
   if (cluster && planned.gated && !(await hasHfToken(cluster))) {
     ctx.io.warn(
-      `${spec.model} is gated on HuggingFace and inference/hf-token is missing: the download will fail. Add it with \`aiplat secret hf-token\`.`,
+      `${spec.model} is gated on HuggingFace and inference/hf-token is missing: the download will fail. Add it with \`${aiplatCommand(ctx.globals, "secret hf-token")}\`.`,
     );
   }
 
@@ -287,6 +288,13 @@ export async function runDeploy(
       timeoutMs,
       limits,
       unreachableMs,
+      fix: {
+        name: spec.name,
+        model: spec.model,
+        gpuCount: spec.gpuCount,
+        deployCommand: `deploy-model ${spec.name}${fromCatalog ? "" : ` --model ${spec.model}`}`,
+        fittingGpus: fittingGpus(planned.fit),
+      },
     });
     const ttft = followed.timeToFirstTokenMs;
     lines.push(

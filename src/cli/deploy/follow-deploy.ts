@@ -4,7 +4,8 @@
  * RayService is Ready. Ctrl-C stops following and undoes nothing.
  */
 import { formatElapsed } from "../../core/clock.js";
-import { ExternalError, InterruptedError } from "../../core/errors.js";
+import { ENDPOINT_API } from "../../core/endpoint/endpoint-spec.js";
+import { type AiplatError, ExternalError, InterruptedError, isAiplatError } from "../../core/errors.js";
 import { computeDeploySteps, type DeployObservation } from "../../core/rollout/deploy-steps.js";
 import {
   collectCapacityErrors,
@@ -20,9 +21,11 @@ import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, type LitellmAccess, openLitellm } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { createNotifier, startWatches, type WatchSpec } from "./cluster-watch.js";
+import { type FailureFixContext, failureFix } from "./failure-fix.js";
 import { allRecords, type StepRecord, stepTasks } from "./step-tasks.js";
 
-export const ENDPOINT_API = "kro.run/v1alpha1";
+// Defined with the endpoint spec; re-exported for the deploy modules that import it from here.
+export { ENDPOINT_API };
 export const ARGOCD_NAMESPACE = "argocd";
 export const WORKLOADS_APP = "workloads";
 const FIRST_PROMPT = "Say hello in five words.";
@@ -40,6 +43,8 @@ export interface FollowDeployParams {
   unreachableMs?: number | undefined;
   /** --image-pull-timeout and --capacity-timeout: how long those errors may last before failing. */
   limits: { imagePullMs: number; capacityMs: number };
+  /** What the fix of a known failure cause (a gated model, GPU memory) needs to name. */
+  fix?: FailureFixContext | undefined;
 }
 
 export function workerSelector(name: string): string {
@@ -140,6 +145,7 @@ export async function followDeploy(
   let firstSeen: Record<string, number> = {};
   let capacityErrors: Record<string, string> = {};
   let pullError: ReturnType<typeof collectImagePullError>;
+  let refused: AiplatError | undefined;
 
   const observe = (): DeployObservation => {
     const apps = live.get<ArgoApplication>("app");
@@ -188,6 +194,9 @@ export async function followDeploy(
       firstToken = result;
       notifier.notify();
     },
+    onRefused: (error) => {
+      refused = error;
+    },
   });
 
   const records = new Map<string, StepRecord>();
@@ -203,11 +212,15 @@ export async function followDeploy(
         onFailure: (step) =>
           outageExceeded(live.unreachable(), ctx.clock.now(), unreachableMs)
             ? lostCluster(p.name, step, resume)
-            : new ExternalError(`${p.name}: ${step.title} failed — ${step.reason ?? "see the cluster"}`, {
+            : (refused ??
+              new ExternalError(`${p.name}: ${step.title} failed — ${step.reason ?? "see the cluster"}`, {
                 code: "rollout-failed",
-                hint: `${lookAt(ctx, step.id, p.name, p.namespace)}. Fix the cause (e.g. \`aiplat deploy-model ${p.name} … --force\` with other values), or remove it: \`aiplat undeploy-model ${p.name}\`.`,
+                hint:
+                  step.cause && p.fix
+                    ? failureFix(ctx.globals, step.cause, p.fix)
+                    : `${lookAt(ctx, step.id, p.name, p.namespace)}. Fix the cause (e.g. \`aiplat deploy-model ${p.name} … --force\` with other values), or remove it: \`${aiplatCommand(ctx.globals, `undeploy-model ${p.name}`)}\`.`,
                 details: { step: step.id, commit: p.commit, pushedTo: p.pushedTo },
-              }),
+              })),
         onTimeout: (step: RolloutStep) =>
           new ExternalError(
             `Timed out after ${formatElapsed(p.timeoutMs)} at "${step.title}": ${step.reason ?? "no progress"}.`,
@@ -232,9 +245,9 @@ export async function followDeploy(
   }
 }
 
-/** Following gave up because the cluster stopped answering (exit 5), with the real cause. */
-export function lostCluster(name: string, step: RolloutStep, resume: string): ExternalError {
-  return new ExternalError(`Lost the cluster while following ${name} at "${step.title}": ${step.reason}.`, {
+/** Following `what` gave up because the cluster stopped answering (exit 5), with the real cause. */
+export function lostCluster(what: string, step: RolloutStep, resume: string): ExternalError {
+  return new ExternalError(`Lost the cluster while following ${what} at "${step.title}": ${step.reason}.`, {
     code: "cluster-unreachable",
     hint: `Nothing was undone. Check your network or VPN and the cluster (\`aiplat doctor\`), then keep following with \`${resume}\`.`,
     details: { step: step.id },
@@ -254,14 +267,22 @@ function nextChange(subscribe: (listener: () => void) => () => void, signal: Abo
   });
 }
 
+/** LiteLLM refused the key: asking again with the same key cannot succeed. */
+function isKeyRefused(error: unknown): error is AiplatError {
+  return isAiplatError(error) && error.code === "litellm-auth";
+}
+
 interface LitellmCallbacks {
   onModels(view: LitellmView): void;
   onFirstToken(result: FirstToken): void;
+  /** Called before the view that fails the step, with the error to report. */
+  onRefused(error: AiplatError): void;
 }
 
 /**
  * LiteLLM has no watch: once the RayService is Ready, ask /v1/models with backoff (1 s doubling to
  * 10 s) until the endpoint is listed, then send one streamed completion (retried the same way).
+ * A refused key is not retried: the same key is refused again, so the step fails at once.
  */
 async function followLitellm(
   ctx: CommandContext,
@@ -291,6 +312,10 @@ async function followLitellm(
         if (models.includes(name)) break;
       } catch (error) {
         if (signal.aborted) return;
+        if (isKeyRefused(error)) {
+          callbacks.onRefused(error);
+          return callbacks.onModels({ error: error.message, terminal: true });
+        }
         callbacks.onModels({ error: (error as Error).message });
       }
       await backoff();
@@ -303,6 +328,10 @@ async function followLitellm(
         return;
       } catch (error) {
         if (signal.aborted) return;
+        if (isKeyRefused(error)) {
+          callbacks.onRefused(error);
+          return callbacks.onFirstToken({ error: error.message, terminal: true });
+        }
         callbacks.onFirstToken({ error: `${(error as Error).message} (retrying)` });
       }
       await backoff();

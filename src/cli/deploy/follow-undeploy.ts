@@ -4,12 +4,14 @@
  */
 import { formatElapsed } from "../../core/clock.js";
 import { ExternalError, InterruptedError } from "../../core/errors.js";
+import { applyOutage, outageExceeded } from "../../core/rollout/outage.js";
 import type { ArgoApplication, Obj, Pod } from "../../core/rollout/types.js";
 import { computeUndeploySteps } from "../../core/rollout/undeploy-steps.js";
+import { aiplatCommand } from "../carry-flags.js";
 import type { Cluster } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { createNotifier, startWatches } from "./cluster-watch.js";
-import { deployWatchSpecs } from "./follow-deploy.js";
+import { deployWatchSpecs, lostCluster } from "./follow-deploy.js";
 import { allRecords, type StepRecord, stepTasks } from "./step-tasks.js";
 
 export interface FollowUndeployParams {
@@ -19,6 +21,8 @@ export interface FollowUndeployParams {
   pushedTo: string;
   trackedNodes: string[];
   timeoutMs: number;
+  /** How long the cluster may stay unreachable before following gives up (exit 5). */
+  unreachableMs: number;
 }
 
 const WATCHED = new Set(["app", "endpoint", "rayservice", "pods", "nodes"]);
@@ -46,25 +50,26 @@ export async function followUndeploy(
     (m) => ctx.io.debug(m),
   );
   const board = {
-    steps: () => {
-      const apps = live.get<ArgoApplication>("app");
-      return computeUndeploySteps({
-        name: p.name,
-        commit: p.commit,
-        pushedTo: p.pushedTo,
-        application: apps === undefined ? undefined : (apps[0] ?? null),
-        // Until the first list answers, assume the objects are still there.
-        endpoint: live.get("endpoint") === undefined ? ({} as Obj) : live.get<Obj>("endpoint")?.[0],
-        rayService: live.get("rayservice") === undefined ? ({} as Obj) : live.get<Obj>("rayservice")?.[0],
-        workerPods: live.get<Pod>("pods") ?? [{}],
-        trackedNodes: p.trackedNodes,
-        nodes: live.get<Obj>("nodes") ?? p.trackedNodes.map((n) => ({ metadata: { name: n } })),
-      });
-    },
+    steps: () => applyOutage(observeSteps(), live.unreachable(), ctx.clock.now(), p.unreachableMs),
     subscribe: notifier.subscribe,
   };
+  function observeSteps() {
+    const apps = live.get<ArgoApplication>("app");
+    return computeUndeploySteps({
+      name: p.name,
+      commit: p.commit,
+      pushedTo: p.pushedTo,
+      application: apps === undefined ? undefined : (apps[0] ?? null),
+      // Until the first list answers, assume the objects are still there.
+      endpoint: live.get("endpoint") === undefined ? ({} as Obj) : live.get<Obj>("endpoint")?.[0],
+      rayService: live.get("rayservice") === undefined ? ({} as Obj) : live.get<Obj>("rayservice")?.[0],
+      workerPods: live.get<Pod>("pods") ?? [{}],
+      trackedNodes: p.trackedNodes,
+      nodes: live.get<Obj>("nodes") ?? p.trackedNodes.map((n) => ({ metadata: { name: n } })),
+    });
+  }
   const records = new Map<string, StepRecord>();
-  const resume = `aiplat undeploy-model ${p.name} --wait`;
+  const resume = aiplatCommand(ctx.globals, `undeploy-model ${p.name} --wait`);
   try {
     await ctx.io.runTasks(
       stepTasks(board, {
@@ -72,7 +77,10 @@ export async function followUndeploy(
         signal: ctx.signal,
         deadline: ctx.clock.now() + p.timeoutMs,
         records,
-        onFailure: (step) => new ExternalError(`${step.title}: ${step.reason}`, { code: "teardown-failed" }),
+        onFailure: (step) =>
+          outageExceeded(live.unreachable(), ctx.clock.now(), p.unreachableMs)
+            ? lostCluster(`the removal of ${p.name}`, step, resume)
+            : new ExternalError(`${step.title}: ${step.reason}`, { code: "teardown-failed" }),
         onTimeout: (step) =>
           new ExternalError(
             `Timed out after ${formatElapsed(p.timeoutMs)} at "${step.title}": ${step.reason ?? "no progress"}.`,

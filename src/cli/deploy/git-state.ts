@@ -45,7 +45,12 @@ export async function refuseOperationInProgress(git: Git): Promise<void> {
  * Refuses (exit 2) to overwrite a file that holds uncommitted edits: `--force` replaces the
  * declaration and would commit them without a word. The refusal shows the edits.
  */
-export async function refuseLocalChanges(git: Git, path: string): Promise<void> {
+export async function refuseLocalChanges(
+  git: Git,
+  path: string,
+  /** What the command would do to the edits, e.g. "--force would commit them along with the new values". */
+  consequence = "--force would commit them along with the new values",
+): Promise<void> {
   const status = (await git.raw(["status", "--porcelain", "--", path])).stdout.trim();
   if (status === "") return;
   const untracked = status.startsWith("??");
@@ -57,7 +62,7 @@ export async function refuseLocalChanges(git: Git, path: string): Promise<void> 
         .slice(0, 12)
         .join("\n");
   throw new UsageError(
-    `${path} has uncommitted ${untracked ? "content (the file was never committed)" : "edits"}; --force would commit them along with the new values${diff ? `:\n${diff}` : "."}`,
+    `${path} has uncommitted ${untracked ? "content (the file was never committed)" : "edits"}; ${consequence}${diff ? `:\n${diff}` : "."}`,
     {
       code: "workload-has-local-changes",
       hint: `Commit them (\`git commit ${path}\`) or drop them (\`${untracked ? `rm ${path}` : `git restore --staged --worktree ${path}`}\`), then run the command again.`,

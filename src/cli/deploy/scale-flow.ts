@@ -3,7 +3,7 @@
  * Every other value is the declared one (deploy-model keeps what is not given), so the commit
  * changes minReplicas/maxReplicas alone, with the same git guarantees and the same --wait.
  */
-import { checkEndpointName, findUnsafeText } from "../../core/endpoint/validate-inputs.js";
+import { endpointOperandError } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
 import { aiplatCommand } from "../carry-flags.js";
 import type { CommandContext } from "../context.js";
@@ -25,8 +25,8 @@ export async function runScale(
   name: string,
   options: ScaleOptions,
 ): Promise<DeployOutcome> {
-  const problem = findUnsafeText(name) ?? checkEndpointName(name);
-  if (problem) throw new UsageError(`Invalid input: ${problem}.`, { code: "invalid-input" });
+  const invalid = endpointOperandError(name);
+  if (invalid) throw invalid;
   if (options.minReplicas === undefined && options.maxReplicas === undefined) {
     throw new UsageError("aiplat scale needs --min-replicas, --max-replicas or both.", {
       code: "invalid-input",

@@ -5,10 +5,12 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { Git } from "../../adapters/git.js";
 import { parseDurationOption } from "../../core/duration-option.js";
 import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
-import { checkEndpointName, findUnsafeText } from "../../core/endpoint/validate-inputs.js";
+import { endpointOperandError } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
+import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, openLitellm, requireCluster, tryConnect } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 import { ENDPOINT_API } from "./follow-deploy.js";
@@ -16,6 +18,7 @@ import { followUndeploy, workerNodes } from "./follow-undeploy.js";
 import { refuseUnwatchedBranch } from "./git-argocd-branch.js";
 import { ensureRepository, pushCommit, replayLines, resolvePushTarget } from "./git-publish.js";
 import { withRepository } from "./git-session.js";
+import { refuseLocalChanges } from "./git-state.js";
 import { workloadPath } from "./platform-files.js";
 
 export interface UndeployOptions {
@@ -24,6 +27,7 @@ export interface UndeployOptions {
   verify?: boolean;
   wait?: boolean;
   timeout?: string | undefined;
+  unreachableTimeout?: string | undefined;
 }
 
 async function deregister(ctx: CommandContext, cluster: Cluster, name: string): Promise<number | string> {
@@ -39,20 +43,28 @@ async function deregister(ctx: CommandContext, cluster: Cluster, name: string): 
   }
 }
 
+/** The commit that deleted `path` from the checked-out history, if one did. */
+async function removalCommit(git: Git, path: string): Promise<string | undefined> {
+  const result = await git.raw(["log", "-1", "--format=%H", "--diff-filter=D", "--", path]);
+  const commit = result.exitCode === 0 ? result.stdout.trim() : "";
+  return commit === "" ? undefined : commit;
+}
+
 export async function runUndeploy(
   ctx: CommandContext,
   name: string,
   options: UndeployOptions,
 ): Promise<{ data: Record<string, unknown>; human: string }> {
-  const problem = findUnsafeText(name) ?? checkEndpointName(name);
-  if (problem) throw new UsageError(`Invalid input: ${problem}.`, { code: "invalid-input" });
+  const invalid = endpointOperandError(name);
+  if (invalid) throw invalid;
   const timeoutMs = parseDurationOption("--timeout", options.timeout ?? "30m");
+  const unreachableMs = parseDurationOption("--unreachable-timeout", options.unreachableTimeout ?? "2m");
   if (options.wait && options.push === false) {
     throw new UsageError(
       "--wait follows what ArgoCD syncs from the remote, so it cannot be combined with --no-push.",
       {
         code: "invalid-input",
-        hint: `Drop --no-push, or push later and follow with \`aiplat undeploy-model ${name} --wait\`.`,
+        hint: `Drop --no-push, or push later and follow with \`${aiplatCommand(ctx.globals, `undeploy-model ${name} --wait`)}\`.`,
       },
     );
   }
@@ -77,6 +89,15 @@ export async function runUndeploy(
         human: `${name} had no endpoint left; deregistered it from LiteLLM.`,
       };
     }
+    // Removed by an earlier run (one that lost the cluster while following, say): repeating the
+    // command is how it resumes, so "already gone" is its success, not an unknown name.
+    const removedIn = cluster ? await removalCommit(git, path) : undefined;
+    if (removedIn) {
+      return {
+        data: { name, file: path, pushed: false, removedIn },
+        human: `${name} is already gone: ${path} was removed in commit ${removedIn.slice(0, 7)} and the cluster has no ${name} left.`,
+      };
+    }
     throw new UsageError(
       `No endpoint named ${name}: ${path} does not exist${cluster ? " and the cluster has none" : ""}.`,
       {
@@ -93,10 +114,12 @@ export async function runUndeploy(
   let commit: string | undefined;
   let pushed = false;
   if (declared) {
-    const resume = `aiplat undeploy-model ${name}${options.wait ? " --wait" : ""}`;
+    const resume = aiplatCommand(ctx.globals, `undeploy-model ${name}${options.wait ? " --wait" : ""}`);
     await withRepository(ctx, git, `undeploy-model ${name}`, async () => {
       // Another run may have removed it while this one waited for the lock.
       if (!existsSync(join(root, path))) return;
+      // git rm would refuse with its own --cached/-f advice; say what is at stake instead.
+      await refuseLocalChanges(git, path, "undeploying would delete them");
       commit = await git.removeAndCommit([path], `undeploy ${name}`, { verify: options.verify !== false });
       lines.push(`Removed ${path} in commit ${commit.slice(0, 7)} "undeploy ${name}".`);
       if (options.push !== false) {
@@ -121,7 +144,7 @@ export async function runUndeploy(
     );
   } else {
     ctx.io.warn(
-      `Could not deregister ${name} from LiteLLM (${deregistered}); run \`aiplat undeploy-model ${name}\` again once the cluster answers.`,
+      `Could not deregister ${name} from LiteLLM (${deregistered}); run \`${aiplatCommand(ctx.globals, `undeploy-model ${name}`)}\` again once the cluster answers.`,
     );
   }
   let rollout: unknown;
@@ -134,6 +157,7 @@ export async function runUndeploy(
       pushedTo,
       trackedNodes,
       timeoutMs,
+      unreachableMs,
     });
     // The registration Job may have re-registered it while it still ran: make sure it is gone.
     const again = await deregister(ctx, cluster, name);

@@ -61,7 +61,9 @@ export async function deleteLoadBalancers(run: StepRun): Promise<void> {
         .filter(isLoadBalancerService)
         .map((o) => holding(o, LB_CONTROLLER));
       const ings = (await list(run, INGRESS)).map((o) => holding(o, LB_CONTROLLER));
-      const aws = (await run.cloud()).filter((l) => l.madeBy === "aws-load-balancer-controller");
+      const aws = (await run.cloud(["load-balancer", "target-group", "security-group", "eni"])).filter(
+        (l) => l.madeBy === "aws-load-balancer-controller",
+      );
       const parts = [
         summary("LoadBalancer Service(s)", svcs),
         summary("Ingress(es)", ings),
@@ -108,7 +110,7 @@ export async function deleteNodePools(run: StepRun): Promise<void> {
       };
       const claims = (await list(run, NODE_CLAIM)).map((o) => holding(o, fin));
       const nodes = await list(run, NODE, "karpenter.sh/nodepool");
-      const cloud = await run.cloud();
+      const cloud = await run.cloud(["instance", "instance-profile"]);
       const instances = cloud.filter((l) => l.kind === "instance" && l.madeBy === "karpenter");
       const profiles = cloud.filter((l) => l.kind === "instance-profile" && l.madeBy === "karpenter");
       const fin2 = {

@@ -8,8 +8,42 @@ import type { Cluster } from "../cluster-access.js";
 import { PDB, POD, ref } from "./kinds.js";
 
 interface PdbLike extends KubeObject {
-  spec?: { selector?: { matchLabels?: Record<string, string> } };
+  spec?: {
+    selector?: { matchLabels?: Record<string, string> };
+    minAvailable?: number | string;
+    maxUnavailable?: number | string;
+  };
   status?: { disruptionsAllowed?: number };
+}
+
+const isReady = (pod: KubeObject) =>
+  !pod.metadata.deletionTimestamp &&
+  ((pod.status as { conditions?: { type?: string; status?: string }[] } | undefined)?.conditions ?? []).some(
+    (c) => c.type === "Ready" && c.status === "True",
+  );
+
+/** An int-or-percent of `total` (Kubernetes rounds a percentage of minAvailable up). */
+const scaled = (value: number | string | undefined, total: number): number | undefined =>
+  value === undefined
+    ? undefined
+    : typeof value === "number"
+      ? value
+      : Math.ceil((Number.parseFloat(value) / 100) * total);
+
+/**
+ * How many evictions the budget allows: its status, which the disruption controller keeps; when
+ * the status is not written yet (a budget just made), worked out from the spec as that
+ * controller does (healthy pods minus the desired healthy count).
+ */
+function disruptionsAllowed(pdb: PdbLike, pods: readonly KubeObject[]): number {
+  if (pdb.status?.disruptionsAllowed !== undefined) return pdb.status.disruptionsAllowed;
+  const selected = pods.filter((p) => matches(pdb.spec?.selector?.matchLabels, p.metadata.labels));
+  const healthy = selected.filter(isReady).length;
+  const minAvailable = scaled(pdb.spec?.minAvailable, selected.length);
+  const maxUnavailable = scaled(pdb.spec?.maxUnavailable, selected.length);
+  const desired =
+    minAvailable ?? (maxUnavailable === undefined ? 0 : Math.max(0, selected.length - maxUnavailable));
+  return Math.max(0, healthy - desired);
 }
 
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
@@ -38,6 +72,13 @@ export async function explainDrainBlockers(
     } catch {
       continue;
     }
+    const inNamespace = async (namespace: string | undefined) => {
+      try {
+        return await cluster.objects.list(POD.apiVersion, POD.kind, { namespace });
+      } catch {
+        return [] as KubeObject[];
+      }
+    };
     for (const pod of pods) {
       if (pod.metadata.annotations?.["karpenter.sh/do-not-disrupt"] === "true") {
         out.push(
@@ -45,12 +86,13 @@ export async function explainDrainBlockers(
         );
         continue;
       }
-      const pdb = pdbs.find(
+      const candidates = pdbs.filter(
         (p) =>
           p.metadata.namespace === pod.metadata.namespace &&
-          (p.status?.disruptionsAllowed ?? 1) === 0 &&
           matches(p.spec?.selector?.matchLabels, pod.metadata.labels),
       );
+      const siblings = candidates.length > 0 ? await inNamespace(pod.metadata.namespace) : [];
+      const pdb = candidates.find((p) => disruptionsAllowed(p, siblings) === 0);
       if (pdb)
         out.push(
           `drain of node ${name} blocked by PodDisruptionBudget ${ref(pdb)} (pod ${ref(pod)}, 0 disruptions allowed); choices: delete or relax the PDB (\`kubectl delete pdb -n ${pdb.metadata.namespace} ${pdb.metadata.name}\`), scale the workload down, or wait`,

@@ -4,7 +4,7 @@
  * anything anywhere (the same reads serve `--dry-run`).
  */
 import { join } from "node:path";
-import { type CloudScan, scanCloud } from "../../adapters/aws/cloud-inventory.js";
+import { type CloudScan, type CloudScanTarget, scanCloud } from "../../adapters/aws/cloud-inventory.js";
 import type { KubeObject } from "../../adapters/kube/objects.js";
 import { toLeftover } from "../../core/destroy/leftovers.js";
 import type { ClusterFacts, DestroyFacts, StageFacts, UnreachableCluster } from "../../core/destroy/plan.js";
@@ -84,7 +84,7 @@ export async function gatherFacts(ctx: CommandContext): Promise<GatheredFacts> {
 
 export async function scanCloudSafely(
   ctx: CommandContext,
-  target: { clusterName: string; region: string; vpcId?: string | undefined },
+  target: CloudScanTarget,
 ): Promise<CloudScan | string> {
   try {
     const scan = await scanCloud(ctx.adapters.aws, target);

@@ -150,7 +150,7 @@ export async function deleteApplications(run: StepRun): Promise<void> {
       };
       const apps = (await list(run, APPLICATION)).map((o) => holding(o, controllers));
       const pvcs = (await list(run, PVC)).map((o) => holding(o, controllers));
-      const volumes = (await run.cloud())
+      const volumes = (await run.cloud(["volume"]))
         .filter((l) => l.kind === "volume" && l.madeBy === "ebs-csi-driver" && isClusterMade(l))
         .map((v) => `${v.id} (${v.state ?? "?"})`);
       const parts = [

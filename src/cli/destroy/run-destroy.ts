@@ -5,10 +5,10 @@
  * objects are gone passes at once). Exit 0 only when nothing billable is left.
  */
 import { createAwsIdentity } from "../../adapters/aws/identity.js";
-import { parseDuration } from "../../core/clock.js";
 import { formatHourly, type Leftover, toLeftover, totalHourly } from "../../core/destroy/leftovers.js";
 import { buildDestroyPlan, type DestroyStep, STAGE_STEP_PREFIX } from "../../core/destroy/plan.js";
-import { ExternalError, InterruptedError, PrerequisiteError, UsageError } from "../../core/errors.js";
+import { parseDurationOption } from "../../core/duration-option.js";
+import { ExternalError, InterruptedError, PrerequisiteError } from "../../core/errors.js";
 import { hasUnfinishedRun, recordStage, resumePoint } from "../../core/stages/journal.js";
 import { estimateStageMinutes } from "../../core/stages/stages.js";
 import type { CommandContext } from "../context.js";
@@ -43,14 +43,8 @@ export function destroyCommand(ctx: CommandContext, options: DestroyCliOptions):
 }
 
 export async function runDestroy(ctx: CommandContext, options: DestroyCliOptions): Promise<void> {
-  const timeoutMs = parseDuration(options.timeout ?? "30m");
-  if (timeoutMs === undefined || timeoutMs <= 0)
-    throw new UsageError(
-      `--timeout ${JSON.stringify(options.timeout)} is not a duration such as 90s or 15m.`,
-      {
-        code: "invalid-input",
-      },
-    );
+  // The same range and message as every other duration option.
+  const timeoutMs = parseDurationOption("--timeout", options.timeout ?? "30m");
   const opts = {
     keepInfra: Boolean(options.keepInfra),
     keepBackend: Boolean(options.keepBackend),
@@ -104,11 +98,12 @@ export async function runDestroy(ctx: CommandContext, options: DestroyCliOptions
     sweep: opts.sweep,
     resume,
     deleted: (what) => deleted.push(what),
-    cloud: async () => {
+    cloud: async (kinds) => {
       const scan = await scanCloudSafely(ctx, {
         clusterName: facts.clusterName,
         region: gathered.region,
         vpcId: gathered.vpcId,
+        kinds,
       });
       if (typeof scan === "string")
         throw new ExternalError(`Cannot read the AWS account: ${scan}`, { code: "aws-unreadable" });
@@ -121,7 +116,11 @@ export async function runDestroy(ctx: CommandContext, options: DestroyCliOptions
       await save(step.id, "skipped");
       continue;
     }
-    if (ctx.signal.aborted) throw interrupted(`Stopped before: ${step.title}.`, resume);
+    if (ctx.signal.aborted) {
+      // Recorded, so the next run says where it resumes even when Ctrl-C came between two steps.
+      await save(step.id, "interrupted");
+      throw interrupted(`Stopped before: ${step.title}.`, resume);
+    }
     await save(step.id, "running");
     try {
       const outcome = await runStep(run, step, gathered, opts, plan.steps);

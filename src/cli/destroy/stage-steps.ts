@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createTerraform } from "../../adapters/terraform.js";
-import { describeLeftover } from "../../core/destroy/leftovers.js";
+import { describeLeftover, type Leftover } from "../../core/destroy/leftovers.js";
 import { ExternalError, isAiplatError } from "../../core/errors.js";
 import { type StagePlanEntry, stateKey } from "../../core/stages/stages.js";
 import type { AwsBackend } from "../up/aws-backend.js";
@@ -15,9 +15,35 @@ import { guardCredentials } from "../up/aws-backend.js";
 import { countStateResources } from "../up/leftover-state.js";
 import { progressReporter, runTask } from "../up/progress.js";
 import type { EnvironmentStages } from "../up/stage-files.js";
+import { confirmSweep, sweepAndWait } from "./leftover-step.js";
 import type { StepRun } from "./step-context.js";
 
+/**
+ * With --sweep, a DependencyViolation whose blockers are named in AWS is taken over: they are
+ * deleted (after confirmation or --yes), awaited until AWS shows them gone, and the stage is
+ * destroyed once more. Without --sweep the error names them and the command that does this.
+ */
 export async function destroyStage(
+  run: StepRun,
+  stages: EnvironmentStages,
+  entry: StagePlanEntry,
+  backend: AwsBackend | undefined,
+): Promise<void> {
+  try {
+    await destroyOnce(run, stages, entry, backend);
+  } catch (error) {
+    if (!(isAiplatError(error) && error.code === "dependency-violation") || !run.sweep) throw error;
+    const blockers = await findBlockers(run);
+    if (blockers.length === 0 || !(await confirmSweep(run, blockers))) throw error;
+    run.ctx.io.warn(
+      `${entry.path}: deleting the ${blockers.length} resource(s) that hold the VPC through AWS (--sweep), then destroying the stage again.`,
+    );
+    await sweepAndWait(run, blockers);
+    await destroyOnce(run, stages, entry, backend);
+  }
+}
+
+async function destroyOnce(
   run: StepRun,
   stages: EnvironmentStages,
   entry: StagePlanEntry,
@@ -66,7 +92,7 @@ export async function destroyStage(
       await tf.plan(planFile, stages.varFiles, progressReporter(ctx, task, `${base}: plan`), {
         destroy: true,
       });
-      await tf.apply(planFile, progressReporter(ctx, task, base));
+      await tf.apply(planFile, stages.varFiles, progressReporter(ctx, task, base));
     });
   } catch (error) {
     throw await explainFailure(run, entry.path, error);
@@ -102,21 +128,7 @@ async function explainFailure(run: StepRun, stage: string, error: unknown): Prom
       hint: `Full log: ${String(error.details?.log ?? "")}\nFix the cause, then resume with \`${run.resume}\`.`,
     });
   }
-  let blockers: string[] = [];
-  try {
-    blockers = (await run.cloud())
-      .filter(
-        (l) =>
-          l.kind === "eni" ||
-          l.kind === "security-group" ||
-          l.kind === "load-balancer" ||
-          l.kind === "instance",
-      )
-      .filter((l) => l.madeBy !== "terraform")
-      .map(describeLeftover);
-  } catch {
-    // AWS unreadable: the message below still says what DependencyViolation means.
-  }
+  const blockers = (await findBlockers(run).catch(() => [] as Leftover[])).map(describeLeftover);
   return new ExternalError(
     [
       `terraform destroy of ${stage} failed with DependencyViolation: AWS refuses to delete a VPC, subnet or security group while something still uses it.`,
@@ -128,7 +140,20 @@ async function explainFailure(run: StepRun, stage: string, error: unknown): Prom
       code: "dependency-violation",
       details: { ...error.details, blockers },
       cause: error,
-      hint: `Wait for the ENIs to go (or delete what is named), then resume with \`${run.resume}\`; \`${run.resume} --sweep\` deletes leftovers tagged for the cluster.`,
+      hint: `Wait for the ENIs to go (or delete what is named), then resume with \`${run.resume}\`; \`${run.resume} --sweep\` deletes what is named through AWS and destroys the stage again.`,
     },
   );
+}
+
+/** What, in the VPC and not Terraform's, keeps a subnet, VPC or security group from going. */
+async function findBlockers(run: StepRun): Promise<Leftover[]> {
+  return (await run.cloud())
+    .filter(
+      (l) =>
+        l.kind === "eni" ||
+        l.kind === "security-group" ||
+        l.kind === "load-balancer" ||
+        l.kind === "instance",
+    )
+    .filter((l) => l.madeBy !== "terraform" && !(l.kind === "instance" && l.state === "terminated"));
 }

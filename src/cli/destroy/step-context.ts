@@ -1,4 +1,4 @@
-import type { Leftover } from "../../core/destroy/leftovers.js";
+import type { Leftover, LeftoverKind } from "../../core/destroy/leftovers.js";
 import type { Cluster } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
 
@@ -15,8 +15,11 @@ export interface StepRun {
   timeoutMs: number;
   /** The command that resumes the teardown, with the user's flags. */
   resume: string;
-  /** What the AWS account holds for the cluster now (re-read each call); throws when AWS cannot be read. */
-  cloud(): Promise<Leftover[]>;
+  /**
+   * What the AWS account holds for the cluster now (re-read each call), only `kinds` when given (a
+   * step's evidence: fewer describe calls per check); throws when AWS cannot be read.
+   */
+  cloud(kinds?: readonly LeftoverKind[]): Promise<Leftover[]>;
   /** Records something this run deleted or changed, for the report. */
   deleted(what: string): void;
 }

@@ -1,4 +1,4 @@
-import type { Leftover, MadeBy } from "../../core/destroy/leftovers.js";
+import { formatHourly, type Leftover, type MadeBy } from "../../core/destroy/leftovers.js";
 import { ExternalError, isAiplatError } from "../../core/errors.js";
 import { confirmSweep, sweepAndWait } from "./leftover-step.js";
 import type { StepRun } from "./step-context.js";
@@ -28,7 +28,7 @@ export async function waitOrTakeOver(
         throw new ExternalError(error.message, {
           code: error.code,
           details: { ...error.details, inAws: theirs.map((l) => `${l.kind} ${l.id}`) },
-          hint: `${error.hint ?? ""}\nIf ${owner} is gone, nothing will delete ${theirs.map((l) => `${l.kind} ${l.name ?? l.id}`).join(", ")}: \`${run.resume} --sweep\` deletes them through AWS, then releases the finalizers.`,
+          hint: `${error.hint ?? ""}\nIf ${owner} is gone, nothing will delete ${theirs.map((l) => `${l.kind} ${l.name ?? l.id} (${formatHourly(l.hourlyCost)})`).join(", ")}: \`${run.resume} --sweep\` deletes them through AWS, then releases the finalizers.`,
         });
       }
       run.ctx.io.warn(

@@ -5,6 +5,7 @@ import type { CheckResult } from "../../core/doctor/checks.js";
 import { checkTerraform, fail, ok, skip, warn } from "../../core/doctor/checks.js";
 import { findPlaceholders, isPlaceholder } from "../../core/doctor/placeholders.js";
 import { AiplatError } from "../../core/errors.js";
+import { aiplatCommand } from "../carry-flags.js";
 import type { CommandContext } from "../context.js";
 
 export async function checkTerraformBinary(ctx: CommandContext): Promise<CheckResult> {
@@ -95,10 +96,7 @@ export async function checkConfiguration(
       : ok("region", "AWS region", `${region} (from ${fromVars ? rel : "the AWS environment"})`);
   if (vars === undefined) {
     return {
-      results: [
-        warn("tfvars", title, `${rel} does not exist yet`, `aiplat init --env ${ctx.env}`),
-        regionCheck,
-      ],
+      results: [warn("tfvars", title, `${rel} does not exist yet`, initFix(ctx)), regionCheck],
       ...(region === undefined ? {} : { region }),
     };
   }
@@ -106,12 +104,7 @@ export async function checkConfiguration(
   const tfvarsCheck =
     unfilled.length === 0
       ? ok("tfvars", title, rel)
-      : fail(
-          "tfvars",
-          title,
-          `${rel} has unfilled placeholders: ${unfilled.join(", ")}`,
-          `aiplat init --env ${ctx.env}`,
-        );
+      : fail("tfvars", title, `${rel} has unfilled placeholders: ${unfilled.join(", ")}`, initFix(ctx));
   return {
     results: [tfvarsCheck, regionCheck, await checkArgocdRepo(root)],
     ...(region === undefined ? {} : { region }),
@@ -134,4 +127,9 @@ async function checkArgocdRepo(root: string): Promise<CheckResult> {
   return unset.length === 0
     ? ok("argocd-repo", title, `${files.length} Applications point at a real repository`)
     : fail("argocd-repo", title, `still the placeholder in ${[...new Set(unset)].join(", ")}`, "aiplat init");
+}
+
+/** `aiplat init` for this environment, with the user's own --root (and cluster flags) carried over. */
+function initFix(ctx: CommandContext): string {
+  return aiplatCommand({ ...ctx.globals, env: ctx.env }, "init");
 }

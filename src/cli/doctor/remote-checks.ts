@@ -51,8 +51,10 @@ export async function checkCluster(ctx: CommandContext): Promise<CheckResult[]> 
   }
   const k8s = await import("@kubernetes/client-node");
   let version: string;
+  let config: Awaited<ReturnType<typeof target.kubeConfig>>;
   try {
-    const api = target.config.makeApiClient(k8s.VersionApi);
+    config = await target.kubeConfig();
+    const api = config.makeApiClient(k8s.VersionApi);
     version = (await withTimeout(api.getCode(), CLUSTER_TIMEOUT_MS, "The cluster")).gitVersion;
   } catch (error) {
     return [
@@ -66,7 +68,7 @@ export async function checkCluster(ctx: CommandContext): Promise<CheckResult[]> 
     ];
   }
   const cluster = ok("cluster", "Cluster", `Kubernetes ${version} through ${target.description}`);
-  const core = target.config.makeApiClient(k8s.CoreV1Api);
+  const core = config.makeApiClient(k8s.CoreV1Api);
   try {
     const secret = await withTimeout(
       core.readNamespacedSecret({ name: "hf-token", namespace: "inference" }),

@@ -24,7 +24,15 @@ export async function resolveKubernetesVersion(
   pre: Partial<TfvarsAnswers>,
   region: string | undefined,
 ): Promise<string | undefined> {
-  if (raw.kubernetesVersion !== undefined || !r.interactive) {
+  if (raw.kubernetesVersion !== undefined) {
+    const verdict = await checkGivenVersion(ctx, raw.kubernetesVersion, region);
+    if (verdict !== true) {
+      r.reject("--kubernetes-version", raw.kubernetesVersion, verdict);
+      return undefined;
+    }
+    return raw.kubernetesVersion;
+  }
+  if (!r.interactive) {
     return r.text({
       flag: "--kubernetes-version",
       message: "Kubernetes version",
@@ -49,6 +57,29 @@ export async function resolveKubernetesVersion(
       value: v,
     })),
   });
+}
+
+/**
+ * A given version must be one EKS creates clusters with: the EKS API's list when it answers
+ * (DescribeClusterVersions, a few seconds at most), aiplat's built-in list otherwise, saying which.
+ */
+async function checkGivenVersion(
+  ctx: CommandContext,
+  version: string,
+  region: string | undefined,
+): Promise<true | string> {
+  const format = checkKubernetesVersion(version);
+  if (format !== true) return format;
+  const fromApi = region ? await describeEksVersions(ctx.adapters.aws, region, ctx.signal) : undefined;
+  if (fromApi) {
+    return fromApi.versions.includes(version)
+      ? true
+      : `EKS in ${region} creates clusters with ${fromApi.versions.join(", ")} only (DescribeClusterVersions)`;
+  }
+  const builtIn: readonly string[] = BUILT_IN_KUBERNETES_VERSIONS;
+  return builtIn.includes(version)
+    ? true
+    : `EKS creates clusters with ${builtIn.join(", ")} (aiplat's built-in list; the EKS API could not be asked)`;
 }
 
 export async function resolveCapabilities(
@@ -77,7 +108,7 @@ export async function resolveCapabilities(
         r.problems.push(`capabilities (from the existing tfvars or the defaults): ${verdict}`);
       return current;
     }
-    r.markMissing("--capabilities");
+    r.markMissing("--capabilities", { yesFills: true });
     return undefined;
   }
   let selected = current;

@@ -70,6 +70,7 @@ export async function resolveInstanceArn(
       message: "",
       prefill: options.prefill,
       validate: checkIdcInstanceArn,
+      yesFills: true,
     });
   }
   const found = await options.discover();

@@ -19,6 +19,8 @@ export interface ExistingState {
   /** Mappings of the existing file that are not valid (wrong role, type or id). */
   rbacProblems: string[];
   secretTfvarsExists: boolean;
+  /** The Docker Hub credentials the secret tfvars holds, when it parses and holds both values. */
+  dockerHub?: { username: string; accessToken: string } | undefined;
   hfTokenExists: boolean;
 }
 
@@ -55,8 +57,25 @@ export async function loadExisting(root: string, env: string): Promise<ExistingS
     answers: parsed ? readTfvarsAnswers(parsed) : {},
     rbacProblems: parsed ? checkTfvarsRbac(parsed) : [],
     secretTfvarsExists: existsSync(secret),
+    dockerHub: await readDockerHubSecret(secret),
     hfTokenExists: existsSync(hf),
   };
+}
+
+/** A secret file that does not parse is replaced only by a new token, never read for one. */
+async function readDockerHubSecret(path: string): Promise<ExistingState["dockerHub"]> {
+  let parsed: Record<string, unknown> | undefined;
+  try {
+    parsed = await readTfvars(path);
+  } catch {
+    return undefined;
+  }
+  // Two variables since the token became write-only (see src/cli/up/docker-hub-variables.ts).
+  const username = parsed?.docker_hub_username;
+  const accessToken = parsed?.docker_hub_access_token;
+  return typeof username === "string" && typeof accessToken === "string" && accessToken !== ""
+    ? { username, accessToken }
+    : undefined;
 }
 
 /** Nothing to pre-fill from (the environment name itself was missing or invalid). */

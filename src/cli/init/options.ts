@@ -18,6 +18,7 @@ export interface InitOptions {
   repoUrl?: string;
   revision?: string;
   dockerHubUsername?: string;
+  apiCidrs?: string;
   /** false with --no-activate: .aiplat/active-env is left as it is. */
   activate?: boolean;
 }
@@ -58,6 +59,10 @@ export function addInitOptions(command: Command): Command {
       "Docker Hub user for the ECR pull-through cache; the token comes from DOCKER_HUB_TOKEN or a hidden prompt",
     )
     .option(
+      "--api-cidrs <list>",
+      "who may reach the public Kubernetes API: comma list of IPv4 CIDRs (asked with your own address/32 as the default)",
+    )
+    .option(
       "--no-activate",
       "leave the active environment as it is (commands without --env keep acting on it)",
     );
@@ -78,5 +83,6 @@ export function toRawInit(options: InitOptions): RawInit {
     repoUrl: options.repoUrl,
     revision: options.revision,
     dockerHubUsername: options.dockerHubUsername,
+    apiCidrs: options.apiCidrs,
   };
 }

@@ -17,6 +17,8 @@ export interface TextField {
   /** Used with --yes and as the prompt's default when nothing is pre-filled. */
   fallback?: string | undefined;
   validate: (value: string) => Verdict;
+  /** Without a default, --yes still fills it (e.g. by discovering the one Identity Center instance). */
+  yesFills?: boolean | undefined;
   /** Offer these instead of free text (interactive only). */
   choices?: ReadonlyArray<Choice<string>> | undefined;
 }
@@ -24,6 +26,8 @@ export interface TextField {
 export class FieldResolver {
   readonly missing: string[] = [];
   readonly problems: string[] = [];
+  /** Whether --yes would fill any missing value (then, and only then, the hint suggests it). */
+  private yesWouldHelp = false;
 
   constructor(
     private readonly io: IoHost,
@@ -39,7 +43,9 @@ export class FieldResolver {
     this.problems.push(`${flag} ${JSON.stringify(value)}: ${reason}`);
   }
 
-  markMissing(flag: string): void {
+  /** `yesFills`: the value has a default that --yes would take. */
+  markMissing(flag: string, options: { yesFills?: boolean } = {}): void {
+    if (options.yesFills && !this.yes) this.yesWouldHelp = true;
     if (!this.missing.includes(flag)) this.missing.push(flag);
   }
 
@@ -77,7 +83,7 @@ export class FieldResolver {
     }
     if (prefill !== undefined) return prefill;
     if (this.yes && field.fallback !== undefined) return field.fallback;
-    this.markMissing(field.flag);
+    this.markMissing(field.flag, { yesFills: field.fallback !== undefined || field.yesFills === true });
     return undefined;
   }
 
@@ -91,7 +97,7 @@ export class FieldResolver {
       code: this.problems.length > 0 ? "invalid-answers" : "missing-value",
       hint:
         this.missing.length > 0
-          ? "Pass them as flags or in --answers <file.yaml>, run in a terminal to be asked, or add --yes to take the defaults."
+          ? `Pass them as flags or in --answers <file.yaml>, or run in a terminal to be asked${this.yesWouldHelp ? "; --yes takes the defaults" : ""}.`
           : "Correct the values (see `aiplat init --help`); nothing was written.",
       details: { missing: this.missing, problems: this.problems, flags: this.missing },
     });

@@ -1,7 +1,7 @@
 /**
  * The optional secrets of init. Neither ever reaches git or argv:
  * - Docker Hub credentials go to the gitignored terraform/00.global/vars/<env>.secret.tfvars (0600),
- *   or stay in TF_VAR_docker_hub_credentials when that is already set. The access token comes from
+ *   or stay in TF_VAR_docker_hub_access_token when that is already set. The access token comes from
  *   a hidden prompt or the DOCKER_HUB_TOKEN environment variable, never from a flag.
  * - The HuggingFace token (asked on a TTY only) goes to .aiplat/<env>/hf-token (0600, gitignored),
  *   where `aiplat secret hf-token` picks it up once the cluster exists.
@@ -25,6 +25,8 @@ export async function resolveDockerHub(
     env: Readonly<Record<string, string | undefined>>;
     secretFileExists: boolean;
     secretFileName: string;
+    /** What the secret file already holds: a re-run with the same user reuses its token. */
+    kept?: { username: string; accessToken: string } | undefined;
     redactor: Redactor;
   },
 ): Promise<DockerHubPlan> {
@@ -51,8 +53,8 @@ export async function resolveDockerHub(
 
   let username = options.givenUsername;
   if (username === undefined) {
-    if (options.env.TF_VAR_docker_hub_credentials) {
-      return { kind: "keep", reason: "TF_VAR_docker_hub_credentials is set in the environment" };
+    if (options.env.TF_VAR_docker_hub_access_token) {
+      return { kind: "keep", reason: "TF_VAR_docker_hub_access_token is set in the environment" };
     }
     if (options.secretFileExists) {
       return {
@@ -79,6 +81,15 @@ export async function resolveDockerHub(
       r.reject("--docker-hub-username", username, verdict);
       return { kind: "none" };
     }
+  }
+  const kept = options.kept;
+  const fromEnv = tokenFromEnv !== undefined && tokenFromEnv !== "";
+  if (!fromEnv && kept !== undefined && kept.username === username) {
+    options.redactor.add(kept.accessToken);
+    return {
+      kind: "keep",
+      reason: `${options.secretFileName} already holds the token of ${username} (DOCKER_HUB_TOKEN replaces it)`,
+    };
   }
   const accessToken = await readToken();
   if (accessToken === undefined) return { kind: "none" };

@@ -20,6 +20,7 @@ import {
   checkVpcCidr,
 } from "../../core/init/validate.js";
 import type { CommandContext } from "../context.js";
+import { resolveApiCidrs } from "./api-access-step.js";
 import { resolveCapabilities, resolveKubernetesVersion } from "./cluster-step.js";
 import { type Discovery, discoverInstances, resolveInstanceArn } from "./identity-step.js";
 import type { ExistingState } from "./load.js";
@@ -63,6 +64,9 @@ export async function collectAnswers(
 ): Promise<InitPlan> {
   const { io } = ctx;
   const pre = existing.answers;
+  // The repository first: a clone ArgoCD cannot sync from must not cost the user every answer.
+  const repo = await resolveRepoTarget(ctx, r, raw, existing.root);
+  if ("error" in repo && r.interactive) throw repo.error;
   const region = await r.text({
     flag: "--region",
     message: "AWS region of the cluster",
@@ -164,15 +168,16 @@ export async function collectAnswers(
       io.warn(`gitops is off, so ArgoCD needs no sign-in: ignoring ${ignored.map(([f]) => f).join(", ")}.`);
   }
 
-  const repo = await resolveRepoTarget(ctx, r, raw, existing.root);
   const dockerHub = await resolveDockerHub(r, io, {
     givenUsername: raw.dockerHubUsername,
     env: ctx.processEnv,
     secretFileExists: existing.secretTfvarsExists,
     secretFileName: `${env}.secret.tfvars`,
+    kept: existing.dockerHub,
     redactor: ctx.redactor,
   });
   const hfToken = await resolveHfToken(r, io, { exists: existing.hfTokenExists, redactor: ctx.redactor });
+  const apiCidrs = await resolveApiCidrs(ctx, r, raw, pre);
 
   const defaults = defaultTfvarsAnswers();
   const tfvars: TfvarsAnswers = {
@@ -186,6 +191,7 @@ export async function collectAnswers(
     idcInstanceArn,
     idcRegion,
     rbac,
+    ...(apiCidrs !== undefined ? { publicAccessCidrs: apiCidrs } : {}),
     // The example's tag: name the project after the prefix unless the user set tags by hand.
     tags: pre.tags && Object.keys(pre.tags).length > 0 ? pre.tags : { project: prefix ?? DEFAULTS.prefix },
   };

@@ -6,14 +6,13 @@
  * followed as soon as its container starts. Ctrl-C ends --follow cleanly (exit 0).
  */
 import { createKubeHttp, type KubeHttp } from "../../adapters/kube/http.js";
-import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
-import { checkEndpointName, findUnsafeText } from "../../core/endpoint/validate-inputs.js";
+import { ENDPOINT_API, ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
+import { endpointOperandError } from "../../core/endpoint/validate-inputs.js";
 import { UsageError } from "../../core/errors.js";
 import type { KubeEvent, Obj, Pod } from "../../core/rollout/types.js";
 import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, requireCluster } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
-import { ENDPOINT_API } from "../deploy/follow-deploy.js";
 import { type Component, componentOf, endpointPodSelector, mainContainer, orderPods } from "./components.js";
 import { type LogOptions, readPodLog } from "./pod-log.js";
 import { createPrefixer } from "./prefix.js";
@@ -99,8 +98,8 @@ async function reportPod(
 }
 
 export async function runLogs(ctx: CommandContext, name: string, options: LogsOptions): Promise<void> {
-  const problem = findUnsafeText(name) ?? checkEndpointName(name);
-  if (problem) throw new UsageError(`Invalid input: ${problem}.`, { code: "invalid-input" });
+  const invalid = endpointOperandError(name);
+  if (invalid) throw invalid;
   if (options.follow && ctx.io.json) {
     throw new UsageError("--follow streams lines as they come and cannot be combined with --json.", {
       code: "invalid-input",

@@ -7,6 +7,7 @@
 import { wrapCredentialError } from "../../adapters/aws/identity.js";
 import { PrerequisiteError } from "../../core/errors.js";
 import type { CapabilityRow, ClusterSection, Section } from "../../core/status/types.js";
+import { aiplatCommand } from "../carry-flags.js";
 import type { CommandContext } from "../context.js";
 import { clusterCachePath, readClusterCache } from "../up/cluster-cache.js";
 import { reasonOf } from "./read-infrastructure.js";
@@ -21,7 +22,7 @@ export async function readCluster(ctx: CommandContext): Promise<Section<ClusterS
   if (!cached) {
     return {
       ok: false,
-      reason: `cluster not up yet: no cluster outputs for environment ${ctx.env} (run \`aiplat up --env ${ctx.env}\`).`,
+      reason: `cluster not up yet: no cluster outputs for environment ${ctx.env} (run \`${aiplatCommand(ctx.globals, "up")}\`).`,
     };
   }
   try {

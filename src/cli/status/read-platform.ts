@@ -4,7 +4,7 @@
  * pods or nodes there are (never one call per object). Each section fails on its own: a 403 on
  * Applications does not hide the endpoints.
  */
-import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
+import { ENDPOINT_API, ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
 import type { Obj, Pod } from "../../core/rollout/types.js";
 import { buildEndpoints } from "../../core/status/endpoints.js";
 import { buildGitops, type StatusApplication } from "../../core/status/gitops.js";
@@ -14,7 +14,6 @@ import type { PlatformStatus, Section } from "../../core/status/types.js";
 import { aiplatCommand } from "../carry-flags.js";
 import { type Cluster, openLitellm } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
-import { ENDPOINT_API } from "../deploy/follow-deploy.js";
 import { reasonOf } from "./read-infrastructure.js";
 import { readRemoteHeads } from "./remote-heads.js";
 
@@ -49,12 +48,30 @@ export interface LitellmRead {
   healthy: boolean;
   database?: string | undefined;
   models: string[];
+  /** Requests per model over REQUESTS_WINDOW_DAYS; undefined when LiteLLM does not report them. */
+  requests?: ReadonlyMap<string, number> | undefined;
 }
+
+/** The REQUESTS column counts the last 30 days (LiteLLM keeps daily totals). */
+export const REQUESTS_WINDOW_DAYS = 30;
+
+const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export async function readLitellm(ctx: CommandContext, cluster: Cluster): Promise<LitellmRead> {
   const access = await openLitellm(ctx, cluster);
   try {
+    const now = ctx.clock.now();
+    const since = utcDate(now - (REQUESTS_WINDOW_DAYS - 1) * 86_400_000);
+    // One after the other: each reuses the one port-forwarded connection (one stream, a fixed
+    // number of API requests), where parallel requests would open as many as the pool likes.
     const models = await access.client.listModels(ctx.signal);
+    // Without a database (or in an older LiteLLM) there are no counts: the column shows "-".
+    const requests = await access.client
+      .requestsServed(since, utcDate(now), ctx.signal)
+      .catch((error: Error) => {
+        ctx.io.debug(`LiteLLM daily activity: ${error.message}`);
+        return undefined;
+      });
     // /health/readiness needs no key and reports the database connection (docs.litellm.ai, proxy/health).
     let healthy = false;
     let database: string | undefined;
@@ -66,13 +83,19 @@ export async function readLitellm(ctx: CommandContext, cluster: Cluster): Promis
     } catch (error) {
       database = `unknown (${(error as Error).message})`;
     }
-    return { healthy, database, models };
+    return { healthy, database, models, requests };
   } finally {
     await access.close();
   }
 }
 
 const failed = (reason: string) => ({ ok: false as const, reason });
+
+/** A read section; when its list is empty, with the command that fills it (printed as the next step). */
+function withNext<T extends object, K extends keyof T>(section: T, list: K, next: string) {
+  const empty = Array.isArray(section[list]) && (section[list] as unknown[]).length === 0;
+  return { ok: true as const, ...section, ...(empty ? { next } : {}) };
+}
 
 export async function readClusterSections(
   ctx: CommandContext,
@@ -117,7 +140,7 @@ export function assembleClusterSections(
 ): ClusterSections {
   const { apps, endpoints, rayServices, pods, nodes } = lists;
   const gitops: Section<ReturnType<typeof buildGitops>> = apps.ok
-    ? { ok: true, ...buildGitops(apps.value, heads) }
+    ? withNext(buildGitops(apps.value, heads), "applications", aiplatCommand(ctx.globals, "bootstrap"))
     : failed(apps.reason);
   const registered = litellm.ok ? litellm.value.models : undefined;
   const endpointProblem = !endpoints.ok
@@ -129,7 +152,13 @@ export function assembleClusterSections(
         : undefined;
   const endpointSection: ClusterSections["endpoints"] =
     endpoints.ok && rayServices.ok && pods.ok
-      ? { ok: true, ...buildEndpoints(endpoints.value, rayServices.value, pods.value, registered) }
+      ? withNext(
+          buildEndpoints(endpoints.value, rayServices.value, pods.value, registered, {
+            requests: litellm.ok ? litellm.value.requests : undefined,
+          }),
+          "endpoints",
+          aiplatCommand(ctx.globals, "deploy-model gemma-4b"),
+        )
       : failed(endpointProblem?.ok === false ? endpointProblem.reason : "unknown");
   const gpuNodes: ClusterSections["gpuNodes"] =
     nodes.ok && pods.ok

@@ -2,16 +2,15 @@
  * `aiplat status --watch`: the same screen, redrawn when the cluster changes. Driven by five watches
  * (Applications, InferenceEndpoints, RayServices, Pods in `inference`, Nodes), not polling; LiteLLM,
  * which has no watch, is read again only when an endpoint or RayService changed (registrations
- * follow those). Terraform and EKS are read once. On a terminal the screen is redrawn in place;
+ * follow those), after the change itself is on screen. Terraform and EKS are read once. On a terminal the screen is redrawn in place;
  * otherwise each changed screen is printed after a separator. Ctrl-C ends it (exit 0).
  */
-import { ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
+import { ENDPOINT_API, ENDPOINT_NAMESPACE } from "../../core/endpoint/endpoint-spec.js";
 import type { Obj, Pod } from "../../core/rollout/types.js";
 import { formatStatus } from "../../core/status/format.js";
 import type { PlatformStatus } from "../../core/status/types.js";
 import { tryConnect } from "../cluster-access.js";
 import type { CommandContext } from "../context.js";
-import { ENDPOINT_API } from "../deploy/follow-deploy.js";
 import { readCluster } from "./read-cluster.js";
 import { readInfrastructure, reasonOf } from "./read-infrastructure.js";
 import {
@@ -69,19 +68,12 @@ export async function watchStatus(ctx: CommandContext): Promise<void> {
     nodes: pending,
   };
   let litellm: Outcome<LitellmRead> = { ok: false, reason: "not read yet" };
+  let litellmRead = false;
   let litellmStale = true;
+  let litellmReading: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let drawing = Promise.resolve();
 
-  const redraw = async () => {
-    if (litellmStale) {
-      litellmStale = false;
-      try {
-        litellm = { ok: true, value: await readLitellm(ctx, cluster) };
-      } catch (error) {
-        litellm = { ok: false, reason: reasonOf(error) };
-      }
-    }
+  const drawNow = () => {
     if (ctx.signal.aborted) return;
     draw({
       infrastructure,
@@ -89,11 +81,39 @@ export async function watchStatus(ctx: CommandContext): Promise<void> {
       ...assembleClusterSections(ctx, lists, heads, litellm),
     });
   };
+  /**
+   * LiteLLM (three requests over the port-forward) is read beside the watches, never in their way:
+   * a cluster change is drawn at once and the screen drawn again when LiteLLM has answered. Changes
+   * that arrive meanwhile make one more read after this one.
+   */
+  const refreshLitellm = () => {
+    if (litellmReading) return;
+    litellmStale = false;
+    litellmReading = (async () => {
+      try {
+        litellm = { ok: true, value: await readLitellm(ctx, cluster) };
+      } catch (error) {
+        litellm = { ok: false, reason: reasonOf(error) };
+      }
+      litellmRead = true;
+      drawNow();
+    })()
+      .catch((error: Error) => ctx.io.debug(`LiteLLM read: ${error.message}`))
+      .finally(() => {
+        litellmReading = undefined;
+        if (litellmStale && !ctx.signal.aborted) refreshLitellm();
+      });
+  };
+  // The first screen waits for LiteLLM, so it never shows LiteLLM as unread.
+  const redraw = () => {
+    if (litellmRead) drawNow();
+    if (litellmStale) refreshLitellm();
+  };
   const schedule = () => {
     if (timer || ctx.signal.aborted) return;
     timer = setTimeout(() => {
       timer = undefined;
-      drawing = drawing.then(redraw).catch((error: Error) => ctx.io.debug(`redraw: ${error.message}`));
+      redraw();
     }, COALESCE_MS);
   };
 
@@ -133,5 +153,5 @@ export async function watchStatus(ctx: CommandContext): Promise<void> {
     watch<Obj>("nodes", "v1", "Node", undefined, false),
   ]);
   if (timer) clearTimeout(timer);
-  await drawing;
+  await litellmReading;
 }

@@ -49,11 +49,17 @@ export async function prepareAwsBackend(
   const s3 = await ctx.adapters.aws.s3(region);
   let created = false;
   if (mode === "up") {
-    const outcome = await ensureStateBucket(s3, bucket, region);
+    const partition = /^arn:([^:]+):/.exec(caller.arn)?.[1] ?? "aws";
+    const owner = { kms: await ctx.adapters.aws.kms(region), account: caller.account, partition };
+    const outcome = await ensureStateBucket(s3, bucket, region, owner);
     created = outcome === "created";
     if (outcome === "repaired")
       ctx.io.warn(
-        `The state bucket ${bucket} was not versioned: versioning, encryption and the public access block are now on.`,
+        `The state bucket ${bucket} was not versioned: versioning, KMS encryption, the bucket policy and the public access block are now on.`,
+      );
+    if (outcome === "secured")
+      ctx.io.warn(
+        `The state bucket ${bucket} now encrypts with the KMS key alias/aiplat-tfstate (it used S3-managed keys); existing state objects are re-encrypted as each stage next writes its state.`,
       );
   } else if ((await checkStateBucket(s3, bucket)) === "missing") {
     throw new PrerequisiteError(

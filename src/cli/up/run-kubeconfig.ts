@@ -8,7 +8,8 @@ import {
   createEksToken,
   REFRESH_MARGIN_MS,
 } from "../../adapters/kube/eks-connector.js";
-import { writeKubeconfigEntry } from "../../adapters/kube/kubeconfig-writer.js";
+import { checkExistingKubeconfig, writeKubeconfigEntry } from "../../adapters/kube/kubeconfig-writer.js";
+import { findUnsafeText } from "../../core/endpoint/validate-inputs.js";
 import { PrerequisiteError, UsageError } from "../../core/errors.js";
 import type { CommandContext } from "../context.js";
 import { clusterCachePath, readCachedClusterAccess } from "./cluster-cache.js";
@@ -23,6 +24,9 @@ export interface KubeconfigOptions {
 }
 
 export async function runKubeconfig(ctx: CommandContext, options: KubeconfigOptions): Promise<void> {
+  // An existing --file that is not a kubeconfig: exit 3 before the cluster outputs are needed.
+  if (options.file !== undefined)
+    await checkExistingKubeconfig(resolve(ctx.cwd, checkPathText(options.file)));
   if (options.cluster !== undefined || options.region !== undefined) {
     return printExecCredential(ctx, namedCluster(options));
   }
@@ -66,6 +70,21 @@ export async function runKubeconfig(ctx: CommandContext, options: KubeconfigOpti
   );
 }
 
+/** Longer than any path a filesystem accepts (PATH_MAX is 4096 on Linux). */
+const MAX_PATH_LENGTH = 4096;
+
+/** --file as text: bad input (exit 2) before any file or cluster is looked at. */
+function checkPathText(file: string): string {
+  const problem =
+    file === ""
+      ? "is empty"
+      : file.length > MAX_PATH_LENGTH
+        ? `is ${file.length} characters, longer than any path`
+        : findUnsafeText(file);
+  if (problem) throw new UsageError(`--file ${problem}.`, { code: "invalid-input" });
+  return file;
+}
+
 /**
  * The cluster stage's kubernetes/helm/kubectl providers run this as their exec credential: the
  * cluster is created in that same apply, before `.aiplat/<env>/cluster.json` exists, so Terraform
@@ -78,6 +97,15 @@ function namedCluster(options: KubeconfigOptions): Pick<ClusterAccess, "name" | 
       hint: "aiplat kubeconfig --exec-credential --cluster <name> --region <region>",
     });
   }
+  // Both go into a signed STS request: only what EKS and AWS accept as names.
+  if (!/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(options.cluster))
+    throw new UsageError("--cluster must be an EKS cluster name (letters, digits, - and _, at most 100).", {
+      code: "invalid-input",
+    });
+  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(options.region))
+    throw new UsageError("--region must be an AWS region name such as eu-central-1.", {
+      code: "invalid-input",
+    });
   return { name: options.cluster, region: options.region };
 }
 

@@ -20,6 +20,7 @@ import { resolveStageName, type StagePlanEntry, stateKey } from "../../core/stag
 import type { CommandContext } from "../context.js";
 import { type AwsBackend, guardCredentials, prepareAwsBackend } from "./aws-backend.js";
 import { clusterCachePath, pickClusterOutputs, writeClusterCache } from "./cluster-cache.js";
+import { refuseOldDockerHubSetting } from "./docker-hub-variables.js";
 import { loadJournal, saveJournal } from "./journal-store.js";
 import { countStateResources } from "./leftover-state.js";
 import { progressReporter, runTask } from "./progress.js";
@@ -54,6 +55,7 @@ export async function runStages(ctx: CommandContext, options: StageRunOptions): 
   const env = ctx.env;
   const state = ctx.state();
   const loaded = await loadEnvironmentStages(root, env);
+  await refuseOldDockerHubSetting(root, env, loaded.varFiles, ctx.processEnv);
   const all = loaded.entries.map((e) => e.path);
   const from = options.from ? resolveStageName(options.from, all, "--from") : undefined;
   const only = options.only?.map((o) => resolveStageName(o, all, "--only"));
@@ -160,7 +162,7 @@ export async function runStages(ctx: CommandContext, options: StageRunOptions): 
       }
       await confirmApply(ctx, entry.path, summary, resume);
       await runTask(ctx, `${entry.path}: apply (${formatPlanSummary(summary)})`, async (task) => {
-        await tf.apply(planFile, progressReporter(ctx, task, `${entry.path}: apply`));
+        await tf.apply(planFile, loaded.varFiles, progressReporter(ctx, task, `${entry.path}: apply`));
         task.setTitle(`${entry.path}: applied (${formatPlanSummary(summary)})`);
       });
       await save(recordStage(journal, entry.path, "done", new Date(ctx.clock.now()), { summary }));

@@ -157,7 +157,14 @@ export function describeLeftover(l: Leftover): string {
   const what = [l.kind, l.id, l.name && l.name !== l.id ? `(${l.name})` : "", l.type ?? "", l.state ?? ""]
     .filter(Boolean)
     .join(" ");
-  return `${what} — made by ${l.madeBy}, ${formatHourly(l.hourlyCost)}`;
+  return `${what} — ${whose(l)}, ${formatHourly(l.hourlyCost)}`;
+}
+
+/** Who made it; for what none of the platform's makers tagged, the tags say whose it is. */
+function whose(l: Leftover): string {
+  if (l.madeBy !== "unknown") return `made by ${l.madeBy}`;
+  const tags = Object.entries(l.tags).map(([k, v]) => (v ? `${k}=${v}` : k));
+  return `not made by aiplat's stages or the cluster's controllers${tags.length > 0 ? ` (tags ${tags.slice(0, 4).join(", ")})` : ""}`;
 }
 
 function round(n: number): number {

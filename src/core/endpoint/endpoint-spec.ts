@@ -24,6 +24,8 @@ export interface EndpointSpec {
 }
 
 export const ENDPOINT_NAMESPACE = "inference";
+/** The API version of InferenceEndpoint (the KRO ResourceGraphDefinition in platform/kro-definitions). */
+export const ENDPOINT_API = "kro.run/v1alpha1";
 
 /** The RGD's defaults (SimpleSchema `default=` markers). */
 export const ENDPOINT_DEFAULTS = {
@@ -36,6 +38,8 @@ export const ENDPOINT_DEFAULTS = {
   rayImage: "rayproject/ray-llm:2.53.0-py311-cu128",
   /** The gpu-inference NodePool's families (terraform/30.eks/30.cluster/karpenter): no pinning. */
   instanceFamilies: ["g5", "g6", "g6e"],
+  /** Empty: weights come from HuggingFace; s3://… reads the S3 model cache (issue 17 point 18). */
+  modelSource: "",
 } as const;
 
 /**

@@ -48,9 +48,10 @@ const IMAGE_MAX = 255;
 export const REPLICAS_MAX = 16;
 export const MAX_MODEL_LEN_MIN = 512;
 export const MAX_MODEL_LEN_MAX = 1_048_576;
-// C0 and C1 controls, DEL, line/paragraph separators and the BOM: none belongs in a flag value.
+// C0 and C1 controls, DEL, line/paragraph separators and the BOM: none belongs in a flag value;
+// nor do bidirectional overrides and isolates, which make text read differently from what it is.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069]/;
 
 const FLAG_OF: Record<keyof RawDeployInputs, string> = {
   name: "<name>",
@@ -71,6 +72,17 @@ export function findUnsafeText(value: string): string | undefined {
   if (/[\r\n]/.test(value)) return "contains a line break";
   if (CONTROL.test(value)) return "contains a control character";
   return undefined;
+}
+
+/**
+ * An endpoint name given as a command's operand (undeploy-model, logs, chat, smoke, bench), checked
+ * before anything is read or reached, in a message that names the operand.
+ */
+export function endpointOperandError(name: string, operand = "endpoint name"): UsageError | undefined {
+  const problem = findUnsafeText(name) ?? checkEndpointName(name);
+  return problem === undefined
+    ? undefined
+    : new UsageError(`Invalid ${operand}: ${problem}.`, { code: "invalid-input" });
 }
 
 export function checkEndpointName(name: string): string | undefined {

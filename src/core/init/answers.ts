@@ -44,6 +44,8 @@ export interface TfvarsAnswers {
   /** Hand-set node AMI release and public API ranges; kept when present (variables.tf has the defaults). */
   nodeAmiAlias?: string | undefined;
   publicAccessCidrs?: string[] | undefined;
+  /** cluster_config.model_cache (the S3 model cache bucket), kept when present. */
+  modelCache?: boolean | undefined;
   capabilities: Capabilities;
   idcInstanceArn: string;
   idcRegion: string;

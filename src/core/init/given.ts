@@ -6,6 +6,7 @@
 import { parseCapabilityList } from "./answers.js";
 import { parseIdentityRef, type RawInit, ROLE_FIELDS, ROLE_FLAGS } from "./raw-input.js";
 import {
+  checkCidrList,
   checkDockerHubUsername,
   checkEnvName,
   checkIdcInstanceArn,
@@ -29,6 +30,7 @@ const TEXT_CHECKS: ReadonlyArray<[keyof RawInit, string, (value: string) => Verd
   ["repoUrl", "--repo-url", checkRepoUrl],
   ["revision", "--revision", checkRevision],
   ["dockerHubUsername", "--docker-hub-username", checkDockerHubUsername],
+  ["apiCidrs", "--api-cidrs", checkCidrList],
 ];
 
 /** `--flag "value": reason` for every given value that is malformed; empty when all are fine. */

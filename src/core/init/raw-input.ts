@@ -23,6 +23,8 @@ export interface RawInit {
   repoUrl?: string | undefined;
   revision?: string | undefined;
   dockerHubUsername?: string | undefined;
+  /** Comma list of IPv4 CIDRs that may reach the public Kubernetes API. */
+  apiCidrs?: string | undefined;
 }
 
 /** answers-file key → RawInit field; the keys are the flag names without `--`. */
@@ -41,9 +43,10 @@ export const ANSWER_KEYS = {
   "repo-url": "repoUrl",
   revision: "revision",
   "docker-hub-username": "dockerHubUsername",
+  "api-cidrs": "apiCidrs",
 } as const satisfies Record<string, keyof RawInit>;
 
-const LIST_KEYS = new Set(["argocd-admin", "argocd-editor", "argocd-viewer", "capabilities"]);
+const LIST_KEYS = new Set(["argocd-admin", "argocd-editor", "argocd-viewer", "capabilities", "api-cidrs"]);
 
 export const ROLE_FLAGS: Record<ArgoRole, "--argocd-admin" | "--argocd-editor" | "--argocd-viewer"> = {
   ADMIN: "--argocd-admin",
@@ -64,7 +67,9 @@ export function parseAnswersFile(path: string, text: string): RawInit {
     // instead of becoming the number 1.3.
     data = parse(text, { schema: "failsafe" });
   } catch (error) {
-    throw new UsageError(`${path} is not valid YAML: ${(error as Error).message}`, {
+    // Only the line: the parser's message quotes the file, which may be anything (a secret).
+    const line = (error as { linePos?: { line?: number }[] }).linePos?.[0]?.line;
+    throw new UsageError(`The --answers file ${path} is not valid YAML${line ? ` (line ${line})` : ""}.`, {
       code: "bad-answers-file",
       hint: "Fix the file; its keys are the flag names of `aiplat init --help`.",
     });
@@ -88,7 +93,8 @@ export function parseAnswersFile(path: string, text: string): RawInit {
         problems.push(`${key} must be a list of strings`);
         continue;
       }
-      (result as Record<string, unknown>)[field] = key === "capabilities" ? value.join(",") : value;
+      (result as Record<string, unknown>)[field] =
+        key === "capabilities" || key === "api-cidrs" ? value.join(",") : value;
       continue;
     }
     const scalar = typeof value === "number" || typeof value === "boolean" ? String(value) : value;
@@ -103,7 +109,7 @@ export function parseAnswersFile(path: string, text: string): RawInit {
 }
 
 function badFile(path: string, problem: string): UsageError {
-  return new UsageError(`${path}: ${problem}.`, {
+  return new UsageError(`The --answers file ${path} is not usable: ${problem}.`, {
     code: "bad-answers-file",
     hint: "Fix the answers file; its keys are the flag names of `aiplat init --help`.",
   });

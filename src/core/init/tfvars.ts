@@ -46,7 +46,7 @@ export function renderTfvars(env: string, answers: TfvarsAnswers): string {
   const o = answers.observability;
   return `# Environment "${env}", written by \`aiplat init\`. Re-run \`aiplat init --env ${env}\` to change it: every
 # answer is pre-filled from this file. Hand edits to values init does not ask about (eks_auto_mode,
-# private_eks_cluster, create_mng_system, gpu_node_limit, node_ami_alias, public_access_cidrs, ack_iam_policy_arns,
+# private_eks_cluster, create_mng_system, gpu_node_limit, node_ami_alias, public_access_cidrs, model_cache, ack_iam_policy_arns,
 # observability_configuration, tags)
 # are kept; comments are not. Secrets never belong here (Docker Hub: ${env}.secret.tfvars).
 # The types and validation rules of every key: terraform/00.global/variables.tf.
@@ -93,26 +93,28 @@ observability_configuration = {
 `;
 }
 
-/** node_ami_alias and public_access_cidrs, only when the file had them (else variables.tf's defaults). */
+/** node_ami_alias, public_access_cidrs and model_cache, only when the file had them (else variables.tf's defaults). */
 function optionalClusterLines(answers: TfvarsAnswers): string {
   const lines: string[] = [];
   if (answers.nodeAmiAlias !== undefined) lines.push(`  node_ami_alias = ${str(answers.nodeAmiAlias)}`);
   if (answers.publicAccessCidrs !== undefined)
     lines.push(`  public_access_cidrs = [${answers.publicAccessCidrs.map(str).join(", ")}]`);
+  if (answers.modelCache !== undefined) lines.push(`  model_cache = ${answers.modelCache}`);
   return lines.length > 0 ? `${lines.join("\n")}\n` : "";
 }
 
-/** The gitignored <env>.secret.tfvars holding only the Docker Hub credentials. */
+/**
+ * The gitignored <env>.secret.tfvars holding only the Docker Hub credentials. The token is an
+ * ephemeral Terraform variable (in no plan file, no state); the user name beside it is not secret.
+ */
 export function renderSecretTfvars(
   env: string,
   credentials: { username: string; accessToken: string },
 ): string {
   return `# Secret variables of environment "${env}", written by \`aiplat init\`. Never commit this file
 # (*.secret.* is gitignored). \`aiplat up\` passes it to the stages after ${env}.tfvars.
-docker_hub_credentials = {
-  username     = ${str(credentials.username)}
-  access_token = ${str(credentials.accessToken)}
-}
+docker_hub_username     = ${str(credentials.username)}
+docker_hub_access_token = ${str(credentials.accessToken)}
 `;
 }
 
@@ -145,6 +147,7 @@ export function readTfvarsAnswers(parsed: Data): Partial<TfvarsAnswers> {
     cluster.public_access_cidrs.every((c): c is string => typeof c === "string")
       ? { publicAccessCidrs: cluster.public_access_cidrs }
       : {}),
+    ...(typeof cluster.model_cache === "boolean" ? { modelCache: cluster.model_cache } : {}),
     observability: {
       awsNativeTooling: bool(observability.aws_native_tooling, false),
       awsOssTooling: bool(observability.aws_oss_tooling, false),
@@ -237,6 +240,7 @@ export function toTfvarsData(answers: TfvarsAnswers): Data {
       gpu_node_limit: answers.gpuNodeLimit,
       ...(answers.nodeAmiAlias !== undefined ? { node_ami_alias: answers.nodeAmiAlias } : {}),
       ...(answers.publicAccessCidrs !== undefined ? { public_access_cidrs: answers.publicAccessCidrs } : {}),
+      ...(answers.modelCache !== undefined ? { model_cache: answers.modelCache } : {}),
       capabilities: { ...answers.capabilities },
       capabilities_config: {
         argocd_idc_instance_arn: answers.idcInstanceArn,

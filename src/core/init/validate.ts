@@ -8,12 +8,17 @@ import type { Capabilities } from "./answers.js";
 export type Verdict = true | string;
 
 /** Values end up inside HCL strings and YAML: refuse what would break out of them or interpolate. */
+/** No value init writes is anywhere near this long; a huge one is a mistake (or an attack). */
+const MAX_VALUE_LENGTH = 1024;
+
 export function checkSafeText(value: string): Verdict {
+  if (value.length > MAX_VALUE_LENGTH) return `must be at most ${MAX_VALUE_LENGTH} characters`;
   if (/[\r\n]/.test(value)) return "must be a single line";
   if (/["\\]/.test(value)) return "must not contain quotes or backslashes";
   if (/[$%]\{/.test(value)) return "must not contain ${ or %{ (Terraform would interpolate it)";
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(value)) return "must not contain control characters";
+  if (/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(value))
+    return "must not contain control characters";
   return true;
 }
 
@@ -87,6 +92,35 @@ export function checkVpcCidr(value: string): Verdict {
   });
 }
 
+/** EKS accepts at most 40 public access CIDRs per cluster (its default quota). */
+const MAX_API_CIDRS = 40;
+
+/** Comma-separated IPv4 CIDRs → the list (spaces and empty items dropped). */
+export function parseCidrList(value: string): string[] {
+  return value
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c !== "");
+}
+
+/**
+ * Who may reach the public Kubernetes API: a comma list of IPv4 CIDRs such as 203.0.113.7/32
+ * (cluster_config.public_access_cidrs; Terraform checks the same shape).
+ */
+export function checkCidrList(value: string): Verdict {
+  return safeThen(value, (v) => {
+    const cidrs = parseCidrList(v);
+    if (cidrs.length === 0) return "list at least one IPv4 CIDR, e.g. 203.0.113.7/32";
+    if (cidrs.length > MAX_API_CIDRS) return `at most ${MAX_API_CIDRS} CIDRs (the EKS limit)`;
+    for (const cidr of cidrs) {
+      const match = /^([0-9.]+)\/([0-9]{1,2})$/.exec(cidr);
+      if (!match || parseIpv4(match[1]!) === undefined || Number(match[2]) > 32)
+        return `${JSON.stringify(cidr)} is not an IPv4 CIDR such as 203.0.113.7/32`;
+    }
+    return true;
+  });
+}
+
 function formatIpv4(value: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
 }
@@ -144,6 +178,9 @@ export function checkRevision(value: string): Verdict {
     if (v.startsWith("/") || v.endsWith("/") || v.endsWith(".lock") || v.endsWith(".")) {
       return "is not a valid git ref name";
     }
+    // Git allows more, but a look-alike letter names a branch nobody can type or tell apart.
+    if (!/^[\x21-\x7e]+$/.test(v)) return "must be printable ASCII (a branch, tag or commit)";
+    if (v.length > 255) return "must be at most 255 characters";
     return true;
   });
 }
@@ -159,10 +196,19 @@ export function checkSecretValue(value: string): Verdict {
   return checkSafeText(value);
 }
 
+/** Without EKS Auto Mode (which runs its own), what the pods ArgoCD deploys cannot run without. */
+const GITOPS_NEEDS = ["networking", "kube_proxy", "coredns"] as const;
+
 /** Cross-field rules of the cluster_config variable that init can check before writing. */
 export function checkCapabilities(capabilities: Capabilities, createMngSystem = true): Verdict {
   if ((capabilities.autoscaling || capabilities.blockstorage) && !capabilities.identity) {
     return "autoscaling (Karpenter) and blockstorage (EBS CSI) authenticate through EKS Pod Identity: keep identity on";
+  }
+  if (capabilities.gitops) {
+    const missing = GITOPS_NEEDS.filter((name) => !capabilities[name]);
+    if (missing.length > 0) {
+      return `gitops needs ${GITOPS_NEEDS.join(", ")} (the Applications ArgoCD deploys are pods that need the VPC CNI, Service routing and cluster DNS): turn on ${missing.join(", ")}, or gitops off`;
+    }
   }
   if (capabilities.autoscaling && !createMngSystem) {
     return "autoscaling runs the Karpenter controller on the system node group, which create_mng_system = false in the tfvars turns off: turn autoscaling off or set create_mng_system = true";

@@ -6,8 +6,10 @@
  *
  * The evaluator covers the CEL subset the platform's RGD uses with schema data: field paths
  * (`schema.spec.x`, `schema.metadata.name`, `<resource>.metadata.x` of an already rendered
- * resource), `string(...)`, string and integer literals. Anything else — notably `<resource>.status`
- * reads, `?.` and `.orValue()` — is left as written and reported as unresolved.
+ * resource), `string(...)`, string and integer literals, and — written with a space each side —
+ * `c ? a : b`, `a == b`, `a != b` and `a + b` (the optional S3 model source picks its YAML form
+ * with them). Anything else — notably `<resource>.status` reads, `?.` and `.orValue()` — is left as
+ * written and reported as unresolved.
  */
 import { ConfigError } from "../errors.js";
 
@@ -17,7 +19,11 @@ export interface Segment {
   expression: boolean;
 }
 
-/** Splits a string into literal and expression segments; braces and quotes inside CEL are balanced. */
+/**
+ * Splits a string into literal and expression segments; braces inside CEL are balanced. Like KRO's
+ * scanner (kubernetes-sigs/kro v0.9.3 pkg/graph/parser, extractExpressions), only double quotes
+ * delimit a string literal there: a brace inside single quotes counts.
+ */
 export function splitExpressions(value: string): Segment[] {
   const segments: Segment[] = [];
   let literal = "";
@@ -32,7 +38,7 @@ export function splitExpressions(value: string): Segment[] {
         if (quote) {
           if (ch === "\\") j++;
           else if (ch === quote) quote = undefined;
-        } else if (ch === '"' || ch === "'") quote = ch;
+        } else if (ch === '"') quote = ch;
         else if (ch === "{") depth++;
         else if (ch === "}") depth--;
         j++;
@@ -83,9 +89,57 @@ function parseStringLiteral(source: string): string | undefined {
   return m ? (m[1] ?? "").replace(/\\(.)/g, "$1") : undefined;
 }
 
+/** Index of ` token ` outside quotes and brackets at or after `from`, or -1. */
+function findTopLevel(expr: string, token: string, from = 0): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < expr.length; i++) {
+    const ch = expr[i];
+    if (quote) {
+      if (ch === "\\") i++;
+      else if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === "(" || ch === "[" || ch === "{") depth++;
+    else if (ch === ")" || ch === "]" || ch === "}") depth--;
+    else if (depth === 0 && i >= from && expr.startsWith(token, i)) return i;
+  }
+  return -1;
+}
+
+/** `c ? a : b`, `a == b`, `a != b`, `a + b` (lowest precedence first); undefined when none applies. */
+function evaluateOperator(expr: string, scope: Scope): unknown {
+  const question = findTopLevel(expr, " ? ");
+  if (question >= 0) {
+    const colon = findTopLevel(expr, " : ", question + 3);
+    if (colon < 0) return new Unresolved(expr);
+    const condition = evaluateExpression(expr.slice(0, question), scope);
+    if (typeof condition !== "boolean") return new Unresolved(expr);
+    return evaluateExpression(condition ? expr.slice(question + 3, colon) : expr.slice(colon + 3), scope);
+  }
+  for (const op of [" == ", " != "]) {
+    const at = findTopLevel(expr, op);
+    if (at < 0) continue;
+    const left = evaluateExpression(expr.slice(0, at), scope);
+    const right = evaluateExpression(expr.slice(at + op.length), scope);
+    if (left instanceof Unresolved || right instanceof Unresolved) return new Unresolved(expr);
+    return op === " == " ? left === right : left !== right;
+  }
+  const plus = findTopLevel(expr, " + ");
+  if (plus >= 0) {
+    const left = evaluateExpression(expr.slice(0, plus), scope);
+    const right = evaluateExpression(expr.slice(plus + 3), scope);
+    if (typeof left === "string" && typeof right === "string") return left + right;
+    if (typeof left === "number" && typeof right === "number") return left + right;
+    return new Unresolved(expr);
+  }
+  return undefined;
+}
+
 /** Evaluates one CEL expression of the supported subset. */
 export function evaluateExpression(source: string, scope: Scope): unknown {
   const expr = source.trim();
+  const operated = evaluateOperator(expr, scope);
+  if (operated !== undefined) return operated;
   const literal = parseStringLiteral(expr);
   if (literal !== undefined) return literal;
   if (/^-?\d+$/.test(expr)) return Number.parseInt(expr, 10);

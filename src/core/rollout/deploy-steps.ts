@@ -7,6 +7,7 @@
  */
 import { judgeImage, judgeNode, judgeScheduled } from "./judge-worker.js";
 import { currentWorkerPods, pickWorkerPod } from "./observe-pods.js";
+import { type ServeAppStatus, serveFailureOf } from "./serve-failure.js";
 import {
   type ArgoApplication,
   conditionOf,
@@ -147,13 +148,13 @@ function staleStatus(rayService: Obj | undefined): boolean {
   return generation !== undefined && observed !== undefined && observed < generation;
 }
 
-type AppStatuses = Record<string, { status?: string; message?: string }>;
+type AppStatuses = Record<string, ServeAppStatus>;
 interface ServiceStatus {
   applicationStatuses?: AppStatuses;
   rayClusterName?: string;
 }
 
-function appOf(service: ServiceStatus | null | undefined): { status?: string; message?: string } | undefined {
+function appOf(service: ServiceStatus | null | undefined): ServeAppStatus | undefined {
   const apps = service?.applicationStatuses;
   if (!apps) return undefined;
   return apps[APP] ?? Object.values(apps)[0];
@@ -184,10 +185,13 @@ function judgeLoaded(o: DeployObservation): Judgement {
   if (!app?.status) return { done: false, reason: `${prefix}Ray Serve application not started yet` };
   if (app.status === "RUNNING" && !upgrading) return { done: true, reason: "RUNNING" };
   if (app.status === "DEPLOY_FAILED") {
+    // Ray Serve names only the failed deployment on the app; the error is on the deployment.
+    const failure = serveFailureOf(app);
     return {
       done: false,
       failed: true,
-      reason: `${prefix}DEPLOY_FAILED: ${app.message ?? "see the Ray dashboard"}`,
+      reason: `${prefix}DEPLOY_FAILED: ${failure?.summary ?? "see the Ray dashboard"}`,
+      cause: failure?.cause,
     };
   }
   return {
@@ -216,6 +220,7 @@ function judgeRegistered(o: DeployObservation): Judgement {
   const jobText = o.registrationJob
     ? `registration Job: ${job?.succeeded ? "succeeded" : job?.failed ? `${job.failed} failed attempt(s)` : "running"}`
     : "registration Job not created yet";
+  if (o.litellm?.terminal) return { done: false, failed: true, reason: o.litellm.error };
   if (o.litellm?.error) return { done: false, reason: `${jobText}; LiteLLM: ${o.litellm.error}` };
   return { done: false, reason: `${jobText}; not in LiteLLM /v1/models yet` };
 }
@@ -223,6 +228,7 @@ function judgeRegistered(o: DeployObservation): Judgement {
 function judgeAnswered(o: DeployObservation): Judgement {
   if (o.firstToken?.ms !== undefined)
     return { done: true, reason: `time to first token ${Math.round(o.firstToken.ms)} ms` };
+  if (o.firstToken?.terminal) return { done: false, failed: true, reason: o.firstToken.error };
   return { done: false, reason: o.firstToken?.error ?? "sending a chat completion through LiteLLM" };
 }
 
@@ -255,8 +261,10 @@ export function computeDeploySteps(o: DeployObservation): RolloutStep[] {
     scheduled: applying ? waitKubeRay : judgeScheduled(o, pod),
     node: applying ? waitKubeRay : judgeNode(o, pod),
     image: applying ? waitKubeRay : judgeImage(o, pod),
-    loaded: judgeLoaded(o),
-    ready: judgeReady(o),
+    // The serve status of a RayService that does not carry this declaration yet is the old one's:
+    // its DEPLOY_FAILED (the reason for this deploy) must not fail this rollout.
+    loaded: applying ? waitKubeRay : judgeLoaded(o),
+    ready: applying ? waitKubeRay : judgeReady(o),
     registered: judgeRegistered(o),
     answered: judgeAnswered(o),
   };
@@ -278,7 +286,7 @@ export function orderSteps<K extends string>(
     else if (!activeSeen) state = "active";
     else state = "pending";
     if (state === "active" || state === "failed") activeSeen = true;
-    return { id, title: titles[id], state, reason: j.reason };
+    return { id, title: titles[id], state, reason: j.reason, ...(j.cause ? { cause: j.cause } : {}) };
   });
 }
 

@@ -24,6 +24,7 @@ export {
   NODEPOOL_LABEL,
   pickWorkerPod,
 } from "./observe-pods.js";
+export { type ServeFailure, type ServeFailureCause, serveFailureOf } from "./serve-failure.js";
 export type {
   ArgoApplication,
   Condition,

@@ -3,6 +3,7 @@
  * fields the state machine reads are typed; everything is optional because a real cluster may
  * leave any of them out.
  */
+import type { ServeFailureCause } from "./serve-failure.js";
 
 export interface Condition {
   type: string;
@@ -80,11 +81,15 @@ export interface KubeEvent extends Obj {
 export interface LitellmView {
   models?: string[] | undefined;
   error?: string | undefined;
+  /** The error cannot pass by retrying (LiteLLM refused the key): the step fails at once. */
+  terminal?: boolean | undefined;
 }
 
 export interface FirstToken {
   ms?: number | undefined;
   error?: string | undefined;
+  /** As LitellmView.terminal. */
+  terminal?: boolean | undefined;
 }
 
 /** One step's verdict on the latest observation, before the steps are ordered. */
@@ -92,6 +97,8 @@ export interface Judgement {
   done: boolean;
   reason?: string | undefined;
   failed?: boolean;
+  /** A failure whose cause has a known fix (see serve-failure.ts). */
+  cause?: ServeFailureCause | undefined;
 }
 
 export type StepState = "done" | "active" | "failed" | "pending";
@@ -102,6 +109,8 @@ export interface RolloutStep {
   state: StepState;
   /** Why it is not done yet (active), what failed (failed), or what was found (done). */
   reason?: string | undefined;
+  /** For a failed step: a cause with a known fix, so the hint can name it. */
+  cause?: ServeFailureCause | undefined;
 }
 
 export function conditionOf(obj: Obj | undefined, type: string): Condition | undefined {

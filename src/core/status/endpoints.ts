@@ -1,4 +1,5 @@
 import { currentRayCluster, RAY_CLUSTER_LABEL } from "../rollout/observe-pods.js";
+import { type ServeAppStatus, serveFailureOf } from "../rollout/serve-failure.js";
 import { conditionOf, type Obj, type Pod } from "../rollout/types.js";
 import type { EndpointStatusRow, EndpointsSection } from "./types.js";
 
@@ -9,45 +10,56 @@ export const NODE_TYPE_LABEL = "ray.io/node-type";
 const num = (value: unknown, fallback: number) => (typeof value === "number" ? value : fallback);
 
 /** Worker pods that count as replicas: of the endpoint's current RayCluster, not being deleted. */
-function currentWorkers(name: string, rayService: Obj | undefined, pods: readonly Pod[]): Pod[] {
+function currentWorkers(rayService: Obj | undefined, endpointPods: readonly Pod[]): Pod[] {
   const cluster = currentRayCluster(rayService);
-  return pods.filter((p) => {
+  return endpointPods.filter((p) => {
     const labels = p.metadata?.labels ?? {};
-    if (labels[INSTANCE_LABEL] !== name || labels[NODE_TYPE_LABEL] !== "worker") return false;
+    if (labels[NODE_TYPE_LABEL] !== "worker") return false;
     if (p.metadata?.deletionTimestamp) return false;
     return cluster === undefined || labels[RAY_CLUSTER_LABEL] === cluster;
   });
 }
 
 /**
- * Ray Serve's own words when the app failed (DEPLOY_FAILED/UNHEALTHY with the exception, kuberay
- * RayService status `activeServiceStatus.applicationStatuses.<app>.message`), which say more than
- * the instance's generic "waiting for rayservice" condition.
+ * Ray Serve's own words when the app failed (DEPLOY_FAILED/UNHEALTHY): the exception of the failed
+ * deployment (serve-failure.ts), which says more than the instance's generic "waiting for
+ * rayservice" condition.
  */
 function serveProblem(rayService: Obj | undefined): string | undefined {
   const status = rayService?.status as
-    | {
-        activeServiceStatus?: { applicationStatuses?: Record<string, { status?: string; message?: string }> };
-      }
+    | { activeServiceStatus?: { applicationStatuses?: Record<string, ServeAppStatus> } }
     | undefined;
   for (const app of Object.values(status?.activeServiceStatus?.applicationStatuses ?? {})) {
-    if (app.message && app.status !== "RUNNING") return `${app.status ?? "?"}: ${app.message}`;
+    if (app.status === "RUNNING") continue;
+    const failure = serveFailureOf(app);
+    if (failure) return `${app.status ?? "?"}: ${failure.summary}`;
   }
   return undefined;
 }
 
 /**
  * One row per InferenceEndpoint, joined by name with its RayService, its worker pods and LiteLLM's
- * model list (`registered` undefined when LiteLLM could not be asked). Everything comes from lists
- * made once, so the cost does not grow with the number of endpoints.
+ * model list (`registered` undefined when LiteLLM could not be asked) and request counts (by model
+ * name; undefined when LiteLLM does not report them, and then every row's `requests` too).
+ * Everything comes from lists made once, so the cost does not grow with the number of endpoints.
  */
 export function buildEndpoints(
   endpoints: readonly Obj[],
   rayServices: readonly Obj[],
   pods: readonly Pod[],
   registered: readonly string[] | undefined,
+  litellm: { requests?: ReadonlyMap<string, number> | undefined } = {},
 ): EndpointsSection {
   const services = new Map(rayServices.map((r) => [r.metadata?.name ?? "", r]));
+  // Pods grouped by endpoint once, so the join stays linear in pods + endpoints.
+  const podsOf = new Map<string, Pod[]>();
+  for (const pod of pods) {
+    const endpoint = pod.metadata?.labels?.[INSTANCE_LABEL];
+    if (endpoint === undefined) continue;
+    const list = podsOf.get(endpoint);
+    if (list) list.push(pod);
+    else podsOf.set(endpoint, [pod]);
+  }
   const names = registered ? new Set(registered) : undefined;
   const rows: EndpointStatusRow[] = [];
   for (const e of endpoints) {
@@ -57,7 +69,7 @@ export function buildEndpoints(
     const rs = services.get(name);
     const ready = conditionOf(rs, "Ready")?.status === "True";
     const instanceReady = conditionOf(e, "Ready");
-    const workers = currentWorkers(name, rs, pods).filter((p) => p.status?.phase === "Running");
+    const workers = currentWorkers(rs, podsOf.get(name) ?? []).filter((p) => p.status?.phase === "Running");
     rows.push({
       name,
       model: typeof spec.model === "string" ? spec.model : undefined,
@@ -66,7 +78,7 @@ export function buildEndpoints(
       replicas: { current: workers.length, min: num(spec.minReplicas, 1), max: num(spec.maxReplicas, 4) },
       gpus: num(spec.gpuCount, 1),
       registered: names ? names.has(name) : undefined,
-      requests: undefined,
+      requests: litellm.requests ? (litellm.requests.get(name) ?? 0) : undefined,
       createdAt: e.metadata?.creationTimestamp,
       message: ready
         ? undefined

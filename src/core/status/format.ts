@@ -67,7 +67,8 @@ function body(name: SectionName, status: PlatformStatus, now: number, style: For
     }
     case "gitops": {
       const s = status.gitops as Extract<PlatformStatus["gitops"], { ok: true }>;
-      if (s.applications.length === 0) return ["No Applications (run `aiplat bootstrap`)."];
+      if (s.applications.length === 0)
+        return [`No Applications. Install them: ${s.next ?? "aiplat bootstrap"}`];
       const rows = s.applications.map((a) => [
         a.app,
         a.sync,
@@ -80,7 +81,8 @@ function body(name: SectionName, status: PlatformStatus, now: number, style: For
     }
     case "endpoints": {
       const s = status.endpoints as Extract<PlatformStatus["endpoints"], { ok: true }>;
-      if (s.endpoints.length === 0) return ["No endpoints. Deploy one: aiplat deploy-model gemma-4b"];
+      if (s.endpoints.length === 0)
+        return [`No endpoints. Deploy one: ${s.next ?? "aiplat deploy-model gemma-4b"}`];
       const rows = s.endpoints.map((e) => [
         e.name,
         e.model ?? "-",

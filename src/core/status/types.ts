@@ -54,6 +54,8 @@ export interface AppStatusRow {
 
 export interface GitopsSection {
   applications: AppStatusRow[];
+  /** When there are none: the command that installs them (with the user's flags). */
+  next?: string | undefined;
 }
 
 export interface EndpointStatusRow {
@@ -65,7 +67,7 @@ export interface EndpointStatusRow {
   gpus: number;
   /** undefined when LiteLLM could not be asked. */
   registered?: boolean | undefined;
-  /** Requests served: LiteLLM's model list does not report it, so it stays undefined unless a source does. */
+  /** Requests LiteLLM served for it in the last 30 days; undefined when LiteLLM does not report them. */
   requests?: number | undefined;
   createdAt?: string | undefined;
   /** Why it is not ready (the instance's Ready condition message), when it is not. */
@@ -74,6 +76,8 @@ export interface EndpointStatusRow {
 
 export interface EndpointsSection {
   endpoints: EndpointStatusRow[];
+  /** When there are none: the command that deploys a first one (with the user's flags). */
+  next?: string | undefined;
 }
 
 export interface GpuNodeRow {

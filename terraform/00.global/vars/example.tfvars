@@ -40,8 +40,12 @@ cluster_config = {
   # Pinned on purpose: bump it to roll nodes onto a new AMI, one node at a time.
   node_ami_alias = "al2023@v20260930"
   # Who may reach the public Kubernetes API endpoint: your office/VPN ranges, or your own address
-  # as /32 (aiplat and kubectl run from there). ["0.0.0.0/0"] is the whole internet (doctor warns).
+  # as /32 (aiplat and kubectl run from there). ["0.0.0.0/0"] is the whole internet (init warns).
   public_access_cidrs = ["203.0.113.7/32"]
+  # An S3 bucket (output model_cache_bucket) the Ray pods may read model weights from: copy a
+  # model there once and set `modelSource: s3://<bucket>/<path>` in its endpoint, instead of
+  # downloading it from HuggingFace through the NAT gateway on every worker start.
+  model_cache = false
 
   capabilities = {
     kube_proxy    = true # kube-proxy EKS add-on
@@ -88,9 +92,8 @@ observability_configuration = {
 }
 
 # OPTIONAL: ECR pull-through cache for Docker Hub images (needs a free Docker Hub account).
-# These are secrets: never put them in this file. `aiplat init` writes them to the gitignored
-# <env>.secret.tfvars; or export TF_VAR_docker_hub_credentials='{username="...",access_token="..."}'.
-# docker_hub_credentials = {
-#   username     = "your-dockerhub-username"
-#   access_token = "dckr_pat_..."
-# }
+# The token is a secret: never put it in this file. `aiplat init` writes both to the gitignored
+# <env>.secret.tfvars; or export TF_VAR_docker_hub_username=... TF_VAR_docker_hub_access_token=....
+# The token is an ephemeral variable: it is in no plan file and no state.
+# docker_hub_username     = "your-dockerhub-username"
+# docker_hub_access_token = "dckr_pat_..."

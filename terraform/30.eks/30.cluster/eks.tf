@@ -17,14 +17,18 @@ locals {
   # EKS add-ons, each switched by a tfvars capability. Networking and Pod Identity must exist
   # before nodes join (before_compute), the others install once nodes are there.
   addon_switches = {
-    vpc-cni                = { enabled = local.capabilities.networking, before_compute = true, pod_identity = null }
-    eks-pod-identity-agent = { enabled = local.capabilities.identity, before_compute = true, pod_identity = null }
-    kube-proxy             = { enabled = local.capabilities.kube_proxy, before_compute = false, pod_identity = null }
-    coredns                = { enabled = local.capabilities.coredns, before_compute = false, pod_identity = null }
+    # enableNetworkPolicy: the VPC CNI's node agent enforces Kubernetes NetworkPolicies (off by
+    # default, so the policies of platform/namespaces would be accepted and ignored). The add-on's
+    # configuration schema takes it as the string "true".
+    vpc-cni                = { enabled = local.capabilities.networking, before_compute = true, pod_identity = null, configuration = jsonencode({ enableNetworkPolicy = "true" }) }
+    eks-pod-identity-agent = { enabled = local.capabilities.identity, before_compute = true, pod_identity = null, configuration = null }
+    kube-proxy             = { enabled = local.capabilities.kube_proxy, before_compute = false, pod_identity = null, configuration = null }
+    coredns                = { enabled = local.capabilities.coredns, before_compute = false, pod_identity = null, configuration = null }
     aws-ebs-csi-driver = {
       enabled        = local.capabilities.blockstorage
       before_compute = false
       pod_identity   = [{ role_arn = aws_iam_role.ebs_csi.arn, service_account = "ebs-csi-controller-sa" }]
+      configuration  = null
     }
   }
 
@@ -34,6 +38,7 @@ locals {
     for name, a in local.addon_switches : name => {
       before_compute           = a.before_compute
       pod_identity_association = a.pod_identity
+      configuration_values     = a.configuration
     } if a.enabled && !var.cluster_config.eks_auto_mode
   }
 

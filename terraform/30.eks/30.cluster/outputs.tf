@@ -64,3 +64,8 @@ output "docker_hub_cache_prefix" {
   description = "Image prefix of the Docker Hub pull-through cache (null when not configured)."
   value       = local.docker_hub_cache_enabled ? "${local.account_id}.dkr.ecr.${var.region}.amazonaws.com/${aws_ecr_pull_through_cache_rule.docker_hub[0].ecr_repository_prefix}" : null
 }
+
+output "model_cache_bucket" {
+  description = "S3 bucket of the model cache (cluster_config.model_cache), or null when it is off. Endpoints read a copy with modelSource: s3://<bucket>/<path>."
+  value       = local.model_cache_enabled ? aws_s3_bucket.model_cache[0].bucket : null
+}

@@ -29,9 +29,21 @@ resource "kubernetes_namespace_v1" "platform" {
   depends_on = [module.eks]
 }
 
-# LiteLLM master key: one value, readable in ai-platform (the proxy) and in inference (the
-# registration Jobs of InferenceEndpoints). LiteLLM keys start with "sk-".
+# LiteLLM master key: only in ai-platform (the proxy, and the CronJob that keeps the scoped keys
+# below registered). LiteLLM keys start with "sk-".
 resource "random_password" "litellm_master_key" {
+  length  = 48
+  special = false
+}
+
+# Scoped LiteLLM virtual keys (issue 17 point 12), made here so that their values are known before
+# LiteLLM runs; platform/apps/litellm/virtual-keys.yaml registers them in LiteLLM's database:
+#   webui-key: Open WebUI's, LLM API routes only (models, chat);
+#   registration-key: the InferenceEndpoint registration Jobs', /model/new and /model/info only.
+# A leaked one can be revoked and replaced on its own; neither can make keys or delete models.
+resource "random_password" "litellm_scoped_key" {
+  for_each = toset(["webui-key", "registration-key"])
+
   length  = 48
   special = false
 }
@@ -53,6 +65,8 @@ resource "kubernetes_secret_v1" "litellm_secrets" {
   data = {
     "master-key"        = "sk-${random_password.litellm_master_key.result}"
     "postgres-password" = random_password.litellm_postgres.result
+    "webui-key"         = "sk-${random_password.litellm_scoped_key["webui-key"].result}"
+    "registration-key"  = "sk-${random_password.litellm_scoped_key["registration-key"].result}"
   }
 }
 
@@ -62,8 +76,9 @@ resource "kubernetes_secret_v1" "litellm_api_key" {
     namespace = kubernetes_namespace_v1.platform["inference"].metadata[0].name
   }
 
+  # The registration Jobs' scoped key; the master key no longer leaves ai-platform.
   data = {
-    "master-key" = "sk-${random_password.litellm_master_key.result}"
+    "registration-key" = "sk-${random_password.litellm_scoped_key["registration-key"].result}"
   }
 }
 

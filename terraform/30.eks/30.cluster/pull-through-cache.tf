@@ -1,6 +1,6 @@
-# Optional ECR pull-through cache for Docker Hub: only when docker_hub_credentials is given
-# (from the gitignored <env>.secret.tfvars or TF_VAR_docker_hub_credentials, never from a
-# committed file). Images are then pulled as
+# Optional ECR pull-through cache for Docker Hub: only when docker_hub_username is given (with
+# docker_hub_access_token, from the gitignored <env>.secret.tfvars or TF_VAR_docker_hub_access_token,
+# never from a committed file). Images are then pulled as
 #   <account>.dkr.ecr.<region>.amazonaws.com/docker-hub/<namespace>/<image>:<tag>
 # (output docker_hub_cache_prefix).
 #
@@ -12,8 +12,9 @@
 # first-pull permissions.
 
 locals {
-  # Whether credentials were given is not itself secret; count cannot use sensitive values.
-  docker_hub_cache_enabled = nonsensitive(var.docker_hub_credentials != null)
+  # From the user name: count cannot use the token, which is ephemeral (Terraform cannot keep a
+  # count derived from it between plan and apply).
+  docker_hub_cache_enabled = var.docker_hub_username != null
 }
 
 # ECR requires the credential secret's name to start with "ecr-pullthroughcache/".
@@ -27,15 +28,15 @@ resource "aws_secretsmanager_secret" "docker_hub" {
   tags                    = local.tags
 }
 
-# Write-only argument: the token goes to Secrets Manager and is never stored in the Terraform
-# state. Bump secret_string_wo_version after changing the credentials.
+# Write-only argument, the only place the ephemeral token may go: it reaches Secrets Manager and is
+# in neither the plan nor the state. Bump secret_string_wo_version after changing the credentials.
 resource "aws_secretsmanager_secret_version" "docker_hub" {
   count = local.docker_hub_cache_enabled ? 1 : 0
 
   secret_id = aws_secretsmanager_secret.docker_hub[0].id
   secret_string_wo = jsonencode({
-    username    = var.docker_hub_credentials.username
-    accessToken = var.docker_hub_credentials.access_token
+    username    = var.docker_hub_username
+    accessToken = var.docker_hub_access_token
   })
   secret_string_wo_version = 1
 }

@@ -1,7 +1,9 @@
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { Job } from "kubernetes-models/batch/v1/Job";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
@@ -31,7 +33,9 @@ const factories: Record<string, ModelFactory> = {
   "apps/v1/Deployment": (o) => new Deployment(as(o)),
   "apps/v1/StatefulSet": (o) => new StatefulSet(as(o)),
   "batch/v1/Job": (o) => new Job(as(o)),
+  "batch/v1/CronJob": (o) => new CronJob(as(o)),
   "policy/v1/PodDisruptionBudget": (o) => new PodDisruptionBudget(as(o)),
+  "networking.k8s.io/v1/NetworkPolicy": (o) => new NetworkPolicy(as(o)),
   "argoproj.io/v1alpha1/Application": (o) => new Application(as(o)),
 };
 

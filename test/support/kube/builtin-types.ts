@@ -152,6 +152,7 @@ export function builtinTypes(): ResourceType[] {
     ...inGroup("rbac.authorization.k8s.io", "v1", rbac),
     ...inGroup("networking.k8s.io", "v1", [
       { kind: "Ingress", plural: "ingresses", shortNames: ["ing"], statusSubresource: true },
+      { kind: "NetworkPolicy", plural: "networkpolicies", shortNames: ["netpol"] },
     ]),
     ...inGroup("storage.k8s.io", "v1", [
       { kind: "StorageClass", plural: "storageclasses", namespaced: false, shortNames: ["sc"] },

@@ -24,9 +24,11 @@ import { PvcProtection } from "./kube/pvc-protection.js";
 import { WEB_STUBS, WebStubs } from "./kube/web-stubs.js";
 import { WorkloadControllers } from "./kube/workloads.js";
 import { KubeRayController } from "./kuberay/controller.js";
+import { storeHfToken } from "./kuberay/model-load.js";
 import { LoadBalancerController } from "./lb/controller.js";
 import { EbsCsiDriver } from "./lb/ebs-csi.js";
 import type { ChatRequest } from "./litellm/completions.js";
+import { createDatabaseLookup, createServingLookup } from "./litellm/database.js";
 import { createBackendCheck, createRegistrationRunner } from "./litellm/registration.js";
 import { LiteLlmServer, type RegisteredModel } from "./litellm/server.js";
 import { createProfileLookup } from "./litellm/serving-lookup.js";
@@ -46,8 +48,13 @@ export type { Delays } from "./delays.js";
  * Behaviour spec and sources: test/support/sim/README.md.
  */
 export interface SimulatedClusterOptions {
-  /** Bare git repository used for every Application repoURL that is not a local path. */
+  /** The bare git repository playing the fork's origin. */
   gitRemote?: string;
+  /**
+   * URLs (besides its path and file:// URL, which ArgoCD clones anyway) that name gitRemote, e.g.
+   * the https URL `aiplat init` wrote; any other repoURL is "repository not found".
+   */
+  gitRemoteUrls?: readonly string[];
   /** Real milliseconds per simulated minute (default 20). */
   timeScale?: number;
   /** Seed for names, ids and answers (default 1). */
@@ -60,8 +67,13 @@ export interface SimulatedClusterOptions {
   masterKey?: string;
   /** The gpu-inference NodePool's GPU limit (cluster_config.gpu_node_limit; default 16). */
   gpuNodeLimit?: number;
-  /** Create ai-platform/litellm-secrets and inference/litellm-api-key as Terraform does (default true). */
+  /** Create ai-platform/litellm-secrets and inference/litellm-api-key (registration-key) as Terraform does (default true). */
   createSecrets?: boolean;
+  /**
+   * The scene after `aiplat secret hf-token`: inference/hf-token{token} with a fake token, so gated
+   * models load (default true). false: no token, and a gated model fails with HuggingFace's 401.
+   */
+  hfToken?: boolean;
   /**
    * "required" (default): KubeRay works only while the kuberay-operator Deployment is available and
    * GPUs appear on nodes only while the gpu-operator Deployment is — as on a real cluster, where
@@ -107,6 +119,10 @@ export interface SimulatedCluster {
     accruedCost(): number;
     /** An IAM instance profile for `role`, as Karpenter makes one per EC2NodeClass. */
     createInstanceProfile(role: string, tags: Record<string, string>): CloudResource;
+    /** A resource made outside the platform (by hand, another tool): nothing in the simulator deletes it. */
+    create(input: Parameters<CloudLedger["create"]>[0]): CloudResource;
+    /** Deletes it as its owner would (waited: gone now). */
+    delete(id: string): void;
   };
   argocd: { setAutomated(app: string, on: boolean): void; refresh(): void };
   karpenter: { stop(): void; injectCapacityError(instanceType: string): () => void };
@@ -184,6 +200,8 @@ export async function startSimulatedCluster(
     backend: createBackendCheck(store),
     profileFor: serving ? createProfileLookup(store) : undefined,
     servingSpeedup: serving?.speedup,
+    database: createDatabaseLookup(store),
+    answering: createServingLookup(store),
   });
   await litellm.start();
   const litellmPort = Number(new URL(litellm.url).port);
@@ -231,7 +249,9 @@ export async function startSimulatedCluster(
   const argocd = new ArgoCdController(store, clock, activity, {
     pollMinutes: delays.argocdPollMinutes,
     selfHealMinutes: delays.selfHealMinutes,
-    fallbackRepo: options.gitRemote,
+    remotes: new Map(
+      options.gitRemote ? (options.gitRemoteUrls ?? []).map((url) => [url, options.gitRemote!] as const) : [],
+    ),
   });
   let karpenter: KarpenterController | undefined;
   let lb: LoadBalancerController | undefined;
@@ -296,6 +316,7 @@ export async function startSimulatedCluster(
     },
   );
   for (const stage of options.applyStages ?? STAGES) terraform.apply(stage);
+  if (options.hfToken ?? true) storeHfToken(store);
   const cloudApi = await startCloudApi(ledger, terraform);
   followLedger(ledger, store, terraform);
   const region = "us-east-1";
@@ -359,6 +380,8 @@ export async function startSimulatedCluster(
       hourlyCost: () => ledger.hourlyCost(),
       accruedCost: () => ledger.accruedCost(),
       createInstanceProfile: (role, tags) => ledger.createInstanceProfile(role, tags),
+      create: (input) => ledger.create(input),
+      delete: (id) => ledger.delete(id, { waited: true }),
     },
     argocd: {
       setAutomated: (app, on) => argocd.setAutomated("argocd", app, on),

@@ -16,11 +16,12 @@ import type { KubeObject } from "../kube/index.js";
 import { startKubeServer } from "../kube/index.js";
 import { repoRoot } from "../paths.js";
 import { startSimulatedCluster } from "./index.js";
+import { aiplatBinDir, prepareWorkingCopy, runShell } from "./try-shell.js";
 
 /**
  * `npm run test-cluster -- [--port <p>] [--kubeconfig <file>] [--token <t>] [--simulate
  * [--time-scale <ms per simulated minute>] [--seed <n>] [--no-bootstrap] [--write-env <file>]
- * [--remote <dir>] [--json]]`
+ * [--remote <dir>] [--work <dir> [--shell]] [--serving-model [--serving-speedup <n>]] [--json]]`
  *
  * Without --simulate: the bare test API server, as test/support/kube/launch.ts starts it. With
  * --simulate: the API server plus every simulated controller and the LiteLLM stand-in, a bare git
@@ -32,7 +33,13 @@ import { startSimulatedCluster } from "./index.js";
  * AWS_REGION, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY the AWS face accepts, LITELLM_URL,
  * GIT_REMOTE, SIM_CONTROL_URL). --remote keeps the bare git remote in that folder (seeded when
  * empty or absent, reused when it already is one), so clones survive a restart. --json prints one
- * JSON document of the same URLs on stdout (the human lines go to stderr).
+ * JSON document of the same URLs on stdout (the human lines go to stderr). --work clones the remote
+ * into a folder (kept on the next start when it already is that clone); --shell then opens the
+ * user's shell there, wired to the simulator (try-shell.ts) — what `npm run try` runs.
+ *
+ * --serving-model makes the LiteLLM stand-in answer at the pace of a vLLM replica on the endpoint's
+ * GPU (litellm/serving-model.ts), so `aiplat bench --sweep` shows a knee; --serving-speedup divides
+ * every serving time (default 1).
  */
 interface Args {
   flags: Map<string, string | true>;
@@ -65,6 +72,17 @@ const stringFlag = (args: Args, name: string): string | undefined => {
   return typeof v === "string" ? v : undefined;
 };
 
+function servingModelOption(args: Args): { speedup: number } | undefined {
+  const speedup = numberFlag(args, "serving-speedup");
+  if (args.flags.get("serving-model") !== true) {
+    if (args.flags.has("serving-model")) throw new Error("--serving-model takes no value");
+    if (speedup !== undefined) throw new Error("--serving-speedup needs --serving-model");
+    return undefined;
+  }
+  if (speedup === 0) throw new Error("--serving-speedup must be above 0");
+  return { speedup: speedup ?? 1 };
+}
+
 /** A bare repository seeded with this checkout's platform content (what a fork's origin holds). */
 function makePlatformRemote(base: string, chosen?: string): string {
   const env = {
@@ -89,12 +107,23 @@ function makePlatformRemote(base: string, chosen?: string): string {
   // The whole platform repository shape (terraform/ too), so a clone is a repository aiplat works in.
   for (const dir of ["argocd", "platform", "templates", "terraform"])
     cpSync(join(repoRoot, dir), join(work, dir), { recursive: true, verbatimSymlinks: true });
+  // What `aiplat init` does in a fork: argocd/ points at this remote (the simulated ArgoCD clones
+  // nothing else), so a clone of it is ready for deploy-model and bootstrap.
+  pointArgocdAt(join(work, "argocd"), `file://${remote}`);
   writeFileSync(join(work, ".gitignore"), ".aiplat/\n");
   git(work, ["add", "-A"]);
   git(work, ["-c", "commit.gpgsign=false", "commit", "--quiet", "-m", "platform content"]);
   git(work, ["push", "--quiet", remote, "main"]);
   rmSync(work, { recursive: true, force: true });
   return remote;
+}
+
+const PLACEHOLDER = "https://example.invalid/set-by-aiplat-init.git";
+
+function pointArgocdAt(dir: string, url: string): void {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml"))) {
+    writeFileSync(join(dir, file), readFileSync(join(dir, file), "utf8").replaceAll(PLACEHOLDER, url));
+  }
 }
 
 function isBareRepository(dir: string): boolean {
@@ -123,10 +152,7 @@ function applications(remote: string): KubeObject[] {
     .map(
       (f) =>
         parseYaml(
-          readFileSync(join(dir, f), "utf8").replaceAll(
-            "https://example.invalid/set-by-aiplat-init.git",
-            `file://${remote}`,
-          ),
+          readFileSync(join(dir, f), "utf8").replaceAll(PLACEHOLDER, `file://${remote}`),
         ) as KubeObject,
     );
 }
@@ -147,11 +173,19 @@ export async function main(argv: string[]): Promise<() => Promise<void>> {
   if (args.flags.has("write-env") && !writeEnv) throw new Error("--write-env needs a file path");
   const chosenRemote = stringFlag(args, "remote");
   if (args.flags.has("remote") && !chosenRemote) throw new Error("--remote needs a folder");
+  const work = stringFlag(args, "work");
+  if (args.flags.has("work") && !work) throw new Error("--work needs a folder");
+  const shell = args.flags.has("shell");
+  if (shell && !work) throw new Error("--shell opens a shell in the --work folder: pass --work <dir>");
   const json = args.flags.has("json");
+  const servingModel = servingModelOption(args);
   const base = mkdtempSync(join(tmpdir(), "aiplat-sim-launch-"));
   let remote: string;
+  const workDir = work ? resolve(work) : undefined;
+  let workState: string | undefined;
   try {
     remote = makePlatformRemote(base, chosenRemote ? resolve(chosenRemote) : undefined);
+    workState = workDir ? prepareWorkingCopy(workDir, remote) : undefined;
   } catch (error) {
     rmSync(base, { recursive: true, force: true });
     throw error;
@@ -162,6 +196,7 @@ export async function main(argv: string[]): Promise<() => Promise<void>> {
     gitRemote: remote,
     timeScale: numberFlag(args, "time-scale", 1000),
     seed: numberFlag(args, "seed", 1),
+    servingModel,
   });
   if (kubeconfig) sim.kube.kubeconfig(resolve(kubeconfig));
   if (!args.flags.has("no-bootstrap")) {
@@ -186,6 +221,11 @@ export async function main(argv: string[]): Promise<() => Promise<void>> {
   say(`control: ${sim.control.url}   (curl ${sim.control.url}/ledger)`);
   if (writeEnv) say(`environment written to ${resolve(writeEnv)}   (set -a; . ${resolve(writeEnv)}; set +a)`);
   say(`time: one simulated minute = ${numberFlag(args, "time-scale", 1000)} ms real time`);
+  if (workDir) say(`working copy: ${workDir} (${workState}; a clone of the platform git remote)`);
+  if (servingModel)
+    say(
+      `serving model: answers at the pace of a vLLM replica on the endpoint's GPU, ${servingModel.speedup} × faster (simulated numbers are not GPU numbers)`,
+    );
   if (json)
     console.log(
       JSON.stringify({
@@ -199,10 +239,20 @@ export async function main(argv: string[]): Promise<() => Promise<void>> {
       }),
     );
   writeFileSync(join(base, "README"), "aiplat simulated cluster scratch directory; removed on exit\n");
-  return async () => {
+  const stop = async () => {
     await sim.stop();
     rmSync(base, { recursive: true, force: true });
   };
+  if (shell && workDir) {
+    say("");
+    say(`A shell in ${workDir} is wired to the simulated platform (exit leaves it and stops the simulator).`);
+    say("Next: aiplat deploy-model gemma-4b --wait");
+    runShell(workDir, env, aiplatBinDir(base)).then(async (code) => {
+      await stop();
+      process.exit(code);
+    });
+  }
+  return stop;
 }
 
 const invokedDirectly = (process.argv[1] ?? "").replace(/\\/g, "/").endsWith("test/support/sim/launch.ts");
@@ -215,7 +265,8 @@ if (invokedDirectly) {
           () => process.exit(1),
         );
       };
-      process.once("SIGINT", shutdown);
+      // With --shell, Ctrl-C belongs to the shell; leaving the shell stops the simulator.
+      if (!process.argv.includes("--shell")) process.once("SIGINT", shutdown);
       process.once("SIGTERM", shutdown);
     },
     (error: unknown) => {

@@ -13,9 +13,9 @@ import {
   tryList,
   watchKind,
 } from "../runtime/kube.js";
-import { type Comparison, compareApp, keyFromTracking, refFor } from "./compare.js";
-import { nextDeletionBatch, propagationFor, shouldBeDeleted } from "./deletion.js";
-import { type AppSpec, computeDesired, type DesiredState, resourceSyncOptions, TRACKING } from "./desired.js";
+import { type Comparison, compareApp, refFor } from "./compare.js";
+import { nextDeletionBatch, propagationFor, pruneTasks, shouldBeDeleted } from "./deletion.js";
+import { type AppSpec, computeDesired, type DesiredState, TRACKING } from "./desired.js";
 import { checkDestination, InvalidSpecError } from "./destination.js";
 import { forgetRevisions } from "./git-source.js";
 import { assessHealth } from "./health.js";
@@ -40,8 +40,8 @@ const FINALIZERS = [
 export interface ArgoCdOptions {
   pollMinutes: number;
   selfHealMinutes: number;
-  /** A bare repository standing in for repoURLs that are not local paths. */
-  fallbackRepo?: string;
+  /** repoURL → bare repository, for URLs that are not local paths (e.g. a fork's https URL). */
+  remotes?: ReadonlyMap<string, string>;
 }
 
 interface Operation {
@@ -143,7 +143,7 @@ export class ArgoCdController {
     let desired: DesiredState;
     try {
       checkDestination(this.store, name, spec);
-      desired = await computeDesired(this.store, name, spec, this.options.fallbackRepo);
+      desired = await computeDesired(this.store, name, spec, this.options.remotes ?? new Map());
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const type = error instanceof InvalidSpecError ? "InvalidSpecError" : "ComparisonError";
@@ -270,7 +270,10 @@ export class ArgoCdController {
     op: Operation,
     prune: boolean,
   ): Record<string, unknown> {
-    const waves = [...new Set(desired.objects.map((d) => d.wave))].sort((a, b) => a - b);
+    const pruneWaves = prune ? pruneTasks(this.trackedLive(app.metadata?.name ?? ""), desired) : new Map();
+    const waves = [...new Set([...desired.objects.map((d) => d.wave), ...pruneWaves.keys()])].sort(
+      (a, b) => a - b,
+    );
     const base = {
       operation: { sync: { revision: op.revision } },
       startedAt: op.startedAt,
@@ -294,6 +297,19 @@ export class ArgoCdController {
           );
         }
       }
+      // Pruning in this wave (its prune wave, pruneTasks): the next wave waits until they are gone.
+      const pruning = (pruneWaves.get(wave) ?? []).map((o: KubeObject) => tryGet(this.store, refFor(o)));
+      for (const live of pruning)
+        if (live && !isDeleting(live)) tryDelete(this.store, refFor(live), "Foreground");
+      const pending = pruning.find((o: KubeObject | undefined) => o && tryGet(this.store, refFor(o)));
+      if (pending) {
+        this.controller.enqueueAfter(key, 0.5, true);
+        return {
+          ...base,
+          phase: "Running",
+          message: `waiting for deletion of ${pending.kind}/${pending.metadata?.name} (wave ${wave})`,
+        };
+      }
       const unhealthy = items.find((i) => {
         const h = assessHealth(tryGet(this.store, refFor(i.object))).status;
         return h !== "Healthy";
@@ -306,13 +322,6 @@ export class ArgoCdController {
           phase: "Running",
           message: `waiting for healthy state of ${unhealthy.object.kind}/${unhealthy.object.metadata?.name} (wave ${wave})`,
         };
-      }
-    }
-    if (prune) {
-      const wanted = new Set(desired.objects.map((d) => d.key));
-      for (const live of this.trackedLive(app.metadata?.name ?? "")) {
-        if (wanted.has(keyFromTracking(live)) || resourceSyncOptions(live).includes("Prune=false")) continue;
-        tryDelete(this.store, refFor(live), "Foreground");
       }
     }
     this.operations.delete(key);

@@ -1,4 +1,5 @@
 import type { KubeObject } from "../runtime/kube.js";
+import { keyFromTracking } from "./compare.js";
 import { resourceSyncOptions } from "./desired.js";
 
 /**
@@ -75,4 +76,32 @@ export function nextDeletionBatch(objs: KubeObject[]): KubeObject[] {
 
 export function propagationFor(finalizer: string): "Foreground" | "Background" {
   return finalizer.endsWith("/background") ? "Background" : "Foreground";
+}
+
+/**
+ * The prune tasks of a sync by the wave they run in. gitops-engine (pkg/sync/sync_context.go,
+ * "reorder waves for pruning tasks using symmetric swap on prune waves") gives each pruned object
+ * its live sync wave, then swaps the sorted prune waves end for end: the object of the highest
+ * wave is pruned in the lowest prune wave, so pruning runs in reverse wave order; a wave is done
+ * only when what it pruned is gone (argo-cd docs user-guide/sync-waves.md: "If, for any reason, a
+ * resource isn't removed/pruned in a wave, the resources in next waves won't be processed").
+ * `Prune=false` objects are never pruned.
+ */
+export function pruneTasks(
+  live: readonly KubeObject[],
+  desired: { objects: readonly { key: string }[] },
+): Map<number, KubeObject[]> {
+  const wanted = new Set(desired.objects.map((d) => d.key));
+  const byWave = new Map<number, KubeObject[]>();
+  for (const obj of live) {
+    if (wanted.has(keyFromTracking(obj)) || resourceSyncOptions(obj).includes("Prune=false")) continue;
+    const wave = syncWave(obj);
+    byWave.set(wave, [...(byWave.get(wave) ?? []), obj]);
+  }
+  const waves = [...byWave.keys()].sort((a, b) => a - b);
+  const swapped = new Map<number, KubeObject[]>();
+  waves.forEach((wave, i) => {
+    swapped.set(waves[waves.length - 1 - i] as number, byWave.get(wave) ?? []);
+  });
+  return swapped;
 }

@@ -68,7 +68,7 @@ export async function computeDesired(
   store: Store,
   appName: string,
   spec: AppSpec,
-  fallbackRepo: string | undefined,
+  remotes: ReadonlyMap<string, string>,
 ): Promise<DesiredState> {
   const sources = spec.sources ?? (spec.source ? [spec.source] : []);
   const destNs = spec.destination?.namespace;
@@ -81,7 +81,9 @@ export async function computeDesired(
       continue;
     }
     if (source.ref && !source.path) continue;
-    const repo = localRepoPath(source.repoURL ?? "") ?? fallbackRepo;
+    // Like repo-server, only a repository that exists is cloned: a local path, or a URL the
+    // simulator was told names its remote. Anything else (the init placeholder) is not found.
+    const repo = localRepoPath(source.repoURL ?? "") ?? remotes.get(source.repoURL ?? "");
     if (!repo) {
       throw new Error(
         `rpc error: code = Unknown desc = failed to list refs: repository not found: ${source.repoURL ?? "(no repoURL)"}`,

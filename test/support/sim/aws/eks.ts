@@ -84,8 +84,26 @@ export function routeEks(ctx: RequestContext, method: string, path: string): Jso
   if (!cap)
     throw new AwsError("ResourceNotFoundException", `No capability found for name: ${parts[3]}.`, 404);
   const roleArn = `arn:aws:iam::${ctx.account.accountId}:role/${name}-${cap.name}-capability`;
+  // ArgoCdConfigResponse.serverUrl: the managed Argo CD's UI and API (EKS API reference).
+  const configuration =
+    cap.type === "ARGOCD"
+      ? {
+          argoCd: {
+            serverUrl: `https://${cap.id.slice(4)}.eks-capabilities.${ctx.account.region}.amazonaws.com`,
+            namespace: "argocd",
+          },
+        }
+      : undefined;
   return {
     status: 200,
-    body: { capability: { ...capabilityShape(ctx, cap, name), clusterName: name, roleArn, tags: cap.tags } },
+    body: {
+      capability: {
+        ...capabilityShape(ctx, cap, name),
+        clusterName: name,
+        roleArn,
+        configuration,
+        tags: cap.tags,
+      },
+    },
   };
 }

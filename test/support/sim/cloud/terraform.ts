@@ -283,18 +283,26 @@ export class SimulatedTerraform {
     const b64 = (s: string) => Buffer.from(s).toString("base64");
     if (this.options.createSecrets) {
       const key = b64(this.options.masterKey);
+      const webuiKey = b64(`sk-${this.options.random.hex(48)}`);
+      const registrationKey = b64(`sk-${this.options.random.hex(48)}`);
       this.ensure({
         apiVersion: "v1",
         kind: "Secret",
         metadata: { name: "litellm-secrets", namespace: "ai-platform" },
-        // platform-secrets.tf: the Postgres password is its own random value, not the master key.
-        data: { "master-key": key, "postgres-password": b64(this.options.random.hex(40)) },
+        // platform-secrets.tf: the Postgres password is its own random value, not the master key;
+        // Open WebUI and the registration Jobs get scoped virtual keys of their own.
+        data: {
+          "master-key": key,
+          "postgres-password": b64(this.options.random.hex(40)),
+          "webui-key": webuiKey,
+          "registration-key": registrationKey,
+        },
       });
       this.ensure({
         apiVersion: "v1",
         kind: "Secret",
         metadata: { name: "litellm-api-key", namespace: "inference" },
-        data: { "master-key": key },
+        data: { "registration-key": registrationKey },
       });
       const hex = () => b64(this.options.random.hex(64));
       this.ensure({

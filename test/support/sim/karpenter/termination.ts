@@ -87,6 +87,13 @@ export class Termination {
       tryDelete(store, refOf(claim));
       claim = tryGet(store, refOf(claim));
     }
+    // The instance is gone and the kubelet with it: nothing to drain (node/termination
+    // controller.go `finalize`: a NotReady node whose instance the cloud provider does not find).
+    if (conditionOf(node, "Ready")?.status !== "True" && this.instanceNotFound(node)) {
+      this.draining.delete(name);
+      removeFinalizer(store, node, FINALIZER, MANAGER);
+      return;
+    }
     const deadline = claim ? this.deadlineOf(claim) : undefined;
     this.taint(node);
     if (claim && !conditionOf(claim, "Drained"))
@@ -171,6 +178,17 @@ export class Termination {
       (t) => t > now,
     );
     if (times.length > 0) this.host.enqueueAfter(`node|${nodeName}`, Math.min(...times) - now + 0.01);
+  }
+
+  /**
+   * cloudProvider.Get's NodeClaimNotFoundError: the node's instance is terminated or unknown to EC2
+   * (karpenter-provider-aws looks only at pending/running/stopping/stopped/shutting-down instances).
+   */
+  private instanceNotFound(node: KubeObject): boolean {
+    const id = ((node.spec as { providerID?: string } | undefined)?.providerID ?? "").split("/").pop();
+    if (!id) return false;
+    const instance = this.host.ledger.find(id) as { deletedAtMinute?: number } | undefined;
+    return !instance || instance.deletedAtMinute !== undefined;
   }
 
   /** Starts TerminateInstances once; true when the instance is gone (or never existed). */

@@ -10,7 +10,6 @@ import {
   refOf,
   type Store,
   splitKey,
-  tryDelete,
   tryGet,
   tryList,
   watchKind,

@@ -24,6 +24,7 @@ import {
   MANAGER,
   modelIdOf,
 } from "./children.js";
+import { modelLoadException } from "./model-load.js";
 import { clusterReadiness, rayServiceStatus, type ServeState } from "./status.js";
 
 /**
@@ -126,11 +127,10 @@ export class KubeRayController {
       pending = owned.find((c) => c !== active && c.metadata?.annotations?.[HASH] === wantHash);
       pending ??= createRayCluster(this.store, this.random, svc, spec.rayClusterConfig, wantHash);
     }
-    const serveHash = hashOf(spec.serveConfigV2 ?? "");
     const svcKey = `RayService|${ns}/${name}`;
-    let activeState = this.advanceServe(active, serveHash, svcKey, name);
+    let activeState = this.advanceServe(active, spec.serveConfigV2, svcKey, name);
     if (pending) {
-      const pendingState = this.advanceServe(pending, serveHash, svcKey, name);
+      const pendingState = this.advanceServe(pending, spec.serveConfigV2, svcKey, name);
       if (pendingState.phase === "RUNNING") {
         tryDelete(this.store, {
           apiVersion: "ray.io/v1",
@@ -175,7 +175,13 @@ export class KubeRayController {
   }
 
   /** Ray Serve's application lifecycle on one cluster; a new serveConfigV2 redeploys the app. */
-  private advanceServe(cluster: KubeObject, serveHash: string, svcKey: string, name: string): ServeState {
+  private advanceServe(
+    cluster: KubeObject,
+    serveConfig: string | undefined,
+    svcKey: string,
+    name: string,
+  ): ServeState {
+    const serveHash = hashOf(serveConfig ?? "");
     const clusterUid = cluster.metadata?.uid ?? "";
     const clusterReady = clusterReadiness(this.store, cluster).ready;
     let state = this.serve.get(clusterUid);
@@ -187,7 +193,7 @@ export class KubeRayController {
       state.serveHash = serveHash;
       if (state.phase !== "NOT_STARTED") state.phase = "DEPLOYING";
       state.loadingSince = undefined;
-      state.message = undefined;
+      state.exception = undefined;
     }
     if (!clusterReady) {
       if (state.phase !== "NOT_STARTED") state.phase = "DEPLOYING";
@@ -198,12 +204,14 @@ export class KubeRayController {
       state.phase = "DEPLOYING";
       const started = ++this.loads;
       state.loadingSince = started;
+      // Decided now, with the environment the workers started with (model-load.ts).
+      const failure = modelLoadException(this.store, cluster, serveConfig);
       this.clock.after(this.options.modelLoadMinutes, () => {
         const current = this.serve.get(clusterUid);
         if (!current || current.loadingSince !== started || current.phase !== "DEPLOYING") return;
-        const error = this.modelLoadErrors.get(name);
+        const error = this.modelLoadErrors.get(name) ?? failure;
         current.phase = error ? "DEPLOY_FAILED" : "RUNNING";
-        current.message = error;
+        current.exception = error;
         this.controller.enqueue(svcKey);
       });
     }

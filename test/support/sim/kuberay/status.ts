@@ -1,4 +1,5 @@
 import { isConditionTrue, type KubeObject, labelsOf, type Store, tryList } from "../runtime/kube.js";
+import { replicaStartupFailure } from "./model-load.js";
 
 /**
  * RayCluster readiness and the RayService status KubeRay 1.5 reports: conditions Ready and
@@ -9,7 +10,8 @@ import { isConditionTrue, type KubeObject, labelsOf, type Store, tryList } from 
 export interface ServeState {
   clusterUid: string;
   phase: "NOT_STARTED" | "DEPLOYING" | "RUNNING" | "DEPLOY_FAILED";
-  message?: string;
+  /** The exception the model's replicas die with (DEPLOY_FAILED). */
+  exception?: string;
   loadingSince?: number;
   /** Hash of the serveConfigV2 the app was deployed with. */
   serveHash?: string;
@@ -58,15 +60,19 @@ export function rayServiceStatus(
 ): Record<string, unknown> {
   const now = `${new Date().toISOString().slice(0, 19)}Z`;
   const running = state.phase === "RUNNING";
-  const deploymentStatus = running ? "HEALTHY" : state.phase === "DEPLOY_FAILED" ? "UNHEALTHY" : "UPDATING";
+  const failed = state.phase === "DEPLOY_FAILED";
+  const deploymentStatus = running ? "HEALTHY" : "UPDATING";
   const deployments: Record<string, unknown> = {
-    OpenAiIngress: { status: deploymentStatus },
+    OpenAiIngress: { status: failed ? "HEALTHY" : deploymentStatus },
   };
-  if (modelId)
-    deployments[`LLMServer:${modelId.replace(/[^A-Za-z0-9_-]/g, "--")}`] = {
-      status: deploymentStatus,
-      ...(state.message ? { message: state.message } : {}),
-    };
+  const llmServer = modelId ? `LLMServer:${modelId.replace(/[^A-Za-z0-9_-]/g, "--")}` : undefined;
+  // Ray Serve 2.x: a deployment whose replicas keep failing in their constructor is DEPLOY_FAILED
+  // with the error; the application only names it (application_state.py, deployment_state.py).
+  if (llmServer)
+    deployments[llmServer] = failed
+      ? { status: "DEPLOY_FAILED", message: replicaStartupFailure(llmServer, state.exception ?? "") }
+      : { status: deploymentStatus };
+  const appMessage = failed ? `Failed to update the deployments ['${llmServer ?? "LLMServer"}'].` : undefined;
   const old = (svc.status ?? {}) as {
     conditions?: { type: string; status: string; lastTransitionTime?: string }[];
   };
@@ -107,7 +113,7 @@ export function rayServiceStatus(
       applicationStatuses: {
         [APP_NAME]: {
           status: state.phase,
-          ...(state.message ? { message: state.message } : {}),
+          ...(appMessage ? { message: appMessage } : {}),
           serveDeploymentStatuses: deployments,
         },
       },

@@ -73,7 +73,8 @@ export function createRegistrationRunner(store: Store, litellm: LiteLlmServer) {
       namespace: "ai-platform",
       labelSelector: "app.kubernetes.io/name=litellm",
     }).some((p) => isConditionTrue(p, "Ready"));
-    if (!litellmReady) return "running";
+    // curl -f fails on the 503 a LiteLLM without its database answers.
+    if (!litellmReady || !litellm.databaseReachable()) return "running";
     if (!env.MODEL_NAME || !env.MODEL_ID || !env.SERVE_URL) return "failed";
     litellm.registerIfAbsent(env.MODEL_NAME, `openai/${env.MODEL_ID}`, env.SERVE_URL);
     return "succeeded";

@@ -2,13 +2,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Random } from "../runtime/random.js";
 import { type ChatRequest, chatCompletion, completionChunks, completionWords } from "./completions.js";
+import { DailyActivity } from "./daily-activity.js";
+import type { DatabaseLookup } from "./database.js";
 import { createServingEngine, type ServingEngine, type ServingProfile } from "./serving-model.js";
 import { streamFromEngine } from "./serving-stream.js";
 
 /**
  * A LiteLLM proxy stand-in speaking the API aiplat and the registration Jobs use: master-key auth
  * (Authorization: Bearer), /health/liveliness and /health/readiness without a key, /model/new (not
- * idempotent, like the real one), /model/info, /model/delete, /v1/models, and /v1/chat/completions
+ * idempotent, like the real one), /model/info, /model/delete, /v1/models, /user/daily/activity
+ * (requests per model and model group, daily-activity.ts), and /v1/chat/completions
  * with and without streaming (SSE chunks, usage, `data: [DONE]`). A model answers only while its
  * backend (the RayService behind api_base) serves; otherwise the error LiteLLM gives for an
  * unreachable backend. Tests can make it slow, fail the next requests, or drop a stream midway.
@@ -32,6 +35,10 @@ export interface LiteLlmOptions {
   profileFor?: ((model: RegisteredModel) => ServingProfile | undefined) | undefined;
   /** Divides every serving time (tests run the same shape faster); default 1. */
   servingSpeedup?: number | undefined;
+  /** The platform's LiteLLM database (database.ts); undefined: the stand-in keeps models itself. */
+  database?: DatabaseLookup | undefined;
+  /** Whether LiteLLM answers at all (a Ready pod on the platform, database.ts); default always. */
+  answering?: (() => boolean) | undefined;
 }
 
 interface Failure {
@@ -41,16 +48,29 @@ interface Failure {
 
 export class LiteLlmServer {
   private server?: Server;
-  private readonly models: RegisteredModel[] = [];
+  /** Registrations by database (database.ts): a new database volume starts empty. */
+  private readonly databases = new Map<string, RegisteredModel[]>();
   private readonly failures: Failure[] = [];
   private delayMs = 0;
   private dropNext = false;
   /** The next streaming completion fails after its first chunks with this error (in-stream). */
   private streamFailure: string | undefined;
   private readonly chatLog: ChatRequest[] = [];
+  private readonly activity = new DailyActivity();
   url = "";
 
   constructor(private readonly options: LiteLlmOptions) {}
+
+  /** The models of the database LiteLLM is connected to now. */
+  private get models(): RegisteredModel[] {
+    const id = this.options.database?.()?.id ?? "";
+    let models = this.databases.get(id);
+    if (!models) {
+      models = [];
+      this.databases.set(id, models);
+    }
+    return models;
+  }
 
   get masterKey(): string {
     return this.options.masterKey;
@@ -120,6 +140,11 @@ export class LiteLlmServer {
     this.streamFailure = message;
   }
 
+  /** What `/health/readiness` needs beyond a running process: the database answering. */
+  databaseReachable(): boolean {
+    return this.options.database?.()?.reachable ?? true;
+  }
+
   /** Registered deployments (as /model/info lists them). */
   registered(): RegisteredModel[] {
     return this.models.map((m) => ({ ...m }));
@@ -156,11 +181,25 @@ export class LiteLlmServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // No Ready LiteLLM pod: nothing listens behind the Service or a port-forward.
+    if (this.options.answering && !this.options.answering()) {
+      req.socket.destroy();
+      return;
+    }
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const method = req.method ?? "GET";
     if (path === "/health/liveliness" || path === "/health/liveness") return send(res, 200, "I'm alive!");
-    if (path === "/health/readiness")
-      return send(res, 200, { status: "healthy", db: "connected", litellm_version: "1.83.10" });
+    if (path === "/health/readiness") {
+      // litellm/proxy/health_endpoints/_health_endpoints.py: a configured database that does not
+      // answer is "disconnected" with 503, so Kubernetes takes the pod out of rotation.
+      const database = this.options.database?.();
+      const connected = database === undefined || database.reachable;
+      return send(res, connected ? 200 : 503, {
+        status: "healthy",
+        db: connected ? "connected" : "disconnected",
+        litellm_version: "1.83.10",
+      });
+    }
     if (!this.authorized(req)) {
       return send(
         res,
@@ -183,6 +222,10 @@ export class LiteLlmServer {
       });
     }
     if (method === "POST" && path === "/model/delete") return this.modelDelete(res, body);
+    if (method === "GET" && path === "/user/daily/activity") {
+      const query = new URL(req.url ?? "/", "http://localhost").searchParams;
+      return send(res, 200, this.activity.page(query.get("start_date") ?? "", query.get("end_date") ?? ""));
+    }
     if (method === "GET" && (path === "/v1/models" || path === "/models")) {
       const names = [...new Set(this.models.map((m) => m.model_name))];
       return send(res, 200, {
@@ -245,6 +288,7 @@ export class LiteLlmServer {
     }
     const model = candidates[0]!;
     const check = this.options.backend(model);
+    this.activity.record(model.model_name, model.litellm_params.model, check.ok);
     if (!check.ok) {
       return send(
         res,
@@ -280,6 +324,13 @@ export class LiteLlmServer {
       }
       if (midStreamFailure !== undefined && n === 2) {
         res.end(`data: ${JSON.stringify(errorBody(midStreamFailure, "None", 500))}\n\n`);
+        return;
+      }
+      // The backend stopped serving mid-answer: the same in-stream error event, not a cut socket.
+      const backend = n > 0 ? this.options.backend(model) : { ok: true as const };
+      if (!backend.ok) {
+        const message = `litellm.APIConnectionError: APIConnectionError: OpenAIException - ${backend.message}. Received Model Group=${model.model_name}`;
+        res.end(`data: ${JSON.stringify(errorBody(message, "None", 500))}\n\n`);
         return;
       }
       res.write(`data: ${JSON.stringify(chunk)}\n\n`);

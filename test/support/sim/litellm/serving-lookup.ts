@@ -18,7 +18,7 @@ import { servingProfile } from "./serving-model.js";
 const FALLBACK_SHAPE: ModelShape = { parametersB: 8, layers: 32, kvHeads: 8, headDim: 128 };
 
 let catalog: CatalogModel[] | undefined;
-function catalogModels(): CatalogModel[] {
+export function catalogModels(): CatalogModel[] {
   catalog ??= parseCatalog(readFileSync(join(repoRoot, "templates", "models.yaml"), "utf8"));
   return catalog;
 }
