@@ -45,7 +45,11 @@ export const deployModelCommand: CommandModule = {
         "--wait fails when the cluster cannot be reached for this long",
         "2m",
       )
-      .option("--force", "deploy although the model does not fit, or replace a different declaration", false)
+      .option(
+        "--force",
+        "deploy although the model does not fit or exceeds gpu_node_limit, or change a declared endpoint (values not given are kept)",
+        false,
+      )
       .action(action(runDeployModel));
   },
 };
