@@ -130,6 +130,51 @@ async function startLauncher(envFile: string): Promise<ChildProcess> {
   return child;
 }
 
+/**
+ * The forward's own cost per request, apart from process start-up: one process, a warm forward
+ * (the compiled modules chat uses) and a warm direct connection, streamed completions alternating
+ * between the two; time to first token measured on a sub-millisecond clock.
+ */
+async function warmForwardCost(kubeconfig: string, litellmUrl: string, apiKey: string, count: number) {
+  const dist = (path: string) => join(root, "dist", path);
+  const { createKubeconfigConnector } = await import(dist("adapters/kube/connect.js"));
+  const { createKubeObjects } = await import(dist("adapters/kube/objects.js"));
+  const { startPortForward } = await import(dist("adapters/kube/port-forward.js"));
+  const { streamChat } = await import(dist("adapters/llm/chat-stream.js"));
+  const target = await createKubeconfigConnector({ kubeconfig, env: {} }).connect();
+  const objects = createKubeObjects(target.config);
+  const forward = await startPortForward(target.config, objects, {
+    namespace: "ai-platform",
+    service: "litellm",
+    port: 4000,
+  });
+  const clock = { now: () => performance.now(), sleep: async () => {} };
+  const ttft = async (baseUrl: string) =>
+    (
+      await streamChat({
+        baseUrl,
+        apiKey,
+        clock,
+        model: "gemma-4b",
+        messages: [{ role: "user", content: "What is the platform for?" }],
+      })
+    ).timeToFirstTokenMs as number;
+  const direct: number[] = [];
+  const forwarded: number[] = [];
+  try {
+    for (let i = 0; i < count + 2; i++) {
+      const d = await ttft(litellmUrl);
+      const f = await ttft(forward.url);
+      if (i < 2) continue;
+      direct.push(d);
+      forwarded.push(f);
+    }
+  } finally {
+    await forward.close();
+  }
+  return { direct: median(direct), forwarded: median(forwarded) };
+}
+
 let launcher: ChildProcess | undefined;
 try {
   const envFile = join(scratch, "sim.env");
@@ -213,6 +258,10 @@ try {
   const sessionRss = await chatSession(env, 200);
   console.log(
     `| peak RSS, ${TURNS}-turn session (200-token answers) | ${(sessionRss / 1024).toFixed(1)} MiB | ≤ 120 MB: ${sessionRss * 1024 <= 120e6 ? "met" : "MISSED"} (node -e 0: ${(nodeRss / 1024).toFixed(1)} MiB) |`,
+  );
+  const warm = await warmForwardCost(sim.KUBECONFIG ?? "", sim.LITELLM_URL ?? "", directEnv.LITELLM_KEY, 40);
+  console.log(
+    `| TTFT in one warm process, 40 alternating requests: direct / through the forward | ${warm.direct.toFixed(2)} / ${warm.forwarded.toFixed(2)} | the forward adds ${(warm.forwarded - warm.direct).toFixed(2)} ms |`,
   );
   console.log(
     `\n${runs} runs each, interleaved, after 2 warm-up rounds; serving model ${speedup} × faster than an L4; node ${process.version}; load average ${loadavg()[0]?.toFixed(1)}.`,

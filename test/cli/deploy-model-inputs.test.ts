@@ -127,12 +127,12 @@ const BAD: [string[], string, string][] = [
   [
     ["llama33-70b", "--gpus", "1"],
     "does-not-fit",
-    "meta-llama/Llama-3.3-70B-Instruct with --gpus 1 and --max-model-len 8192 does not fit any GPU family. What would work: --gpus 8 (fits every family); or --gpus 4 on g6e only (L40S 48 GB).",
+    "meta-llama/Llama-3.3-70B-Instruct with --gpus 1 and --max-model-len 8192 does not fit any GPU family. What would work: --gpus 8 (fits every family); or --gpus 4 --instance-family g6e (L40S 48 GB).",
   ],
   [
     ["gemma-27b", "--gpus", "2"],
     "does-not-fit",
-    "google/gemma-3-27b-it with --gpus 2 and --max-model-len 8192 fits only g6e, but the gpu-inference NodePool may launch any of g5/g6/g6e. What would work: --gpus 4 (fits every family); or --gpus 2 on g6e only (L40S 48 GB).",
+    "google/gemma-3-27b-it with --gpus 2 and --max-model-len 8192 fits only g6e, but the gpu-inference NodePool may launch any of g5/g6/g6e. What would work: --gpus 4 (fits every family); or --gpus 2 --instance-family g6e (L40S 48 GB).",
   ],
   [["gemma-4b", "--timeout", "soon", "--wait"], "invalid-input", duration("--timeout", "soon")],
   [

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
@@ -9,6 +9,19 @@ import { makeTempDir } from "../support/temp.js";
 // Issue 18, point 6: an explicit --kubeconfig/--context that cannot be used is an error.
 function repo() {
   const r = makeTestRepo({ copyFrom: repoRoot, copy: ["templates", "platform", "argocd"] });
+  // argocd/ points at this repository's remote, as `aiplat init` leaves it (bootstrap refuses the placeholder).
+  const argocd = join(r.dir, "argocd");
+  for (const file of readdirSync(argocd).filter((f) => f.endsWith(".yaml"))) {
+    const path = join(argocd, file);
+    writeFileSync(
+      path,
+      readFileSync(path, "utf8").replaceAll(
+        "https://example.invalid/set-by-aiplat-init.git",
+        `file://${r.remote}`,
+      ),
+    );
+  }
+  r.git("commit", "-qam", "argocd: point at the remote");
   return { r, env: { ...gitTestEnv(join(r.dir, "..")), PATH: process.env.PATH, NO_COLOR: "1" } };
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -72,6 +73,43 @@ describe("a declared endpoint keeps every value not given", () => {
       model: "Qwen/Qwen2.5-Coder-7B-Instruct",
     });
     expect((again.json() as { changes?: unknown }).changes).toBeUndefined();
+  });
+
+  it("a model change is refused with hints that carry the user's flags, and the printed undeploy works", async () => {
+    const { r, env } = repo();
+    await runCli(["deploy-model", ...CODER], { cwd: r.dir, env });
+    const run = await runCli(
+      ["deploy-model", "coder", "--model", "Qwen/Qwen3-8B", "--force", "--env", "staging"],
+      {
+        cwd: r.dir,
+        env,
+      },
+    );
+    expect(run.exitCode).toBe(2);
+    const undeploy = /`(aiplat undeploy-model [^`]+)`/.exec(run.stderr)?.[1] ?? "";
+    expect(undeploy).toBe("aiplat undeploy-model coder --wait --env staging");
+    expect(run.stderr).toContain("aiplat deploy-model <new-name> --model Qwen/Qwen3-8B --env staging");
+    // Without a cluster --wait cannot follow; the same command without it removes the endpoint.
+    const removed = await runCli(argvOf(undeploy.replace(" --wait", "")), { cwd: r.dir, env });
+    expect(removed.exitCode, removed.stderr).toBe(0);
+    expect(r.git("log", "-1", "--format=%s")).toBe("undeploy coder");
+  });
+
+  it("a field deploy-model does not set (a hand-set modelSource) is no change and is kept", async () => {
+    const { r, env } = repo();
+    await runCli(["deploy-model", ...CODER], { cwd: r.dir, env });
+    const file = join(r.dir, "platform/workloads/coder.yaml");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace("spec:\n", "spec:\n  modelSource: s3://models-bucket/coder/\n"),
+    );
+    r.git("commit", "-qam", "coder: weights from the model cache");
+    const again = await runCli(["deploy-model", "coder", "--json"], { cwd: r.dir, env });
+    expect(again.json()).toMatchObject({ ok: true, status: "unchanged" });
+    const scaled = await runCli(["scale", "coder", "--max-replicas", "2"], { cwd: r.dir, env });
+    expect(scaled.exitCode, scaled.stderr).toBe(0);
+    expect(scaled.stderr).not.toContain("modelSource");
+    expect(declaredSpec(r)).toMatchObject({ modelSource: "s3://models-bucket/coder/", maxReplicas: 2 });
   });
 
   it("aiplat scale changes the replica range alone, in one commit of one file, pushed", async () => {

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { runCli } from "../support/cli.js";
 import { gitTestEnv, makeTestRepo } from "../support/git-repo.js";
 import { repoRoot } from "../support/paths.js";
@@ -62,19 +63,33 @@ describe("--image must run the RGD's Ray minor", () => {
 });
 
 describe("large GPU deployments", () => {
-  it("shows the range with the head, and refuses a maximum over gpu_node_limit (default 16) unless --force", async () => {
+  it("lowers a default maximum to what gpu_node_limit (default 16) holds, and says so", async () => {
+    const { r, env } = repo();
+    const run = await runCli(["deploy-model", "llama33-70b", "--no-push"], { cwd: r.dir, env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      "maxReplicas lowered from 4 to 2: 2 × 8 GPUs is the most the default cluster_config.gpu_node_limit (16) holds",
+    );
+    expect(run.stderr).toContain(
+      "Range: 1-2 GPU worker(s) × 8 GPU(s) = 8-16 GPUs, plus the Ray head on a CPU node (2-3 pods)",
+    );
+    expect(parse(r.git("show", "HEAD:platform/workloads/llama33-70b.yaml")).spec.maxReplicas).toBe(2);
+  });
+
+  it("refuses a maximum given over gpu_node_limit unless --force; the suggested value goes through", async () => {
     const { r, env, untouched } = repo();
-    const refused = await runCli(["deploy-model", "llama33-70b"], { cwd: r.dir, env });
+    const refused = await runCli(["deploy-model", "llama33-70b", "--max-replicas", "4"], { cwd: r.dir, env });
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toContain(
       "Range: 1-4 GPU worker(s) × 8 GPU(s) = 8-32 GPUs, plus the Ray head on a CPU node (2-5 pods)",
     );
     expect(refused.stderr).toContain("needs 32 GPUs, more than the gpu-inference NodePool may run (16");
-    expect(refused.stderr).toContain("--max-replicas 2");
+    const suggested = /Use (--max-replicas \d+)/.exec(refused.stderr)?.[1] ?? "";
+    expect(suggested).toBe("--max-replicas 2");
     untouched();
 
     // The suggested value goes through (no terminal: nothing to confirm).
-    const fitted = await runCli(["deploy-model", "llama33-70b", "--max-replicas", "2", "--no-push"], {
+    const fitted = await runCli(["deploy-model", "llama33-70b", ...suggested.split(" "), "--no-push"], {
       cwd: r.dir,
       env,
     });
@@ -84,13 +99,11 @@ describe("large GPU deployments", () => {
 
   it("--force deploys over the limit with a warning; --json carries the range", async () => {
     const { r, env } = repo();
-    const forced = await runCli(["deploy-model", "llama33-70b", "--force", "--no-push"], { cwd: r.dir, env });
+    const argv = ["deploy-model", "llama33-70b", "--max-replicas", "4", "--force", "--no-push"];
+    const forced = await runCli(argv, { cwd: r.dir, env });
     expect(forced.exitCode, forced.stderr).toBe(0);
     expect(forced.stderr).toContain("--force: deploying although at its maximum");
-    const again = await runCli(["deploy-model", "llama33-70b", "--force", "--no-push", "--json"], {
-      cwd: r.dir,
-      env,
-    });
+    const again = await runCli([...argv, "--json"], { cwd: r.dir, env });
     expect(again.json()).toMatchObject({ range: { gpus: { min: 8, max: 32 }, pods: { min: 2, max: 5 } } });
   });
 

@@ -124,6 +124,14 @@ describe("the schema the RGD declares", () => {
     expect(defaults).toEqual(ENDPOINT_DEFAULTS);
   });
 
+  it("defaults instanceFamilies to exactly the gpu-inference NodePool's families", () => {
+    const pool = readRepoFile("terraform/30.eks/30.cluster/karpenter/nodepool-gpu-inference.yaml.tftpl");
+    const families = /key: karpenter\.k8s\.aws\/instance-family\s+operator: In\s+values: (\[[^\]]*\])/.exec(
+      pool,
+    )?.[1];
+    expect(JSON.parse(families ?? "null")).toEqual(schema.properties?.instanceFamilies?.default);
+  });
+
   it("makes model immutable: the registration Job carries it, and a Job's pod template cannot change", () => {
     expect(schema.properties?.model?.["x-kubernetes-validations"]).toEqual([
       { rule: "self == oldSelf", message: "field is immutable" },

@@ -153,6 +153,6 @@ describe("the sweep on the serving model", () => {
     const step = (throughput - sync) / 6;
     const best = bestLevel(result.levels.slice(2), plan.slo);
     expect(best?.load).toBeCloseTo(throughput - step, 6);
-    expect(Math.abs(knee - (best?.load ?? 0))).toBeLessThanOrEqual(step + Math.abs(knee - throughput));
+    expect(Math.abs(knee - (best?.load ?? 0))).toBeLessThanOrEqual(step + Math.abs(knee - throughput) + 1e-9); // float rounding
   }, 30_000);
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { latencyPlot } from "../../src/cli/bench/report.js";
 import { costOf } from "../../src/core/bench/cost.js";
 import { approximateTokens, syntheticPrompt } from "../../src/core/bench/prompts.js";
 import { poissonSchedule } from "../../src/core/bench/schedule.js";
 import { judgeSlo } from "../../src/core/bench/slo.js";
 import { percentile, type RequestSample, summarise } from "../../src/core/bench/stats.js";
-import { bestLevel, sweepRates } from "../../src/core/bench/sweep.js";
+import { bestLevel, type MeasuredLevel, sweepRates } from "../../src/core/bench/sweep.js";
 
 // A fixed trace whose figures were computed by hand (see the comments).
 const trace: RequestSample[] = [
@@ -151,5 +152,38 @@ describe("synthetic prompts", () => {
       expect(Math.abs(tokens - n)).toBeLessThanOrEqual(Math.max(3, n * 0.02));
     }
     expect(syntheticPrompt(100, 1)).not.toBe(syntheticPrompt(100, 2));
+  });
+});
+
+describe("the latency plot", () => {
+  // Three levels: TTFT p90 grows as throughput does, the last one far beyond the knee.
+  const level = (i: number, tokensPerSecond: number, ttftP90: number): MeasuredLevel => ({
+    label: `level ${i}`,
+    mode: "rate",
+    load: i,
+    stats: {
+      ...summarise(trace),
+      outputTokensPerSecond: tokensPerSecond,
+      ttftMs: { ...summarise(trace).ttftMs!, p90: ttftP90 },
+    },
+  });
+
+  it("puts each level at its throughput (across) and TTFT p90 (up), numbered in order", () => {
+    const plot = latencyPlot([level(1, 100, 50), level(2, 200, 100), level(3, 400, 1000)], 9, 5);
+    const rows = (plot as string).split("\n");
+    // the y label is the highest TTFT; the grid is 5 rows of 9 columns after "│"
+    expect(rows[0]).toMatch(/^1000 ms │/);
+    const grid = rows.slice(0, 5).map((r) => r.slice(r.indexOf("│") + 1));
+    // level 3: x 400/400 → column 8, y 1000/1000 → top row
+    expect(grid[0]?.[8]).toBe("3");
+    // level 2: x 200/400 → column 4, y 100/1000 × 4 → row 0.4 from the bottom → bottom row
+    expect(grid[4]?.[4]).toBe("2");
+    // level 1: x 100/400 × 8 → column 2, y 50/1000 × 4 → bottom row
+    expect(grid[4]?.[2]).toBe("1");
+    expect(rows.at(-1)).toContain("TTFT p90 against output tokens/s (0 … 400)");
+  });
+
+  it("is left out with fewer than two levels to compare", () => {
+    expect(latencyPlot([level(1, 100, 50)])).toBeUndefined();
   });
 });

@@ -172,7 +172,9 @@ describe("GPU memory estimate against hand-computed values", () => {
       workerCpu: "16",
       workerMemory: "96Gi",
     });
-    expect(plan.suggestion).toBe("--gpus 8 (fits every family); or --gpus 4 on g6e only (L40S 48 GB)");
+    expect(plan.suggestion).toBe(
+      "--gpus 8 (fits every family); or --gpus 4 --instance-family g6e (L40S 48 GB)",
+    );
     const huge = planFit({
       shape: { parametersB: 700 },
       bytesPerParam: 2,

@@ -52,4 +52,36 @@ describe("Redactor", () => {
     expect(JSON.stringify(out)).not.toContain("topsecretvalue");
     expect(out.n).toBe(3);
   });
+
+  // Mutation testing (TESTING.md) found these edges unpinned: each case below fails when a length
+  // bound, a key spelling or the array branch is changed.
+  it("keeps arrays as arrays, each element redacted in place", () => {
+    const r = new Redactor();
+    r.add("topsecretvalue");
+    expect(r.redactValue({ a: ["topsecretvalue", "plain"] })).toEqual({ a: ["***", "plain"] });
+  });
+
+  it.each([
+    ["a short sk- word", "install sk-learn first"],
+    ["a short hf_ word", "see hf_hub docs"],
+    ["a short dckr_pat_ word", "dckr_pat_abc is not a token"],
+    ["a short EKS prefix", "k8s-aws-v1.abcdef"],
+    ["a short GitHub-like word", "ghp_shortvalue123"],
+    ["a GitHub-like prefix of another letter", "ghx_abcdefghijklmnopqrstuvwxyz"],
+    ["a three-character assignment", "token=abc"],
+    ["a short bearer", "Bearer abc"],
+  ])("leaves %s alone (under the shape's minimum length)", (_name, text) => {
+    expect(new Redactor().redact(text)).toBe(text);
+  });
+
+  it.each([
+    ["GitHub token", "remote ghp_abcdefghijklmnopqrstuvwxyz0123", "remote ghp_***"],
+    ["apikey", "apikey=abcd1234", "apikey=***"],
+    ["api-key", "api-key: abcd1234", "api-key: ***"],
+    ["masterkey", "masterkey=abcd1234", "masterkey=***"],
+    ["master_key", "master_key=abcd1234", "master_key=***"],
+    ["bearer after two spaces", "Authorization: Bearer  abcdefgh123", "Authorization: Bearer  ***"],
+  ])("masks a %s to exactly its kept prefix", (_name, text, expected) => {
+    expect(new Redactor().redact(text)).toBe(expected);
+  });
 });

@@ -194,7 +194,10 @@ export async function startPortForward(
     socket.on("close", () => webSocket?.close(1000));
   };
 
-  const server = createServer((socket) => {
+  // No Nagle on the local side: a streamed answer is many small writes (one SSE event per token),
+  // and Nagle holds each one until the previous is acknowledged — which the client's delayed ACK
+  // puts off by up to 40 ms on Linux. kubectl's forward (Go) has TCP_NODELAY by default.
+  const server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());

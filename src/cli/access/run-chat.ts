@@ -5,7 +5,7 @@
  */
 import type { ChatMessage, ChatStreamResult } from "../../adapters/llm/chat-stream.js";
 import { endpointOperandError } from "../../core/endpoint/validate-inputs.js";
-import { UsageError } from "../../core/errors.js";
+import { InterruptedError, isAiplatError, UsageError } from "../../core/errors.js";
 import type { CommandContext } from "../context.js";
 import {
   KEY_SOURCE,
@@ -118,6 +118,15 @@ export async function runChat(
   import("openai").catch(() => undefined);
   const session = await openLitellmSession(ctx, "Chatting");
   try {
+    if (oneShot && named !== undefined) {
+      // A named model is asked at once: the list is fetched only if LiteLLM does not know it
+      // (one round trip less before the first token).
+      await answerOnce(ctx, session, named, prompt as string, options, async () => {
+        const models = await registeredModels(session, ctx.signal);
+        return models.includes(named) ? undefined : unknownModel(named, models);
+      });
+      return;
+    }
     const models = await registeredModels(session, ctx.signal);
     const model = await chooseModel(ctx, models, named);
     if (!oneShot) {
@@ -130,11 +139,35 @@ export async function runChat(
       });
       return;
     }
-    const messages: ChatMessage[] = [
-      ...(options.system ? [{ role: "system" as const, content: options.system }] : []),
-      { role: "user", content: prompt as string },
-    ];
-    const result = await answer(
+    await answerOnce(ctx, session, model, prompt as string, options);
+  } finally {
+    await session.close();
+  }
+}
+
+/** LiteLLM's answer to a model name it has no deployment for (proxy route_request: 400). */
+const isUnknownModel = (error: unknown) =>
+  isAiplatError(error) && error.details?.status === 400 && /Invalid model name/i.test(error.message);
+
+/**
+ * One question answered to stdout, the timings after it. `whenUnknown` turns LiteLLM's "invalid
+ * model" refusal into the error to show (the registered models listed), if the model is unknown.
+ */
+async function answerOnce(
+  ctx: CommandContext,
+  session: LitellmSession,
+  model: string,
+  prompt: string,
+  options: ChatOptions,
+  whenUnknown?: () => Promise<Error | undefined>,
+): Promise<void> {
+  const messages: ChatMessage[] = [
+    ...(options.system ? [{ role: "system" as const, content: options.system }] : []),
+    { role: "user", content: prompt },
+  ];
+  let result: ChatStreamResult;
+  try {
+    result = await answer(
       ctx,
       session,
       model,
@@ -143,11 +176,12 @@ export async function runChat(
       ctx.signal,
       options.maxTokens,
     );
-    if (result.outcome === "stopped") throw new (await import("../../core/errors.js")).InterruptedError();
-    ctx.io.write(result.text.endsWith("\n") ? "" : "\n");
-    ctx.io.info(ctx.io.style.dim(formatTimings(result)));
-    ctx.io.result({ model, answer: result.text, ...timingsData(result) }, "");
-  } finally {
-    await session.close();
+  } catch (error) {
+    if (whenUnknown !== undefined && isUnknownModel(error)) throw (await whenUnknown()) ?? error;
+    throw error;
   }
+  if (result.outcome === "stopped") throw new InterruptedError();
+  ctx.io.write(result.text.endsWith("\n") ? "" : "\n");
+  ctx.io.info(ctx.io.style.dim(formatTimings(result)));
+  ctx.io.result({ model, answer: result.text, ...timingsData(result) }, "");
 }

@@ -179,7 +179,10 @@ export async function runSmoke(ctx: CommandContext, named: string[]): Promise<vo
       for (const model of models) {
         if (!registered.includes(model)) {
           checks.push(
-            failed(model, `not registered in LiteLLM (registered: ${registered.join(", ") || "none"})`),
+            failed(
+              model,
+              `not registered in LiteLLM (registered: ${[...registered].sort().join(", ") || "none"})`,
+            ),
           );
           continue;
         }

@@ -20,6 +20,11 @@ export const deployModelCommand: CommandModule = {
       .option("--worker-memory <quantity>", "memory per GPU worker, e.g. 24Gi")
       .option("--worker-cpu <quantity>", "CPU per GPU worker, e.g. 4")
       .option("--image <image>", "Ray LLM image (a Ray 2.53.x image)")
+      .option(
+        "--instance-family <families>",
+        "run the GPU workers only on these instance families, e.g. g6e (repeatable or comma-separated: g5, g6, g6e)",
+        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+      )
       .option("--dry-run", "print the InferenceEndpoint and what KRO makes of it; write nothing", false)
       .option("--no-push", "commit only")
       .option("--no-verify", "skip the repository's git commit hooks (they run by default)")
@@ -40,7 +45,11 @@ export const deployModelCommand: CommandModule = {
         "--wait fails when the cluster cannot be reached for this long",
         "2m",
       )
-      .option("--force", "deploy although the model does not fit, or replace a different declaration", false)
+      .option(
+        "--force",
+        "deploy although the model does not fit or exceeds gpu_node_limit, or change a declared endpoint (values not given are kept)",
+        false,
+      )
       .action(action(runDeployModel));
   },
 };

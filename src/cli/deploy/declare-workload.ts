@@ -5,10 +5,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { isDeepStrictEqual } from "node:util";
 import { parse } from "yaml";
 import type { Git } from "../../adapters/git.js";
-import { formatChanges, type SpecChange } from "../../core/endpoint/declared-values.js";
+import { formatChanges, type SpecChange, specChanges } from "../../core/endpoint/declared-values.js";
 import type { EndpointSpec } from "../../core/endpoint/endpoint-spec.js";
 import { renderEndpointManifest } from "../../core/endpoint/render-manifest.js";
 import { UsageError } from "../../core/errors.js";
@@ -37,10 +36,13 @@ export function readExistingWorkload(root: string, name: string): ExistingWorklo
   return { path, text, spec };
 }
 
-/** The new manifest's spec equals the file's spec (defaults the file leaves out included). */
+/**
+ * The new manifest's spec equals the file's spec in every field it sets; a field it does not set
+ * (a hand-set modelSource) is kept by the in-place update, so it is no difference.
+ */
 export function sameDeclaration(existing: ExistingWorkload, manifestText: string): boolean {
-  const wanted = (parse(manifestText) as { spec?: Record<string, unknown> }).spec;
-  return existing.spec !== undefined && isDeepStrictEqual(existing.spec, wanted);
+  const wanted = (parse(manifestText) as { spec?: Record<string, unknown> }).spec ?? {};
+  return existing.spec !== undefined && specChanges(existing.spec, wanted).length === 0;
 }
 
 /**
@@ -52,8 +54,9 @@ export function refuseChange(
   spec: EndpointSpec,
   changes: readonly SpecChange[],
   force: boolean,
+  command: (args: string) => string,
 ): void {
-  refuseModelChange(existing, spec);
+  refuseModelChange(existing, spec, command);
   if (changes.length === 0 || force) return;
   throw new UsageError(
     `${existing.path} already declares a different endpoint named ${spec.name}; the command would change:\n${formatChanges(changes).join("\n")}`,
@@ -70,14 +73,18 @@ export function refuseChange(
  * cannot change, so an in-place model change would half-apply (RayService upgraded, LiteLLM
  * still routing to the old model).
  */
-function refuseModelChange(existing: ExistingWorkload, spec: EndpointSpec): void {
+function refuseModelChange(
+  existing: ExistingWorkload,
+  spec: EndpointSpec,
+  command: (args: string) => string = (args) => `aiplat ${args}`,
+): void {
   const declaredModel = existing.spec?.model;
   if (typeof declaredModel === "string" && declaredModel !== spec.model) {
     throw new UsageError(
       `${spec.name} already serves ${declaredModel}; an endpoint's model cannot change in place (even with --force).`,
       {
         code: "model-immutable",
-        hint: `Deploy ${spec.model} under a new name (aiplat deploy-model <new-name> --model ${spec.model}), or \`aiplat undeploy-model ${spec.name} --wait\` first.`,
+        hint: `Deploy ${spec.model} under a new name (${command(`deploy-model <new-name> --model ${spec.model}`)}), or \`${command(`undeploy-model ${spec.name} --wait`)}\` first.`,
         details: { path: existing.path, model: declaredModel },
       },
     );

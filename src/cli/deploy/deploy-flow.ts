@@ -20,6 +20,7 @@ import { UsageError } from "../../core/errors.js";
 import {
   CONFIRM_ABOVE_GPUS,
   formatScaleRange,
+  maxReplicasWithin,
   type ScaleRange,
   scaleRange,
 } from "../../core/fit/scale-range.js";
@@ -37,8 +38,10 @@ import { withRepository } from "./git-session.js";
 import { readCatalog, readRgd, readTemplate } from "./platform-files.js";
 import { formatPreview, type Preview, previewEndpoint } from "./render-preview.js";
 
-export interface DeployOptions extends Omit<RawDeployInputs, "name" | "image"> {
+export interface DeployOptions extends Omit<RawDeployInputs, "name" | "image" | "instanceFamily"> {
   image?: string | undefined;
+  /** --instance-family, each occurrence as given (comma-separated lists allowed). */
+  instanceFamily?: string[] | undefined;
   dryRun?: boolean;
   push?: boolean;
   wait?: boolean;
@@ -115,6 +118,7 @@ export async function planDeploy(
     workerMemory: options.workerMemory,
     workerCpu: options.workerCpu,
     image: options.image,
+    instanceFamily: options.instanceFamily?.join(","),
   };
   const timeoutMs = parseTimeout("--timeout", options.timeout ?? DEFAULT_TIMEOUT);
   const limits = {
@@ -147,11 +151,20 @@ export async function planDeploy(
   const inputs = validateDeployInputs(effective, { contextLimit: resolution.entry?.contextLimit });
   const planned = planEndpoint({ model: resolution.model, entry: resolution.entry }, inputs);
   if (!resolution.entry) planned.gated = GATED_ORGS.has(resolution.model.split("/")[0]?.toLowerCase() ?? "");
+  const gpuLimit = await readGpuNodeLimit(root, ctx.env);
+  const lowered =
+    inputs.maxReplicas === undefined ? maxReplicasWithin(planned.spec, gpuLimit.limit) : undefined;
+  if (lowered !== undefined) {
+    ctx.io.info(
+      `maxReplicas lowered from ${planned.spec.maxReplicas} to ${lowered}: ${lowered} × ${planned.spec.gpuCount} GPUs is the most ${gpuLimit.source} (${gpuLimit.limit}) holds (pass --max-replicas to choose).`,
+    );
+    planned.spec.maxReplicas = lowered;
+  }
   for (const line of fitLines(planned)) ctx.io.info(line);
   checkFit(planned, Boolean(options.force), (m) => ctx.io.warn(m));
   const range = scaleRange(planned.spec, planned.fit);
   ctx.io.info(formatScaleRange(range));
-  checkGpuLimit(range, await readGpuNodeLimit(root, ctx.env), Boolean(options.force), (m) => ctx.io.warn(m));
+  checkGpuLimit(range, gpuLimit, Boolean(options.force), (m) => ctx.io.warn(m));
   const preview = await previewEndpoint(readTemplate(root), await readRgd(root), planned.spec, {
     strict: !options.dryRun,
   });
@@ -160,7 +173,9 @@ export async function planDeploy(
     ? specChanges(existing.spec, preview.endpoint.spec as Record<string, unknown>)
     : [];
   if (existing && !options.dryRun)
-    refuseChange(existing, planned.spec, changes, Boolean(options.force || options.change));
+    refuseChange(existing, planned.spec, changes, Boolean(options.force || options.change), (args) =>
+      aiplatCommand(ctx.globals, args),
+    );
   const fromCatalog = resolution.entry !== undefined && resolution.entry.name === planned.spec.name;
   return { planned, preview, timeoutMs, limits, unreachableMs, fromCatalog, changes, range };
 }

@@ -55,7 +55,9 @@ export function checkFit(planned: PlannedEndpoint, force: boolean, warn: (m: str
         ? `fits only ${fit.families
             .filter((f) => f.fits)
             .map((f) => f.family)
-            .join("/")}, but the gpu-inference NodePool may launch any of g5/g6/g6e`
+            .join(
+              "/",
+            )}, but the gpu-inference NodePool may launch any of ${fit.families.map((f) => f.family).join("/")}`
         : "does not fit any GPU family";
     problems.push(
       `${spec.model} with --gpus ${spec.gpuCount} and --max-model-len ${spec.maxModelLen} ${where}`,

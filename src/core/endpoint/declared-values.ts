@@ -19,6 +19,7 @@ const INPUT_OF = {
   workerMemory: "workerMemory",
   workerCpu: "workerCpu",
   rayImage: "image",
+  instanceFamilies: "instanceFamily",
 } as const satisfies Record<string, keyof RawDeployInputs>;
 
 type DeclaredField = keyof typeof INPUT_OF;
@@ -26,6 +27,7 @@ type DeclaredField = keyof typeof INPUT_OF;
 function asInput(value: unknown): string | undefined {
   if (typeof value === "string") return value;
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.join(",");
   return undefined;
 }
 
@@ -62,14 +64,16 @@ export interface SpecChange {
   to: unknown;
 }
 
-/** The spec fields whose value differs, in the order the new spec lists them. */
+/**
+ * The spec fields whose value differs, in the order the new spec lists them. Only the fields the
+ * new spec sets: one deploy-model does not write (a hand-set modelSource) stays in the file as is.
+ */
 export function specChanges(
   before: Record<string, unknown> | undefined,
   after: Record<string, unknown>,
 ): SpecChange[] {
   const old = before ?? {};
-  const fields = [...new Set([...Object.keys(after), ...Object.keys(old)])];
-  return fields
+  return Object.keys(after)
     .filter((field) => !isDeepStrictEqual(old[field], after[field]))
     .map((field) => ({ field, from: old[field], to: after[field] }));
 }

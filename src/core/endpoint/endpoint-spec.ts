@@ -19,6 +19,8 @@ export interface EndpointSpec {
   maxModelLen: number;
   /** Omitted: the RGD's default image. */
   rayImage?: string | undefined;
+  /** GPU instance families the workers may run on (node affinity); omitted: every NodePool family. */
+  instanceFamilies?: string[] | undefined;
 }
 
 export const ENDPOINT_NAMESPACE = "inference";
@@ -34,6 +36,8 @@ export const ENDPOINT_DEFAULTS = {
   workerCpu: "3",
   maxModelLen: 8192,
   rayImage: "rayproject/ray-llm:2.53.0-py311-cu128",
+  /** The gpu-inference NodePool's families (terraform/30.eks/30.cluster/karpenter): no pinning. */
+  instanceFamilies: ["g5", "g6", "g6e"],
   /** Empty: weights come from HuggingFace; s3://… reads the S3 model cache (issue 17 point 18). */
   modelSource: "",
 } as const;
@@ -82,5 +86,6 @@ export function endpointFromCatalog(model: CatalogModel, overrides: EndpointOver
     maxModelLen: overrides.maxModelLen ?? model.defaultMaxModelLen,
   };
   if (overrides.rayImage !== undefined) spec.rayImage = overrides.rayImage;
+  if (overrides.instanceFamilies !== undefined) spec.instanceFamilies = overrides.instanceFamilies;
   return spec;
 }

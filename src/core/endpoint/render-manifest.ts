@@ -31,5 +31,7 @@ export function renderEndpointManifest(templateText: string, spec: EndpointSpec)
   for (const field of SPEC_FIELDS) doc.setIn(["spec", field], spec[field]);
   if (spec.rayImage === undefined) doc.deleteIn(["spec", "rayImage"]);
   else doc.setIn(["spec", "rayImage"], spec.rayImage);
+  if (spec.instanceFamilies === undefined) doc.deleteIn(["spec", "instanceFamilies"]);
+  else doc.setIn(["spec", "instanceFamilies"], doc.createNode(spec.instanceFamilies, { flow: true }));
   return doc.toString();
 }

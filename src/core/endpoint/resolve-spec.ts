@@ -2,7 +2,7 @@
  * From a resolved model and validated inputs to the EndpointSpec that is rendered and committed,
  * with the fit check that decides the GPU count when the user did not give one.
  */
-import type { CatalogModel } from "../catalog/catalog.js";
+import type { CatalogModel, GpuFamily } from "../catalog/catalog.js";
 import {
   bytesPerParameter,
   type ModelShape,
@@ -50,6 +50,7 @@ function baseSpec(resolved: ResolvedModel, inputs: DeployInputs, gpuCount: numbe
     workerMemory: inputs.workerMemory,
     workerCpu: inputs.workerCpu,
     rayImage: inputs.image,
+    instanceFamilies: inputs.instanceFamilies,
   };
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   if (resolved.entry) return endpointFromCatalog(resolved.entry, defined);
@@ -66,6 +67,7 @@ function baseSpec(resolved: ResolvedModel, inputs: DeployInputs, gpuCount: numbe
     maxModelLen: inputs.maxModelLen ?? ENDPOINT_DEFAULTS.maxModelLen,
   };
   if (inputs.image !== undefined) spec.rayImage = inputs.image;
+  if (inputs.instanceFamilies !== undefined) spec.instanceFamilies = inputs.instanceFamilies;
   return spec;
 }
 
@@ -77,6 +79,7 @@ function fitOf(spec: EndpointSpec, shape: ModelShape | undefined): FitPlan {
     gpuCount: spec.gpuCount,
     workerCpu: spec.workerCpu,
     workerMemory: spec.workerMemory,
+    families: spec.instanceFamilies as GpuFamily[] | undefined,
   });
 }
 

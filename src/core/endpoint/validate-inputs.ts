@@ -4,6 +4,7 @@
  * Values reach a YAML file that KRO evaluates, so besides ranges this refuses `${` (KRO would run
  * it as an expression), newlines and control characters (they could forge YAML structure).
  */
+import { GPU_FAMILIES, type GpuFamily } from "../catalog/catalog.js";
 import { UsageError } from "../errors.js";
 import { CPU_PATTERN, MEMORY_PATTERN, parseCpu, parseMemoryBytes } from "../fit/quantity.js";
 import { ENDPOINT_DEFAULTS, MAX_ENDPOINT_NAME_LENGTH } from "./endpoint-spec.js";
@@ -20,6 +21,8 @@ export interface RawDeployInputs {
   workerMemory?: string | undefined;
   workerCpu?: string | undefined;
   image?: string | undefined;
+  /** --instance-family, repeatable and comma-separated, joined with ",". */
+  instanceFamily?: string | undefined;
 }
 
 export interface DeployInputs {
@@ -32,6 +35,7 @@ export interface DeployInputs {
   workerMemory?: string | undefined;
   workerCpu?: string | undefined;
   image?: string | undefined;
+  instanceFamilies?: GpuFamily[] | undefined;
 }
 
 export const ENDPOINT_NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
@@ -59,6 +63,7 @@ const FLAG_OF: Record<keyof RawDeployInputs, string> = {
   workerMemory: "--worker-memory",
   workerCpu: "--worker-cpu",
   image: "--image",
+  instanceFamily: "--instance-family",
 };
 
 /** Reasons a raw value is unsafe whatever the field: `${`, newlines, control characters. */
@@ -197,6 +202,8 @@ export function validateDeployInputs(
     if (problem) problems.push(`--image ${JSON.stringify(image)} is not an image reference: ${problem}`);
   }
 
+  const instanceFamilies = parseFamilies(safe("instanceFamily"), problems);
+
   if (problems.length > 0) {
     throw new UsageError(
       problems.length === 1
@@ -219,5 +226,27 @@ export function validateDeployInputs(
     workerMemory: raw.workerMemory,
     workerCpu: raw.workerCpu,
     image,
+    instanceFamilies,
   };
+}
+
+/**
+ * `g6e`, `g5,g6`: families of the gpu-inference NodePool (its requirement on
+ * karpenter.k8s.aws/instance-family). Another family could never be launched for the endpoint.
+ */
+function parseFamilies(raw: string | undefined, problems: string[]): GpuFamily[] | undefined {
+  if (raw === undefined) return undefined;
+  const names = raw
+    .split(",")
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n !== "");
+  const unknown = names.filter((n) => !GPU_FAMILIES.includes(n as GpuFamily));
+  if (names.length === 0 || unknown.length > 0) {
+    problems.push(
+      `--instance-family ${JSON.stringify(raw)}: ${unknown.length > 0 ? `${unknown.join(", ")} is not` : "none is"} a GPU family of the gpu-inference NodePool (${GPU_FAMILIES.join(", ")})`,
+    );
+    return undefined;
+  }
+  // The NodePool's order, without repeats: the same choice always renders the same file.
+  return GPU_FAMILIES.filter((f) => names.includes(f));
 }

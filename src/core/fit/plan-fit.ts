@@ -2,7 +2,9 @@
  * Does a model fit the GPUs the gpu-inference NodePool can launch, with the chosen GPU count, and
  * what will it cost per hour? The NodePool may pick any allowed family (Karpenter takes the
  * cheapest that satisfies the pod's requests), so a deploy is only safe when EVERY family's card
- * holds the model: "fits on g6e only" is refused like "fits nowhere", with the count that fits all.
+ * holds the model: "fits on g6e only" is refused like "fits nowhere", with the count that fits all
+ * — unless the endpoint is pinned to the families that hold it (--instance-family, a node affinity
+ * on karpenter.k8s.aws/instance-family), then only those are judged and priced.
  */
 import { GPU_FAMILIES, type GpuFamily } from "../catalog/catalog.js";
 import {
@@ -25,6 +27,8 @@ export interface FitRequest {
   gpuCount: number;
   workerCpu: string;
   workerMemory: string;
+  /** The families the endpoint is pinned to (--instance-family); undefined: every NodePool family. */
+  families?: readonly GpuFamily[] | undefined;
 }
 
 export interface FamilyFit {
@@ -83,15 +87,10 @@ function suggest(families: readonly FamilyFit[], gpuCount: number): string | und
   const parts: string[] = [];
   if (everywhere !== undefined && everywhere !== gpuCount)
     parts.push(`--gpus ${everywhere} (fits every family)`);
+  // Pinning the endpoint to the families that hold it (node affinity on instance-family).
   for (const f of some) {
     if (f.minGpus !== everywhere)
-      parts.push(`--gpus ${f.minGpus} on ${f.family} only (${f.card} ${f.cardGiB} GB)`);
-  }
-  if (everywhere === undefined) {
-    const missing = families.filter((f) => f.minGpus === null).map((f) => f.family);
-    parts.push(
-      `restrict the gpu-inference NodePool to ${some.map((f) => f.family).join("/")} (${missing.join("/")} cannot hold it) and pass --force`,
-    );
+      parts.push(`--gpus ${f.minGpus} --instance-family ${f.family} (${f.card} ${f.cardGiB} GB)`);
   }
   return parts.join("; or ");
 }
@@ -106,8 +105,11 @@ function smallestSizes(types: readonly InstanceType[]): InstanceType[] {
 export function planFit(request: FitRequest): FitPlan {
   const cpu = parseCpu(request.workerCpu);
   const memoryGiB = parseMemoryGiB(request.workerMemory);
+  const allowed = request.families ?? GPU_FAMILIES;
   const hostable = smallestSizes(
-    INSTANCE_TYPES.filter((t) => hostsWorker(t, request.gpuCount, cpu, memoryGiB)),
+    INSTANCE_TYPES.filter(
+      (t) => allowed.includes(t.family as GpuFamily) && hostsWorker(t, request.gpuCount, cpu, memoryGiB),
+    ),
   );
   const hostProblem =
     hostable.length === 0
@@ -127,7 +129,7 @@ export function planFit(request: FitRequest): FitPlan {
     };
   }
   const estimate = estimateMemory(request.shape, request.maxModelLen, request.bytesPerParam);
-  const families: FamilyFit[] = GPU_FAMILIES.map((family) => {
+  const families: FamilyFit[] = allowed.map((family) => {
     const card = GPU_CARDS[family];
     return {
       family,

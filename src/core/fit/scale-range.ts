@@ -44,3 +44,14 @@ export function formatScaleRange(range: ScaleRange): string {
     : "";
   return `Range: ${span(range.workers)} GPU worker(s) × ${range.gpusPerWorker} GPU(s) = ${span(range.gpus)} GPUs, plus the Ray head on a CPU node (${span(range.pods)} pods)${cost}.`;
 }
+
+/**
+ * A default maximum (not given, not declared) that the NodePool's GPU limit could never reach is
+ * lowered to the most replicas the limit holds, as a default GPU count is raised to one that fits;
+ * undefined when it already fits or even the minimum does not (then the limit check refuses).
+ */
+export function maxReplicasWithin(spec: EndpointSpec, gpuLimit: number): number | undefined {
+  if (spec.gpuCount * spec.maxReplicas <= gpuLimit) return undefined;
+  const within = Math.floor(gpuLimit / spec.gpuCount);
+  return within >= spec.minReplicas ? within : undefined;
+}

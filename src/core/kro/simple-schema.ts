@@ -120,6 +120,20 @@ function convertScalar(raw: string, schema: OpenApiSchema, field: string, marker
   return raw;
 }
 
+/**
+ * KRO (pkg/simpleschema transform, applyMarkers) quotes a string default and passes every other
+ * type's default through as raw JSON: `default=["g5","g6"]` on a `[]string` is that list.
+ */
+function convertDefault(raw: string, schema: OpenApiSchema, field: string): unknown {
+  if (schema.type !== "array" && schema.type !== "object")
+    return convertScalar(raw, schema, field, "default");
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new ConfigError(`SimpleSchema field "${field}": default ${raw} is not JSON`);
+  }
+}
+
 /** One leaf, e.g. `integer | default=1 minimum=1 maximum=8`; returns its schema and whether it is required. */
 export function parseSimpleField(spec: string, field: string): { schema: OpenApiSchema; required: boolean } {
   const bar = spec.indexOf("|");
@@ -169,7 +183,7 @@ export function parseSimpleField(spec: string, field: string): { schema: OpenApi
     schema.enum = enumRaw.split(",").map((v) => convertScalar(v.trim(), schema, field, "enum value"));
   }
   const def = markers.get("default");
-  if (def !== undefined) schema.default = convertScalar(def, schema, field, "default");
+  if (def !== undefined) schema.default = convertDefault(def, schema, field);
   return { schema, required };
 }
 

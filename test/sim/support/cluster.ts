@@ -141,7 +141,8 @@ export function addNode(
 }
 
 export const GPU_NODE = {
-  labels: { "workload-type": "gpu-inference" },
+  // As a gpu-inference node Karpenter launched carries them; the worker's node affinity needs the family.
+  labels: { "workload-type": "gpu-inference", "karpenter.k8s.aws/instance-family": "g5" },
   taints: [{ key: "nvidia.com/gpu", effect: "NoSchedule" }],
   gpu: 1,
 };

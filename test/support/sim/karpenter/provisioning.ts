@@ -3,12 +3,12 @@ import type { Resources } from "../kube/scheduling.js";
 import { type KubeObject, labelsOf, ownerReference, recordEvent, type Store } from "../runtime/kube.js";
 import type { Random } from "../runtime/random.js";
 import {
-  allowedTypes,
   capacityType,
   podMatchesPool,
   podRequests,
   poolTemplate,
   typeFits,
+  typesForPod,
   withinLimits,
 } from "./selection.js";
 
@@ -55,7 +55,7 @@ export function chooseOffering(
       reasons.push(`incompatible with nodepool "${name}", ${match.reason}`);
       continue;
     }
-    const candidates = allowedTypes(template)
+    const candidates = typesForPod(template, pod)
       .filter((t) => typeFits(t, want))
       .filter((t) => (unavailableUntil.get(t.name) ?? -1) < now)
       .sort((a, b) => a.hourlyPrice - b.hourlyPrice);

@@ -1,5 +1,6 @@
 import { INSTANCE_TYPES, type InstanceType, nodeResources, parseQuantity } from "../cloud/instance-types.js";
 import {
+  matchesRequiredAffinity,
   matchesSelector,
   nodeSelectorOf,
   podRequests,
@@ -14,7 +15,10 @@ import type { KubeObject } from "../runtime/kube.js";
  * labels satisfy the Pod's nodeSelector, its taints are tolerated) and the cheapest instance type
  * its requirements allow that fits the Pod and stays within the pool's limits. Requirements
  * understood: instance-family, instance-category, instance-generation (Gt/Lt), instance-type,
- * capacity-type (on-demand preferred), kubernetes.io/arch.
+ * capacity-type (on-demand preferred), kubernetes.io/arch. The Pod's required node affinity
+ * narrows the types further, as Karpenter adds it to the pool's requirements (Karpenter docs,
+ * "Scheduling": Node Affinity; a type is kept when the labels its node would carry satisfy one
+ * of the Pod's terms).
  */
 interface Requirement {
   key: string;
@@ -83,6 +87,24 @@ export function allowedTypes(template: PoolTemplate): InstanceType[] {
       }
     }),
   );
+}
+
+/** The labels a node of this type launched from this pool carries (what node affinity is matched against). */
+function typeLabels(template: PoolTemplate, t: InstanceType): Record<string, string> {
+  return {
+    ...template.labels,
+    "karpenter.k8s.aws/instance-family": t.family,
+    "karpenter.k8s.aws/instance-category": t.category,
+    "karpenter.k8s.aws/instance-generation": String(t.generation),
+    "node.kubernetes.io/instance-type": t.name,
+    "kubernetes.io/arch": "amd64",
+    "karpenter.sh/capacity-type": capacityType(template),
+  };
+}
+
+/** The pool's allowed types that the Pod's required node affinity also allows. */
+export function typesForPod(template: PoolTemplate, pod: KubeObject): InstanceType[] {
+  return allowedTypes(template).filter((t) => matchesRequiredAffinity(typeLabels(template, t), pod));
 }
 
 export function capacityType(template: PoolTemplate): string {

@@ -4,8 +4,11 @@ import { isConditionTrue, isDeleting, type KubeObject } from "../runtime/kube.js
 /**
  * The kube-scheduler's filter step for what the platform uses: nodeSelector, taints and
  * tolerations (NoSchedule/NoExecute), and resource requests (cpu, memory, nvidia.com/gpu) against
- * the node's allocatable minus the Pods already bound to it. Node affinity and topology spread are
- * not evaluated (topologySpreadConstraints with ScheduleAnyway never block anyway).
+ * the node's allocatable minus the Pods already bound to it, and required node affinity
+ * (requiredDuringSchedulingIgnoredDuringExecution: the terms are ORed, a term's matchExpressions
+ * ANDed; In, NotIn, Exists, DoesNotExist, Gt, Lt — Kubernetes docs, "Assigning Pods to Nodes",
+ * and k8s.io/component-helpers nodeaffinity). Preferred affinity and topology spread are not
+ * evaluated (they only rank nodes; ScheduleAnyway spread never blocks).
  */
 export interface Resources {
   cpu: number;
@@ -59,6 +62,57 @@ export function nodeSelectorOf(pod: KubeObject): Record<string, string> {
   >;
 }
 
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: string;
+  values?: string[];
+}
+
+/** The pod's required node affinity terms; empty when it has none (then every node matches). */
+export function requiredAffinityTerms(pod: KubeObject): NodeSelectorRequirement[][] {
+  const affinity = (
+    pod.spec as
+      | {
+          affinity?: {
+            nodeAffinity?: {
+              requiredDuringSchedulingIgnoredDuringExecution?: {
+                nodeSelectorTerms?: { matchExpressions?: NodeSelectorRequirement[] }[];
+              };
+            };
+          };
+        }
+      | undefined
+  )?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  return (affinity?.nodeSelectorTerms ?? []).map((t) => t.matchExpressions ?? []);
+}
+
+export function satisfiesRequirement(labels: Record<string, string>, req: NodeSelectorRequirement): boolean {
+  const value = labels[req.key];
+  const values = req.values ?? [];
+  switch (req.operator) {
+    case "In":
+      return value !== undefined && values.includes(value);
+    case "NotIn":
+      return value === undefined || !values.includes(value);
+    case "Exists":
+      return value !== undefined;
+    case "DoesNotExist":
+      return value === undefined;
+    case "Gt":
+      return value !== undefined && Number(value) > Number(values[0]);
+    case "Lt":
+      return value !== undefined && Number(value) < Number(values[0]);
+    default:
+      return false;
+  }
+}
+
+/** Whether labels satisfy the pod's required node affinity (any term, every expression of it). */
+export function matchesRequiredAffinity(labels: Record<string, string>, pod: KubeObject): boolean {
+  const terms = requiredAffinityTerms(pod);
+  return terms.length === 0 || terms.some((term) => term.every((req) => satisfiesRequirement(labels, req)));
+}
+
 export function tolerationsOf(pod: KubeObject): Toleration[] {
   return ((pod.spec as { tolerations?: Toleration[] } | undefined)?.tolerations ?? []) as Toleration[];
 }
@@ -89,7 +143,8 @@ export function fitPodOnNode(pod: KubeObject, node: KubeObject, boundPods: KubeO
   if (isDeleting(node) || !isConditionTrue(node, "Ready")) return { fits: false, reason: "not-ready" };
   if ((node.spec as { unschedulable?: boolean } | undefined)?.unschedulable)
     return { fits: false, reason: "unschedulable" };
-  if (!matchesSelector(node.metadata?.labels ?? {}, nodeSelectorOf(pod)))
+  const labels = node.metadata?.labels ?? {};
+  if (!matchesSelector(labels, nodeSelectorOf(pod)) || !matchesRequiredAffinity(labels, pod))
     return { fits: false, reason: "selector" };
   const taints = blockingTaints(node, tolerationsOf(pod));
   if (taints.length > 0) {
