@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 describe("deploy-model --wait points at aiplat logs", () => {
-  it("a failed image pull names the exact `aiplat logs` command, with the user's flags, and that command explains it", async () => {
+  it("a failed image pull names the exact `aiplat logs` and `aiplat undeploy-model` commands, with the user's flags, and both run as printed", async () => {
     platform = await startSimPlatform();
     const p = platform;
     p.sim.kuberay.injectImagePullError(
@@ -32,5 +32,13 @@ describe("deploy-model --wait points at aiplat logs", () => {
       /\[gemma-1b-raycluster-[\w-]+-worker-[\w-]+\] ! not started: (ImagePullBackOff|ErrImagePull)/,
     );
     expect(logs.stdout).toContain("rayproject/ray-llm:2.53.0");
+
+    // The other way out the failure names is a command that runs as printed, with the user's flags.
+    expect(run.stderr).not.toContain("…");
+    const remove = /`(aiplat undeploy-model [^`]+)`/.exec(run.stderr)?.[1];
+    expect(remove).toBe("aiplat undeploy-model gemma-1b --env dev");
+    const removed = await runCli((remove ?? "").split(" ").slice(1), { cwd: p.repo.dir, env: p.env });
+    expect(removed.exitCode, removed.stderr).toBe(0);
+    expect(p.repo.remoteGit("log", "-1", "--format=%s", "main")).toBe("undeploy gemma-1b");
   }, 120_000);
 });

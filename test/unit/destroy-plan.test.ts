@@ -69,6 +69,18 @@ describe("destroy plan", () => {
     const backend = buildDestroyPlan(facts({ stateBucket: "tfstate-1" }), { ...none, keepBackend: true });
     expect(backend.steps.find((s) => s.id === "state-backend")?.skip).toContain("--keep-backend");
     expect(backend.steps.at(-3)?.id).toBe("state-backend");
+    const shared = buildDestroyPlan(
+      facts({ stateBucket: "tfstate-1", stateBucketSharedWith: ["prod", "staging"] }),
+      none,
+    );
+    expect(shared.steps.find((s) => s.id === "state-backend")?.skip).toBe(
+      "the bucket also holds the state of prod, staging, which still records resources: kept, with its KMS key",
+    );
+    const alone = buildDestroyPlan(facts({ stateBucket: "tfstate-1", stateBucketSharedWith: [] }), none);
+    expect(alone.steps.find((s) => s.id === "state-backend")?.actsOn).toEqual([
+      "S3 bucket tfstate-1",
+      "KMS key alias/aiplat-tfstate: deletion scheduled (AWS waits 7 days at least; not billed meanwhile), alias deleted",
+    ]);
     const offline = buildDestroyPlan(
       facts({ cluster: { reachable: false, reason: "connection refused" } }),
       none,
@@ -91,6 +103,15 @@ describe("leftovers", () => {
     expect(hourlyCost({ kind: "instance", id: "i-2", type: "x9.huge", state: "running", tags: {} })).toBe(1);
     expect(hourlyCost({ kind: "volume", id: "v", sizeGiB: 100, tags: {} })).toBe(0.011);
     expect(hourlyCost({ kind: "eni", id: "e", tags: {} })).toBe(0);
+  });
+
+  it("prices the state bucket's KMS key at $1/month until its deletion is scheduled, and knows aiplat made it", () => {
+    const key = toLeftover({ kind: "kms-key", id: "k-1", state: "Enabled", tags: {} });
+    expect(key.hourlyCost).toBe(0.0014);
+    expect(key.madeBy).toBe("aiplat-up");
+    expect(hourlyCost({ kind: "kms-key", id: "k-1", state: "PendingDeletion", tags: {} })).toBe(0);
+    // --keep-infra keeps the Terraform state, and so its bucket and key.
+    expect(unexpectedLeftovers([key], true)).toEqual([]);
   });
 
   it("--keep-infra counts only what the in-cluster controllers made", () => {

@@ -3,7 +3,8 @@
  * resources tagged `aiplat:cluster=<name>` (every Terraform stage's default_tags), tagged
  * `kubernetes.io/cluster/<name>` (Karpenter, the EBS CSI driver, EKS) or
  * `elbv2.k8s.aws/cluster=<name>` (the AWS Load Balancer Controller), every ENI in the cluster's VPC,
- * and instance profiles / log groups named after the cluster. A service that cannot be read is
+ * and instance profiles / log groups named after the cluster; on request, the state bucket's KMS key
+ * by aiplat's alias (a key pending deletion is not billed, so it does not count). A service that cannot be read is
  * reported by name, never treated as empty.
  */
 import type { Filter } from "@aws-sdk/client-ec2";
@@ -11,6 +12,8 @@ import type { Tag as ElbTag } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { CloudItem, LeftoverKind } from "../../core/destroy/leftovers.js";
 import type { AwsClientFactory } from "./clients.js";
 import { iamClient, logsClient } from "./extra-clients.js";
+import { STATE_KEY_ALIAS } from "./state-key.js";
+import { describeStateKey } from "./state-key-retirement.js";
 
 export interface CloudScanTarget {
   clusterName: string;
@@ -18,6 +21,11 @@ export interface CloudScanTarget {
   vpcId?: string | undefined;
   /** Only these kinds (a step's evidence); all of them when unset. */
   kinds?: readonly LeftoverKind[] | undefined;
+  /**
+   * Also look for the state bucket's KMS key (alias/aiplat-tfstate): only once the bucket is meant
+   * to be gone, as the key is in use while the bucket stays (--keep-backend, --keep-infra).
+   */
+  stateKey?: boolean | undefined;
 }
 
 export interface CloudScan {
@@ -202,6 +210,20 @@ export async function scanCloud(aws: AwsClientFactory, target: CloudScanTarget):
       }
     }
   });
+  if (target.stateKey) {
+    await guard("kms-key", async () => {
+      const key = await describeStateKey(await aws.kms(target.region));
+      if (!key || key.state === "PendingDeletion") return;
+      add({
+        kind: "kms-key",
+        id: key.keyId,
+        name: STATE_KEY_ALIAS,
+        type: "customer managed, $1/month",
+        state: key.state,
+        tags: {},
+      });
+    });
+  }
   return scan;
 }
 

@@ -8,6 +8,7 @@
 import type { CloudItem, LeftoverKind } from "../../core/destroy/leftovers.js";
 import type { AwsClientFactory } from "./clients.js";
 import { iamClient, logsClient } from "./extra-clients.js";
+import { retireStateKey } from "./state-key-retirement.js";
 
 export const SWEEP_ORDER: readonly LeftoverKind[] = [
   "instance",
@@ -20,6 +21,7 @@ export const SWEEP_ORDER: readonly LeftoverKind[] = [
   "volume",
   "instance-profile",
   "log-group",
+  "kms-key",
 ];
 
 export interface SweepResult {
@@ -96,5 +98,9 @@ async function deleteItem(aws: AwsClientFactory, region: string, item: CloudItem
       await (await logsClient(aws, region)).send(new logs.DeleteLogGroupCommand({ logGroupName: item.id }));
       return;
     }
+    case "kms-key":
+      // By aiplat's alias, never by the id alone: only the key aiplat made is retired.
+      await retireStateKey(await aws.kms(region));
+      return;
   }
 }

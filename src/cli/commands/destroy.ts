@@ -11,7 +11,7 @@ export const destroyCommand: CommandModule = {
       )
       .option("--dry-run", "print the ordered plan built from what exists, and change nothing", false)
       .option("--keep-infra", "delete only what bills in the cluster; keep the Terraform stages", false)
-      .option("--keep-backend", "keep the Terraform state bucket", false)
+      .option("--keep-backend", "keep the Terraform state bucket and its KMS key", false)
       .option("--sweep", "delete the leftovers the scan finds (asks first; --yes does not ask)", false)
       .option("--timeout <duration>", "how long each step may wait for its evidence (e.g. 45m)", "30m")
       .addHelpText(

@@ -218,7 +218,8 @@ export async function followDeploy(
                 hint:
                   step.cause && p.fix
                     ? failureFix(ctx.globals, step.cause, p.fix)
-                    : `${lookAt(ctx, step.id, p.name, p.namespace)}. Fix the cause (e.g. \`aiplat deploy-model ${p.name} … --force\` with other values), or remove it: \`${aiplatCommand(ctx.globals, `undeploy-model ${p.name}`)}\`.`,
+                    : // The cause is not one aiplat knows a flag for: a command the user can run as printed.
+                      `${lookAt(ctx, step.id, p.name, p.namespace)}. Fix what it shows, or remove the model: \`${aiplatCommand(ctx.globals, `undeploy-model ${p.name}`)}\`.`,
                 details: { step: step.id, commit: p.commit, pushedTo: p.pushedTo },
               })),
         onTimeout: (step: RolloutStep) =>

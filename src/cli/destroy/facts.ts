@@ -16,6 +16,7 @@ import { clusterCachePath, readClusterCache } from "../up/cluster-cache.js";
 import { countStateResources } from "../up/leftover-state.js";
 import { type EnvironmentStages, loadEnvironmentStages, tfvarsRegion } from "../up/stage-files.js";
 import { APPLICATION, ENDPOINT, INGRESS, NODE_CLAIM, NODE_POOL, PVC, ref, SERVICE } from "./kinds.js";
+import { otherEnvironmentsInBucket } from "./shared-backend.js";
 
 export interface GatheredFacts {
   facts: DestroyFacts;
@@ -72,6 +73,9 @@ export async function gatherFacts(ctx: CommandContext): Promise<GatheredFacts> {
       cluster: clusterFacts,
       stages: stageFacts,
       stateBucket: backend?.bucket,
+      stateBucketSharedWith: backend
+        ? await otherEnvironmentsInBucket({ client: backend.s3, bucket: backend.bucket }, ctx.env)
+        : undefined,
       cloud: typeof scan === "string" ? scan : scan.items.map(toLeftover),
     },
     cluster,

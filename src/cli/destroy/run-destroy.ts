@@ -13,6 +13,7 @@ import { hasUnfinishedRun, recordStage, resumePoint } from "../../core/stages/jo
 import { estimateStageMinutes } from "../../core/stages/stages.js";
 import type { CommandContext } from "../context.js";
 import { loadJournal, saveJournal } from "../up/journal-store.js";
+import { removeStateBackend } from "./backend-step.js";
 import { deleteLoadBalancers, deleteNodePools } from "./compute-steps.js";
 import { confirmEnvironment } from "./confirm.js";
 import { gatherFacts, scanCloudSafely } from "./facts.js";
@@ -88,6 +89,13 @@ export async function runDestroy(ctx: CommandContext, options: DestroyCliOptions
     await saveJournal(journalPath, journal);
   };
   const deleted: string[] = [];
+  // The state bucket's KMS key is a leftover only once the bucket is gone (or was before this run).
+  const backendGoes =
+    !opts.keepInfra &&
+    !opts.keepBackend &&
+    !facts.stateBucketSharedWith?.length &&
+    gathered.stages.entries.some((e) => e.backend === "s3");
+  let stateKeyIsLeftover = backendGoes && !gathered.backend;
   const run: StepRun = {
     ctx,
     cluster: gathered.cluster,
@@ -104,6 +112,7 @@ export async function runDestroy(ctx: CommandContext, options: DestroyCliOptions
         region: gathered.region,
         vpcId: gathered.vpcId,
         kinds,
+        stateKey: stateKeyIsLeftover,
       });
       if (typeof scan === "string")
         throw new ExternalError(`Cannot read the AWS account: ${scan}`, { code: "aws-unreadable" });
@@ -125,6 +134,7 @@ export async function runDestroy(ctx: CommandContext, options: DestroyCliOptions
     try {
       const outcome = await runStep(run, step, gathered, opts, plan.steps);
       if (outcome) leftovers = outcome;
+      if (step.kind === "state-backend") stateKeyIsLeftover = backendGoes;
       await save(step.id, "done");
     } catch (error) {
       const aborted = error instanceof InterruptedError || ctx.signal.aborted;
@@ -168,13 +178,9 @@ async function runStep(
       if (entry) await destroyStage(run, gathered.stages, entry, gathered.backend);
       return undefined;
     }
-    case "state-backend": {
-      if (!gathered.backend) return undefined;
-      const { removeStateBucket } = await import("../../adapters/aws/state-bucket-removal.js");
-      const versions = await removeStateBucket(gathered.backend.s3, gathered.backend.bucket);
-      run.deleted(`S3 state bucket ${gathered.backend.bucket} (${versions} object version(s))`);
+    case "state-backend":
+      if (gathered.backend) await removeStateBackend(run, gathered.backend);
       return undefined;
-    }
     case "leftovers":
       return scanAndSweep(run, opts);
     case "report":

@@ -16,7 +16,9 @@ export type LeftoverKind =
   | "elastic-ip"
   | "nat-gateway"
   | "instance-profile"
-  | "log-group";
+  | "log-group"
+  /** The state bucket's KMS key (alias/aiplat-tfstate), made by `aiplat up`, not by Terraform. */
+  | "kms-key";
 
 /** Who made a resource, from its tags: decides which teardown step should have removed it. */
 export type MadeBy =
@@ -24,6 +26,7 @@ export type MadeBy =
   | "aws-load-balancer-controller"
   | "ebs-csi-driver"
   | "terraform"
+  | "aiplat-up"
   | "unknown";
 
 export interface CloudItem {
@@ -72,6 +75,11 @@ const LB_HOURLY = 0.0225;
 const NAT_HOURLY = 0.045;
 const EIP_HOURLY = 0.005;
 const EBS_GIB_MONTH = 0.08;
+/**
+ * A customer managed KMS key: $1/month prorated hourly, nothing once scheduled for deletion
+ * (aws.amazon.com/kms/pricing). Each yearly rotation adds $1/month; the first year's price is used.
+ */
+const KMS_KEY_MONTH = 1;
 const HOURS_PER_MONTH = 730;
 
 export function hourlyCost(item: CloudItem): number {
@@ -84,6 +92,8 @@ export function hourlyCost(item: CloudItem): number {
       return NAT_HOURLY;
     case "elastic-ip":
       return EIP_HOURLY;
+    case "kms-key":
+      return item.state === "PendingDeletion" ? 0 : round(KMS_KEY_MONTH / HOURS_PER_MONTH);
     case "volume":
       return round((EBS_GIB_MONTH * (item.sizeGiB ?? 1)) / HOURS_PER_MONTH);
     default:
@@ -126,6 +136,8 @@ export function toLeftover(item: CloudItem): Leftover {
   // ListInstanceProfiles returns no tags; Karpenter names its profiles `<cluster>_<number>`
   // (karpenter-provider-aws pkg/apis/v1/ec2nodeclass.go, InstanceProfileName).
   if (by === "unknown" && item.kind === "instance-profile" && /_\d+$/.test(item.id)) by = "karpenter";
+  // The scan finds the KMS key by aiplat's own alias only.
+  if (item.kind === "kms-key") by = "aiplat-up";
   return { ...item, madeBy: by, hourlyCost: hourlyCost(item) };
 }
 

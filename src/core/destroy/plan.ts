@@ -40,6 +40,8 @@ export interface DestroyFacts {
   /** In apply order. */
   stages: StageFacts[];
   stateBucket?: string | undefined;
+  /** Other environments whose state in the bucket still records resources: the bucket stays. */
+  stateBucketSharedWith?: string[] | undefined;
   /** What the AWS API shows tagged for or named after the cluster; a string when it could not be read. */
   cloud: Leftover[] | string;
 }
@@ -168,14 +170,19 @@ export function buildDestroyPlan(facts: DestroyFacts, options: DestroyOptions): 
     steps.push({
       id: "state-backend",
       kind: "state-backend",
-      title: `Empty (every version) and remove the state bucket ${facts.stateBucket}`,
-      actsOn: [`S3 bucket ${facts.stateBucket}`],
-      evidence: "HeadBucket answers NotFound",
+      title: `Empty (every version) and remove the state bucket ${facts.stateBucket}, then schedule the deletion of its KMS key`,
+      actsOn: [
+        `S3 bucket ${facts.stateBucket}`,
+        "KMS key alias/aiplat-tfstate: deletion scheduled (AWS waits 7 days at least; not billed meanwhile), alias deleted",
+      ],
+      evidence: "HeadBucket answers NotFound; DescribeKey shows the key PendingDeletion (or no alias)",
       skip: options.keepInfra
         ? "--keep-infra keeps the Terraform state"
         : options.keepBackend
           ? "--keep-backend keeps the state bucket"
-          : undefined,
+          : facts.stateBucketSharedWith?.length
+            ? `the bucket also holds the state of ${facts.stateBucketSharedWith.join(", ")}, which still records resources: kept, with its KMS key`
+            : undefined,
     });
   }
   const cloud = Array.isArray(facts.cloud) ? facts.cloud : [];
@@ -186,7 +193,7 @@ export function buildDestroyPlan(facts: DestroyFacts, options: DestroyOptions): 
       title: `Scan AWS for what is tagged for or named after ${facts.clusterName}${options.sweep ? " and delete it (--sweep)" : ""}`,
       actsOn: [],
       evidence:
-        "EC2/ELBv2/IAM/CloudWatch Logs describe calls: instances, load balancers, target groups, ENIs, security groups, volumes, Elastic IPs, NAT gateways, instance profiles, log groups",
+        "EC2/ELBv2/IAM/CloudWatch Logs describe calls: instances, load balancers, target groups, ENIs, security groups, volumes, Elastic IPs, NAT gateways, instance profiles, log groups; once the state bucket is gone, KMS DescribeKey of alias/aiplat-tfstate",
     },
     {
       id: "report",
