@@ -130,6 +130,8 @@ describe("large GPU deployments", () => {
     expect(small.exitCode).toBe(2);
     expect(small.stderr).toContain("needs 9 GPUs, more than the gpu-inference NodePool may run (8");
     expect(small.stderr).toContain("terraform/00.global/vars/small.tfvars");
+    // The hint's `aiplat up` keeps the user's --env (up itself is run by the up tests).
+    expect(small.stderr).toContain("and run `aiplat up --env small`");
     expect(r.git("rev-parse", "HEAD")).toBe(head);
   });
 

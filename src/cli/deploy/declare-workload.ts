@@ -119,7 +119,7 @@ export async function declareWorkload(
   if (existing && !options.force) {
     throw new UsageError(`${path} already declares a different endpoint named ${spec.name}.`, {
       code: "endpoint-exists",
-      hint: `Pick another name, or replace its values with \`aiplat deploy-model ${spec.name} … --force\` (the file is updated in place).`,
+      hint: "Pick another name, or run the same command again with --force to change these values (every value you do not give is kept; the file is updated in place).",
       details: { path },
     });
   }

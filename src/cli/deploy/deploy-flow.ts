@@ -164,7 +164,13 @@ export async function planDeploy(
   checkFit(planned, Boolean(options.force), (m) => ctx.io.warn(m));
   const range = scaleRange(planned.spec, planned.fit);
   ctx.io.info(formatScaleRange(range));
-  checkGpuLimit(range, gpuLimit, Boolean(options.force), (m) => ctx.io.warn(m));
+  checkGpuLimit(
+    range,
+    gpuLimit,
+    Boolean(options.force),
+    (m) => ctx.io.warn(m),
+    aiplatCommand(ctx.globals, "up"),
+  );
   const preview = await previewEndpoint(readTemplate(root), await readRgd(root), planned.spec, {
     strict: !options.dryRun,
   });

@@ -102,6 +102,8 @@ export function checkGpuLimit(
   limit: GpuNodeLimit,
   force: boolean,
   warn: (m: string) => void,
+  /** `aiplat up` with the user's flags, for the hint. */
+  upCommand: string,
 ): void {
   if (range.gpus.max <= limit.limit) return;
   const fitting = Math.floor(limit.limit / range.gpusPerWorker);
@@ -116,7 +118,7 @@ export function checkGpuLimit(
   }
   throw new UsageError(`${problem[0]?.toUpperCase()}${problem.slice(1)}.`, {
     code: "over-gpu-limit",
-    hint: `Use ${instead}, raise cluster_config.gpu_node_limit and run \`aiplat up\`, or pass --force to deploy anyway.`,
+    hint: `Use ${instead}, raise cluster_config.gpu_node_limit and run \`${upCommand}\`, or pass --force to deploy anyway.`,
     details: { maxGpus: range.gpus.max, gpuNodeLimit: limit.limit },
   });
 }

@@ -211,7 +211,7 @@ export async function followDeploy(
         records,
         onFailure: (step) =>
           outageExceeded(live.unreachable(), ctx.clock.now(), unreachableMs)
-            ? lostCluster(p.name, step, resume)
+            ? lostCluster(p.name, step, resume, aiplatCommand(ctx.globals, "doctor"))
             : (refused ??
               new ExternalError(`${p.name}: ${step.title} failed — ${step.reason ?? "see the cluster"}`, {
                 code: "rollout-failed",
@@ -247,10 +247,10 @@ export async function followDeploy(
 }
 
 /** Following `what` gave up because the cluster stopped answering (exit 5), with the real cause. */
-export function lostCluster(what: string, step: RolloutStep, resume: string): ExternalError {
+export function lostCluster(what: string, step: RolloutStep, resume: string, doctor: string): ExternalError {
   return new ExternalError(`Lost the cluster while following ${what} at "${step.title}": ${step.reason}.`, {
     code: "cluster-unreachable",
-    hint: `Nothing was undone. Check your network or VPN and the cluster (\`aiplat doctor\`), then keep following with \`${resume}\`.`,
+    hint: `Nothing was undone. Check your network or VPN and the cluster (\`${doctor}\`), then keep following with \`${resume}\`.`,
     details: { step: step.id },
   });
 }

@@ -79,7 +79,7 @@ export async function followUndeploy(
         records,
         onFailure: (step) =>
           outageExceeded(live.unreachable(), ctx.clock.now(), p.unreachableMs)
-            ? lostCluster(`the removal of ${p.name}`, step, resume)
+            ? lostCluster(`the removal of ${p.name}`, step, resume, aiplatCommand(ctx.globals, "doctor"))
             : new ExternalError(`${step.title}: ${step.reason}`, { code: "teardown-failed" }),
         onTimeout: (step) =>
           new ExternalError(
