@@ -32,14 +32,21 @@ function lockFiles(dir: string): string[] {
 }
 
 /**
- * Ctrl-C as the user presses it: the abort lands as soon as the journal shows `step` running
- * (the CLI runs in this process, so the step is then inside its first API call or terraform).
+ * Ctrl-C as the user presses it: the abort lands as soon as the journal shows one of `steps`
+ * running (the CLI runs in this process, so the step is then inside its first API call or
+ * terraform). Any of them, not only the first: a step that runs for less than one poll tick would
+ * otherwise be missed and the whole teardown would finish unstopped.
  */
-function abortWhenRunning(p: DestroyPlatform, step: string, controller: AbortController): () => void {
+function abortWhenRunning(
+  p: DestroyPlatform,
+  steps: readonly string[],
+  controller: AbortController,
+): () => void {
   const timer = setInterval(() => {
     if (!existsSync(journalPath(p))) return;
     try {
-      if (readJournal(p).stages[step]?.status === "running") controller.abort();
+      const { stages } = readJournal(p);
+      if (steps.some((step) => stages[step]?.status === "running")) controller.abort();
     } catch {
       // Caught mid-write: the next tick reads it whole.
     }
@@ -62,9 +69,8 @@ describe.skipIf(!hasTerraform())(`aiplat destroy resumes${skipNote("terraform", 
     const interruptedAt: string[] = [];
     let next = 0;
     while (next < order.length) {
-      const target = order[next] as string;
       const controller = new AbortController();
-      const stopWatching = abortWhenRunning(platform, target, controller);
+      const stopWatching = abortWhenRunning(platform, order.slice(next), controller);
       const stopped = await run(["destroy", "--yes"], { signal: controller.signal });
       stopWatching();
       if (interruptedAt.length > 0)
