@@ -1,35 +1,13 @@
 import { describe, expect, it, vi } from "vitest";
 import { destroyPlatformPerTest } from "../fixtures/destroy/platform.js";
-import type { KubeObject } from "../support/kube/index.js";
+import { gpuWorkload } from "../support/gpu-workload.js";
 
 vi.setConfig({ testTimeout: 300_000 });
 
 const startPlatform = destroyPlatformPerTest();
 
 /** A user's one-replica GPU Deployment outside the platform's endpoints, guarded by a PDB. */
-const guarded: KubeObject = {
-  apiVersion: "apps/v1",
-  kind: "Deployment",
-  metadata: { name: "batch-embedder", namespace: "inference" },
-  spec: {
-    replicas: 1,
-    selector: { matchLabels: { app: "batch-embedder" } },
-    template: {
-      metadata: { labels: { app: "batch-embedder" } },
-      spec: {
-        nodeSelector: { "workload-type": "gpu-inference" },
-        tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
-        containers: [
-          {
-            name: "w",
-            image: "busybox",
-            resources: { requests: { cpu: "4", memory: "24Gi", "nvidia.com/gpu": "1" } },
-          },
-        ],
-      },
-    },
-  },
-};
+const guarded = gpuWorkload("batch-embedder");
 
 const PDB = { apiVersion: "policy/v1", kind: "PodDisruptionBudget" };
 

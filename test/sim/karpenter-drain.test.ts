@@ -1,35 +1,9 @@
 import { DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { gpuWorkload } from "../support/gpu-workload.js";
 import type { KubeObject } from "../support/kube/index.js";
 import type { SimulatedCluster } from "../support/sim/index.js";
 import { condition, events, get, list, startSim, withoutGracePeriod } from "./support/cluster.js";
-
-/** A one-replica GPU Deployment (one pod on one gpu-inference node). */
-function gpuWorkload(name: string, annotations: Record<string, string> = {}): KubeObject {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, namespace: "inference" },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name }, annotations },
-        spec: {
-          nodeSelector: { "workload-type": "gpu-inference" },
-          tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
-          containers: [
-            {
-              name: "w",
-              image: "busybox",
-              resources: { requests: { cpu: "4", memory: "24Gi", "nvidia.com/gpu": "1" } },
-            },
-          ],
-        },
-      },
-    },
-  };
-}
 
 const NODECLAIM = { apiVersion: "karpenter.sh/v1", kind: "NodeClaim" };
 const claims = (sim: SimulatedCluster) => list(sim, NODECLAIM.apiVersion, NODECLAIM.kind);
