@@ -1,5 +1,7 @@
+import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
+import type { Readable } from "node:stream";
 import { ExternalError, PrerequisiteError } from "../core/errors.js";
 import type { Redactor } from "../core/redact.js";
 
@@ -44,22 +46,16 @@ export function createProcessRunner(
 ): ProcessRunner {
   return {
     async run(file, args, options = {}) {
-      const { execa } = await import("execa");
       const log = options.logFile ? openLog(options.logFile) : undefined;
       log?.write(`$ ${redactor.redact([file, ...args].join(" "))}\n`);
-      const child = execa(file, [...args], {
+      // node:child_process directly: execa brought ~140 modules to every command that runs git.
+      const child = spawn(file, [...args], {
         cwd: options.cwd,
         env: { ...baseEnv, ...options.env },
-        extendEnv: false,
-        input: options.input,
-        stdin: options.input === undefined ? "ignore" : undefined,
-        reject: false,
+        stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
         shell: false,
         // Own process group: the terminal's Ctrl-C reaches aiplat only, and aiplat forwards exactly one.
         detached: true,
-        cleanup: false,
-        forceKillAfterDelay: false,
-        stripFinalNewline: false,
       });
       let interrupted = false;
       const onAbort = () => {
@@ -69,26 +65,34 @@ export function createProcessRunner(
       };
       if (options.signal?.aborted) onAbort();
       options.signal?.addEventListener("abort", onAbort);
+      // A child that exits without reading its input closes the pipe: not our error to report.
+      child.stdin?.on("error", () => {});
+      child.stdin?.end(options.input);
+      const stdout = collect(child.stdout);
+      const stderr = collect(child.stderr);
       pipeLines(child.stdout, "stdout", options.onLine, log, redactor);
       pipeLines(child.stderr, "stderr", options.onLine, log, redactor);
       try {
-        const result = await child;
-        if (result.failed && result.exitCode === undefined && !result.isTerminated) {
-          const cause = result.cause as NodeJS.ErrnoException | undefined;
-          if (cause?.code === "ENOENT") {
+        // "close", not "exit": every byte of both streams has been read by then.
+        const exitCode = await new Promise<number | null>((resolve, reject) => {
+          child.once("error", reject);
+          child.once("close", (code) => resolve(code));
+        }).catch((cause: NodeJS.ErrnoException) => {
+          if (cause.code === "ENOENT") {
             throw new PrerequisiteError(`${file} was not found on PATH.`, {
               code: "missing-binary",
               hint: `Install ${file} and run the command again (aiplat doctor checks every prerequisite).`,
               cause,
             });
           }
-          throw new ExternalError(`Could not run ${file}: ${result.shortMessage}`, { cause: result.cause });
-        }
-        log?.write(`# exit ${result.exitCode ?? "signal"}\n`);
+          throw new ExternalError(`Could not run ${file}: ${cause.message}`, { cause });
+        });
+        log?.write(`# exit ${exitCode ?? "signal"}\n`);
         return {
-          exitCode: result.exitCode ?? 130,
-          stdout: String(result.stdout ?? ""),
-          stderr: String(result.stderr ?? ""),
+          // Ended by a signal (exit code null): reported as an interrupted command conventionally is.
+          exitCode: exitCode ?? 130,
+          stdout: stdout(),
+          stderr: stderr(),
           interrupted,
         };
       } finally {
@@ -97,6 +101,13 @@ export function createProcessRunner(
       }
     },
   };
+}
+
+/** Everything a stream produces, decoded once at the end (a character may span two chunks). */
+function collect(stream: Readable | null): () => string {
+  const chunks: Buffer[] = [];
+  stream?.on("data", (chunk: Buffer) => chunks.push(chunk));
+  return () => Buffer.concat(chunks).toString("utf8");
 }
 
 function openLog(path: string): WriteStream {

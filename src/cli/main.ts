@@ -1,5 +1,5 @@
 import { stopQuietlyOnClosedPipe } from "./closed-pipe.js";
-import { commandModules } from "./commands/index.js";
+import { commandModulesFor } from "./commands/index.js";
 import type { MainDeps } from "./context.js";
 import { buildProgram } from "./program.js";
 import { installSignalHandlers } from "./signals.js";
@@ -57,7 +57,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
       },
       onContext: () => {},
     },
-    commandModules,
+    await commandModulesFor(argv),
   );
 
   try {

@@ -65,6 +65,48 @@ describe("process runner", () => {
     });
   });
 
+  it("writes the input to the child's stdin and closes it; a child that ignores it is not an error", async () => {
+    const runner = createProcessRunner(new Redactor());
+    const echoed = await runner.run(node, ["-e", "process.stdin.pipe(process.stdout)"], { input: "tok\nen" });
+    expect(echoed).toMatchObject({ exitCode: 0, stdout: "tok\nen" });
+    // Exits before reading a large input: the pipe breaks under the writer, which must not throw.
+    const ignored = await runner.run(node, ["-e", "process.exit(0)"], { input: "x".repeat(1 << 20) });
+    expect(ignored.exitCode).toBe(0);
+  });
+
+  it("keeps the output exactly: a character split across chunks, no trailing newline stripped", async () => {
+    const runner = createProcessRunner(new Redactor());
+    // "é" is two bytes; written one byte at a time, it must still decode as one character.
+    const script =
+      "process.stdout.write(Buffer.from([0xc3])); setTimeout(() => process.stdout.write(Buffer.from([0xa9, 0x0a])), 20)";
+    const result = await runner.run(node, ["-e", script]);
+    expect(result.stdout).toBe("é\n");
+  });
+
+  it("sees exactly the base environment plus the call's, nothing of the parent's", async () => {
+    const runner = createProcessRunner(new Redactor(), { PATH: process.env.PATH, ONLY_BASE: "1" });
+    const result = await runner.run(node, ["-e", "console.log(Object.keys(process.env).sort().join(','))"], {
+      env: { EXTRA: "2" },
+    });
+    expect(result.stdout.trim()).toBe("EXTRA,ONLY_BASE,PATH");
+  });
+
+  it("a program that cannot be started for another reason is an external failure (exit 5) naming it", async () => {
+    const notExecutable = join(makeTempDir(), "not-executable");
+    writeFileSync(notExecutable, "#!/bin/sh\necho hi\n", { mode: 0o644 });
+    const runner = createProcessRunner(new Redactor());
+    await expect(runner.run(notExecutable, [])).rejects.toMatchObject({
+      exitCode: 5,
+      message: expect.stringMatching(/^Could not run .*not-executable: spawn .*EACCES/),
+    });
+  });
+
+  it("a child ended by a signal reports exit 130", async () => {
+    const runner = createProcessRunner(new Redactor());
+    const result = await runner.run(node, ["-e", "process.kill(process.pid, 'SIGTERM')"]);
+    expect(result).toMatchObject({ exitCode: 130, interrupted: false });
+  });
+
   it("on abort sends exactly one SIGINT and waits for the child to finish its clean-up", async () => {
     const { script, record } = gracefulChild();
     const runner = createProcessRunner(new Redactor());

@@ -10,7 +10,7 @@ import { copyFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { commandModules } from "../../src/cli/commands/index.js";
+import { allCommandModules } from "../../src/cli/commands/index.js";
 import { buildProgram } from "../../src/cli/program.js";
 import { filledExampleTfvars } from "../platform/support/example-tfvars.js";
 import { runCli } from "../support/cli.js";
@@ -36,7 +36,7 @@ const GLOBAL_FLAGS = ["--env", "--root", "--kubeconfig", "--context"];
 /** The command the global flags are fuzzed with: it reads the environment, the repo and the cluster. */
 const GLOBALS_WITH = "models";
 
-function commandShapes(): CommandShape[] {
+async function commandShapes(): Promise<CommandShape[]> {
   const program = buildProgram(
     {
       version: "0.0.0",
@@ -45,7 +45,7 @@ function commandShapes(): CommandShape[] {
       createContext: () => Promise.reject(new Error("not run")),
       onContext: () => {},
     },
-    commandModules,
+    await allCommandModules(),
   );
   const shapes: CommandShape[] = [];
   const walk = (command: Command, prefix: string) => {
@@ -94,7 +94,7 @@ function snapshot(dir: string): string[] {
   return out.sort();
 }
 
-const shapes = commandShapes();
+const shapes = await commandShapes();
 
 describe("hostile values at every flag of every command", () => {
   it("every command has its base arguments in hostile-inputs.ts (new commands must join)", () => {

@@ -1,46 +1,65 @@
 import type { CommandModule } from "../program.js";
-import { benchCommand } from "./bench.js";
-import { bootstrapCommand } from "./bootstrap.js";
-import { chatCommand } from "./chat.js";
-import { completionCommand } from "./completion.js";
-import { deployModelCommand } from "./deploy-model.js";
-import { destroyCommand } from "./destroy.js";
-import { doctorCommand } from "./doctor.js";
-import { forwardCommand } from "./forward.js";
-import { initCommand } from "./init.js";
-import { kubeconfigCommand } from "./kubeconfig.js";
-import { logsCommand } from "./logs.js";
-import { modelsCommand } from "./models.js";
-import { openCommand } from "./open.js";
-import { planCommand } from "./plan.js";
-import { scaleCommand } from "./scale.js";
-import { keyCommand, secretCommand } from "./secret.js";
-import { smokeCommand } from "./smoke.js";
-import { statusCommand } from "./status.js";
-import { undeployModelCommand } from "./undeploy-model.js";
-import { upCommand } from "./up.js";
 
-/** Every registered command. Register only commands that work. */
-export const commandModules: readonly CommandModule[] = [
-  doctorCommand,
-  initCommand,
-  upCommand,
-  planCommand,
-  bootstrapCommand,
-  kubeconfigCommand,
-  deployModelCommand,
-  undeployModelCommand,
-  scaleCommand,
-  modelsCommand,
-  statusCommand,
-  logsCommand,
-  destroyCommand,
-  secretCommand,
-  keyCommand,
-  forwardCommand,
-  chatCommand,
-  smokeCommand,
-  openCommand,
-  benchCommand,
-  completionCommand,
+type Loader = () => Promise<CommandModule[]>;
+
+/**
+ * Every registered command, in the order help lists them, by the names a user types. Register
+ * only commands that work. Each module is imported only when needed: a command run by name loads
+ * its own module alone (each costs start-up time, and `aiplat chat --prompt` is timed from process
+ * start); help, completion and anything unrecognised load them all.
+ */
+const COMMANDS: ReadonlyArray<readonly [names: readonly string[], load: Loader]> = [
+  [["doctor"], async () => [(await import("./doctor.js")).doctorCommand]],
+  [["init"], async () => [(await import("./init.js")).initCommand]],
+  [["up"], async () => [(await import("./up.js")).upCommand]],
+  [["plan"], async () => [(await import("./plan.js")).planCommand]],
+  [["bootstrap"], async () => [(await import("./bootstrap.js")).bootstrapCommand]],
+  [["kubeconfig"], async () => [(await import("./kubeconfig.js")).kubeconfigCommand]],
+  [["deploy-model"], async () => [(await import("./deploy-model.js")).deployModelCommand]],
+  [["undeploy-model"], async () => [(await import("./undeploy-model.js")).undeployModelCommand]],
+  [["scale"], async () => [(await import("./scale.js")).scaleCommand]],
+  [["models"], async () => [(await import("./models.js")).modelsCommand]],
+  [["status"], async () => [(await import("./status.js")).statusCommand]],
+  [["logs"], async () => [(await import("./logs.js")).logsCommand]],
+  [["destroy"], async () => [(await import("./destroy.js")).destroyCommand]],
+  [
+    ["secret", "key"],
+    async () => {
+      const { secretCommand, keyCommand } = await import("./secret.js");
+      return [secretCommand, keyCommand];
+    },
+  ],
+  [["forward"], async () => [(await import("./forward.js")).forwardCommand]],
+  [["chat"], async () => [(await import("./chat.js")).chatCommand]],
+  [["smoke"], async () => [(await import("./smoke.js")).smokeCommand]],
+  [["open"], async () => [(await import("./open.js")).openCommand]],
+  [["bench"], async () => [(await import("./bench.js")).benchCommand]],
+  // Completion walks the whole program, so it is listed under no name: it always loads them all.
+  [[], async () => [(await import("./completion.js")).completionCommand]],
 ];
+
+/** Options before the command that take a value (`aiplat --env prod status`). */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(["--env", "--root", "--kubeconfig", "--context"]);
+
+/** The command word of argv: the first operand that is not a global option or its value. */
+export function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i] as string;
+    if (word === "--") return argv[i + 1];
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(word)) i++;
+    else if (!word.startsWith("-")) return word;
+  }
+  return undefined;
+}
+
+/** The command modules this argv needs: the named command's alone when it is one, else all. */
+export async function commandModulesFor(argv: readonly string[]): Promise<CommandModule[]> {
+  const word = commandWord(argv);
+  const named = COMMANDS.find(([names]) => word !== undefined && names.includes(word));
+  return (await Promise.all((named ? [named] : COMMANDS).map(([, load]) => load()))).flat();
+}
+
+/** Every command module, in help order. */
+export function allCommandModules(): Promise<CommandModule[]> {
+  return commandModulesFor([]);
+}
