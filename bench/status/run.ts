@@ -17,12 +17,17 @@ function median(values: number[]): number {
 }
 
 const runs = Number(process.argv[2] ?? 11);
+const FLOOR_PACKAGES = ["commander", "yaml", "ws", "@aws-sdk/client-eks", "@aws-sdk/credential-providers"];
+const FLOOR = "floor: importing only status's packages";
 const { root, dir, seeded, env } = await startStatusBenchPlatform();
 const cases: Record<string, string[]> = {
   "node -e 0": ["-e", "0"],
   "aiplat status --json": [join(root, "bin", "aiplat.js"), "--root", dir, "status", "--json"],
+  // The packages status cannot do without (commander; yaml for the kubeconfig; ws for the LiteLLM
+  // forward; the EKS client and credential chain for the Cluster section), imported and nothing else.
+  [FLOOR]: [join(root, "bench", "lib", "floor.mjs"), ...FLOOR_PACKAGES],
 };
-const samples: Record<string, number[]> = { "node -e 0": [], "aiplat status --json": [] };
+const samples: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
 for (let i = 0; i < runs + 2; i++) {
   for (const [name, args] of Object.entries(cases)) {
     const start = process.hrtime.bigint();
