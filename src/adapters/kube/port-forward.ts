@@ -164,6 +164,15 @@ export async function startPortForward(
   target: ServiceTarget,
   options: PortForwardOptions = {},
 ): Promise<PortForwardHandle> {
+  // Loaded while the Service and its pods are looked up: the WebSocket modules take longer to
+  // compile than the two local round trips take to answer.
+  const modules = Promise.all([
+    import("node:net"),
+    // The module alone, not the package index (which compiles ~800 generated files).
+    import("@kubernetes/client-node/dist/portforward.js"),
+  ]);
+  // Not left unhandled if the lookup below fails first.
+  modules.catch(() => undefined);
   let backend: { pod: string; port: number } | undefined = await resolveServiceBackend(objects, target);
   let resolvedAt = Date.now();
   const resolve = async () => {
@@ -171,11 +180,7 @@ export async function startPortForward(
     resolvedAt = Date.now();
     return backend;
   };
-  const [{ createServer }, { PortForward }] = await Promise.all([
-    import("node:net"),
-    // The module alone, not the package index (which compiles ~800 generated files).
-    import("@kubernetes/client-node/dist/portforward.js"),
-  ]);
+  const [{ createServer }, { PortForward }] = await modules;
   // Its WebSocketHandler uses only getCurrentCluster() and applyToHTTPSOptions() of the config
   // (client-node src/web-socket-handler.ts, connect), which every KubeClientConfig has.
   const forward = new PortForward(config as KubeConfig, true);
