@@ -1,5 +1,5 @@
 import type { CommandContext } from "../context.js";
-import type { DeployOptions } from "../deploy/deploy-flow.js";
+import type { DeployOptions } from "../deploy/deploy-plan.js";
 import type { CommandModule } from "../program.js";
 
 // Declares the command only; the handler is imported when it runs (fast `aiplat --help`).
