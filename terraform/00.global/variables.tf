@@ -215,6 +215,20 @@ variable "docker_hub_username" {
   }
 }
 
+# Write-only arguments reach the provider only when their version argument changes, so a new
+# token with the same version would never leave the machine. `aiplat init` writes this number beside
+# the credentials and adds one each time it writes a different token.
+variable "docker_hub_credentials_version" {
+  description = "Version of the Docker Hub credentials: the pull-through cache's secret is rewritten only when it changes. aiplat init bumps it in <env>.secret.tfvars; bump TF_VAR_docker_hub_credentials_version yourself when the token comes from TF_VAR_docker_hub_access_token."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.docker_hub_credentials_version >= 1 && floor(var.docker_hub_credentials_version) == var.docker_hub_credentials_version
+    error_message = "docker_hub_credentials_version must be a whole number of 1 or more."
+  }
+}
+
 # Ephemeral (Terraform >= 1.10): the token is in no plan file and no state. It may only reach
 # write-only arguments, and must be given again when a saved plan is applied (aiplat passes the
 # var files to apply too).

@@ -167,3 +167,51 @@ describe("init re-run with a Docker Hub user (point 5)", () => {
     expect(noRegion.stderr).toContain("--yes takes the defaults");
   });
 });
+
+describe("init and a new Docker Hub token", () => {
+  // The token is a write-only argument in Terraform: Secrets Manager receives it only when
+  // docker_hub_credentials_version changes, so every new token must come with a new number.
+  it("bumps docker_hub_credentials_version for a new token or user, and only then", async () => {
+    const repo = makeInitRepo();
+    mockDirectory();
+    const answers = join(repo.dir, "answers.yaml");
+    const secret = join(repo.dir, "terraform/00.global/vars/dev.secret.tfvars");
+    const initWith = async (username: string, token: string) => {
+      writeFileSync(answers, `docker-hub-username: ${username}\n`);
+      const run = await runInit(repo, [...FULL_FLAGS, "--answers", answers], {
+        env: { DOCKER_HUB_TOKEN: token },
+      });
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(run.stdout + run.stderr).not.toContain(token);
+      return readFileSync(secret, "utf8");
+    };
+    const setting = (text: string) => /^docker_hub_credentials_version = (\d+)$/m.exec(text)?.[1];
+
+    const first = await initWith("dockerme", "dckr_pat_firstTokenOfDockerme");
+    expect(setting(first)).toBe("1");
+    expect(first).toContain('docker_hub_access_token = "dckr_pat_firstTokenOfDockerme"');
+    // The same token again: nothing to send, the file stays as it was.
+    expect(await initWith("dockerme", "dckr_pat_firstTokenOfDockerme")).toBe(first);
+    const rotated = await initWith("dockerme", "dckr_pat_rotatedTokenOfDockerme");
+    expect(setting(rotated)).toBe("2");
+    expect(rotated).toContain('docker_hub_access_token = "dckr_pat_rotatedTokenOfDockerme"');
+    expect(setting(await initWith("someoneelse", "dckr_pat_tokenOfSomeoneElse"))).toBe("3");
+  });
+
+  it("a secret file written before the version existed counts as version 1", async () => {
+    const repo = makeInitRepo();
+    mockDirectory();
+    const secret = join(repo.dir, "terraform/00.global/vars/dev.secret.tfvars");
+    writeFileSync(
+      secret,
+      'docker_hub_username = "dockerme"\ndocker_hub_access_token = "dckr_pat_beforeVersions"\n',
+    );
+    const answers = join(repo.dir, "answers.yaml");
+    writeFileSync(answers, "docker-hub-username: dockerme\n");
+    const run = await runInit(repo, [...FULL_FLAGS, "--answers", answers], {
+      env: { DOCKER_HUB_TOKEN: "dckr_pat_afterVersions" },
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(readFileSync(secret, "utf8")).toMatch(/^docker_hub_credentials_version = 2$/m);
+  });
+});

@@ -3,13 +3,15 @@
  * ephemeral variable that only reaches a write-only argument, so `up` must hand the var files to
  * the apply of the saved plan again. The real terraform runs the fixture stages, with the repo's
  * own two Docker Hub variable declarations in the cluster stage and a stand-in for the write-only
- * use (a provisioner, which may also take ephemeral values) that records a hash of what arrived.
+ * use (a provisioner, which may also take ephemeral values) that records a hash of what arrived,
+ * re-run, like a write-only argument, only when docker_hub_credentials_version changes.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { renderSecretTfvars } from "../../src/core/init/tfvars.js";
 import { makeStagesRepo } from "../fixtures/stages/harness.js";
 import { runCli } from "../support/cli.js";
 import { repoRoot } from "../support/paths.js";
@@ -21,7 +23,7 @@ vi.setConfig({ testTimeout: 180_000 }); // real terraform, six stages, on a busy
 const TOKEN = "dckr_pat_ephemeral0123456789abcdef";
 const CLUSTER = "30.eks/30.cluster";
 
-/** The two Docker Hub variable blocks exactly as terraform/00.global/variables.tf declares them. */
+/** The Docker Hub variable blocks (user name, credentials version, token) exactly as terraform/00.global/variables.tf declares them. */
 function dockerHubDeclarations(): string {
   const text = readFileSync(join(repoRoot, "terraform/00.global/variables.tf"), "utf8");
   const start = text.indexOf('variable "docker_hub_username"');
@@ -35,6 +37,9 @@ const STAND_IN = `
 resource "terraform_data" "docker_hub" {
   count = var.docker_hub_username != null ? 1 : 0
   input = var.docker_hub_username
+  # As secret_string_wo_version does for the real secret: the write-only value is sent again only
+  # when the version changes.
+  triggers_replace = var.docker_hub_credentials_version
   provisioner "local-exec" {
     command     = "printf %s \\"$TOKEN\\" | sha256sum | cut -c1-64 > \${path.module}/token-received"
     environment = { TOKEN = var.docker_hub_access_token }
@@ -99,6 +104,32 @@ describe.skipIf(!hasTerraform())(
       for (const file of kept) expect(readFileSync(file).includes(TOKEN), file).toBe(false);
       expect(`${run.stdout}${run.stderr}`).not.toContain(TOKEN);
     });
+
+    it("a rotated token reaches the write-only use only with a new docker_hub_credentials_version", async () => {
+      const repo = makeStagesRepo();
+      const stageDir = repo.stageDir(CLUSTER);
+      writeFileSync(join(stageDir, "docker-hub.tf"), `${dockerHubDeclarations()}\n${STAND_IN}`);
+      const secret = join(repo.dir, "terraform/00.global/vars/dev.secret.tfvars");
+      const sha = (token: string) => createHash("sha256").update(token).digest("hex");
+      let applied = false;
+      const upWith = async (accessToken: string, version: number) => {
+        // The file as `aiplat init` writes it.
+        writeFileSync(secret, renderSecretTfvars("dev", { username: "me", accessToken, version }), {
+          mode: 0o600,
+        });
+        // The whole platform the first time (the cluster stage reads the earlier stages' state).
+        const only = applied ? ["--only", CLUSTER] : [];
+        applied = true;
+        const run = await runCli(["--env", "dev", "--yes", "up", ...only], { cwd: repo.dir, env: repo.env });
+        expect(run.exitCode, run.stderr).toBe(0);
+        return readFileSync(join(stageDir, "token-received"), "utf8").trim();
+      };
+      const rotated = "dckr_pat_rotated9876543210fedcba";
+      expect(await upWith(TOKEN, 1)).toBe(sha(TOKEN));
+      // Same version: Terraform does not send the new token (why init bumps the number).
+      expect(await upWith(rotated, 1)).toBe(sha(TOKEN));
+      expect(await upWith(rotated, 2)).toBe(sha(rotated));
+    }, 400_000);
 
     it("an old docker_hub_credentials setting is refused before any plan (exit 3), naming the two new variables", async () => {
       const repo = makeStagesRepo();

@@ -285,6 +285,9 @@ describe("no secret in committed files", () => {
     const versionRes = resource("aws_secretsmanager_secret_version", "docker_hub");
     expect(versionRes).toHaveProperty("secret_string_wo");
     expect(versionRes).not.toHaveProperty("secret_string");
+    // A write-only value is sent only when its version changes: a fixed number would keep a
+    // rotated token from ever reaching Secrets Manager.
+    expect(exprOf(versionRes.secret_string_wo_version)).toBe("var.docker_hub_credentials_version");
     const secretRes = resource("aws_secretsmanager_secret", "docker_hub");
     expect(exprOf(secretRes.name)).toMatch(/^ecr-pullthroughcache\//);
     for (const [type, name] of [

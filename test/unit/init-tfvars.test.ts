@@ -63,10 +63,11 @@ describe("the tfvars init writes", () => {
   });
 
   it("keeps the Docker Hub secret in its own file only", async () => {
-    const text = renderSecretTfvars("dev", { username: "me", accessToken: "dckr_pat_abcdef" });
+    const text = renderSecretTfvars("dev", { username: "me", accessToken: "dckr_pat_abcdef", version: 3 });
     expect(await parseTfvarsText("dev.secret.tfvars", text)).toEqual({
       docker_hub_username: "me",
       docker_hub_access_token: "dckr_pat_abcdef",
+      docker_hub_credentials_version: 3,
     });
   });
 

@@ -73,7 +73,9 @@ describe("tfvars fast path for literal data", () => {
     await expectSameAsHcl2json(
       renderTfvars("prod", { ...answers, capabilities: allCapabilities(false), tags: {} }),
     );
-    await expectSameAsHcl2json(renderSecretTfvars("dev", { username: "me", accessToken: "dckr_pat_x-1" }));
+    await expectSameAsHcl2json(
+      renderSecretTfvars("dev", { username: "me", accessToken: "dckr_pat_x-1", version: 2 }),
+    );
     for (const text of ACCEPTED) await expectSameAsHcl2json(text);
   });
 

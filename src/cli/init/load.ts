@@ -20,7 +20,8 @@ export interface ExistingState {
   rbacProblems: string[];
   secretTfvarsExists: boolean;
   /** The Docker Hub credentials the secret tfvars holds, when it parses and holds both values. */
-  dockerHub?: { username: string; accessToken: string } | undefined;
+  /** `version`: docker_hub_credentials_version, 1 where the file predates it (Terraform's default). */
+  dockerHub?: { username: string; accessToken: string; version: number } | undefined;
   hfTokenExists: boolean;
 }
 
@@ -73,8 +74,13 @@ async function readDockerHubSecret(path: string): Promise<ExistingState["dockerH
   // Two variables since the token became write-only (see src/cli/up/docker-hub-variables.ts).
   const username = parsed?.docker_hub_username;
   const accessToken = parsed?.docker_hub_access_token;
+  const version = parsed?.docker_hub_credentials_version;
   return typeof username === "string" && typeof accessToken === "string" && accessToken !== ""
-    ? { username, accessToken }
+    ? {
+        username,
+        accessToken,
+        version: typeof version === "number" && Number.isInteger(version) && version >= 1 ? version : 1,
+      }
     : undefined;
 }
 

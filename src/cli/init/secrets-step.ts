@@ -1,7 +1,8 @@
 /**
  * The optional secrets of init. Neither ever reaches git or argv:
  * - Docker Hub credentials go to the gitignored terraform/00.global/vars/<env>.secret.tfvars (0600),
- *   or stay in TF_VAR_docker_hub_access_token when that is already set. The access token comes from
+ *   or stay in TF_VAR_docker_hub_access_token when that is already set. A new token there comes
+ *   with a new docker_hub_credentials_version, without which Terraform would never send it. The access token comes from
  *   a hidden prompt or the DOCKER_HUB_TOKEN environment variable, never from a flag.
  * - The HuggingFace token (asked on a TTY only) goes to .aiplat/<env>/hf-token (0600, gitignored),
  *   where `aiplat secret hf-token` picks it up once the cluster exists.
@@ -15,7 +16,7 @@ import type { FieldResolver } from "./resolver.js";
 export type DockerHubPlan =
   | { kind: "none" }
   | { kind: "keep"; reason: string }
-  | { kind: "write"; username: string; accessToken: string };
+  | { kind: "write"; username: string; accessToken: string; version: number };
 
 export async function resolveDockerHub(
   r: FieldResolver,
@@ -26,7 +27,7 @@ export async function resolveDockerHub(
     secretFileExists: boolean;
     secretFileName: string;
     /** What the secret file already holds: a re-run with the same user reuses its token. */
-    kept?: { username: string; accessToken: string } | undefined;
+    kept?: { username: string; accessToken: string; version: number } | undefined;
     redactor: Redactor;
   },
 ): Promise<DockerHubPlan> {
@@ -94,7 +95,10 @@ export async function resolveDockerHub(
   const accessToken = await readToken();
   if (accessToken === undefined) return { kind: "none" };
   options.redactor.add(accessToken);
-  return { kind: "write", username, accessToken };
+  // Terraform sends a write-only value only when its version changes: new credentials, new number.
+  const unchanged = kept !== undefined && kept.username === username && kept.accessToken === accessToken;
+  const version = kept === undefined ? 1 : unchanged ? kept.version : kept.version + 1;
+  return { kind: "write", username, accessToken, version };
 }
 
 export type HfTokenPlan = { kind: "none" } | { kind: "keep" } | { kind: "write"; token: string };

@@ -109,12 +109,15 @@ function optionalClusterLines(answers: TfvarsAnswers): string {
  */
 export function renderSecretTfvars(
   env: string,
-  credentials: { username: string; accessToken: string },
+  credentials: { username: string; accessToken: string; version: number },
 ): string {
   return `# Secret variables of environment "${env}", written by \`aiplat init\`. Never commit this file
 # (*.secret.* is gitignored). \`aiplat up\` passes it to the stages after ${env}.tfvars.
 docker_hub_username     = ${str(credentials.username)}
 docker_hub_access_token = ${str(credentials.accessToken)}
+# The token is write-only in Terraform: it reaches Secrets Manager only when this number changes.
+# \`aiplat init\` adds one each time it writes a new token.
+docker_hub_credentials_version = ${credentials.version}
 `;
 }
 

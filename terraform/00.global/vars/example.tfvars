@@ -97,3 +97,6 @@ observability_configuration = {
 # The token is an ephemeral variable: it is in no plan file and no state.
 # docker_hub_username     = "your-dockerhub-username"
 # docker_hub_access_token = "dckr_pat_..."
+# A new token reaches Secrets Manager only with a new version (write-only arguments are sent when
+# their version changes); `aiplat init` bumps it when it writes a new token.
+# docker_hub_credentials_version = 1

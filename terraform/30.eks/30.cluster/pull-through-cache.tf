@@ -29,7 +29,8 @@ resource "aws_secretsmanager_secret" "docker_hub" {
 }
 
 # Write-only argument, the only place the ephemeral token may go: it reaches Secrets Manager and is
-# in neither the plan nor the state. Bump secret_string_wo_version after changing the credentials.
+# in neither the plan nor the state. It is sent only when secret_string_wo_version changes: aiplat
+# init bumps docker_hub_credentials_version whenever it writes a new token.
 resource "aws_secretsmanager_secret_version" "docker_hub" {
   count = local.docker_hub_cache_enabled ? 1 : 0
 
@@ -38,7 +39,7 @@ resource "aws_secretsmanager_secret_version" "docker_hub" {
     username    = var.docker_hub_username
     accessToken = var.docker_hub_access_token
   })
-  secret_string_wo_version = 1
+  secret_string_wo_version = var.docker_hub_credentials_version
 }
 
 resource "aws_ecr_pull_through_cache_rule" "docker_hub" {
