@@ -49,7 +49,7 @@ describe("status: endpoint rows", () => {
           { state: "ACTIVE", ...ready("True", "all good") },
         ),
       ],
-      [rayService],
+      [{ status: ready("False") }, rayService],
       [
         pod("gemma", "worker", "Running", "gemma-abc"),
         pod("gemma", "worker", "Running", "gemma-abc"),
@@ -58,6 +58,18 @@ describe("status: endpoint rows", () => {
         pod("gemma", "head", "Running", "gemma-abc"),
         pod("gemma", "worker", "Running", "gemma-abc", true),
         pod("qwen", "worker", "Running", "gemma-abc"),
+        // a worker the kubelet has not reported on yet, and pods with no labels or metadata at all
+        {
+          metadata: {
+            labels: {
+              "app.kubernetes.io/instance": "gemma",
+              "ray.io/node-type": "worker",
+              "ray.io/cluster": "gemma-abc",
+            },
+          },
+        },
+        { metadata: {} },
+        {},
         {
           metadata: { labels: { "ray.io/node-type": "worker", "ray.io/cluster": "gemma-abc" } },
           status: { phase: "Running" },

@@ -8,7 +8,6 @@ const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
 
 /** Marks every styled piece, so a test sees which words are bold, warnings or failures. */
 const marked: FormatStyle = {
-  ok: (t) => `<ok>${t}</ok>`,
   warn: (t) => `<warn>${t}</warn>`,
   fail: (t) => `<fail>${t}</fail>`,
   bold: (t) => `<b>${t}</b>`,

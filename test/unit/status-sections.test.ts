@@ -130,10 +130,18 @@ describe("status: GitOps rows, field by field", () => {
   });
 
   it("shows an app ArgoCD has not reported on yet as Unknown, following the default branch, without a message", () => {
-    const rows = buildGitops([{}, { metadata: { name: "bare" }, spec: {} }], heads).applications;
+    const rows = buildGitops(
+      [
+        {},
+        { metadata: { name: "bare" }, spec: {} },
+        { metadata: { name: "health-only" }, status: { health: { status: "Healthy" } } },
+      ],
+      heads,
+    ).applications;
     expect(rows).toEqual([
       { app: "?", sync: "Unknown", health: "Unknown", branch: "HEAD", head: A },
       { app: "bare", sync: "Unknown", health: "Unknown", branch: "HEAD", head: A },
+      { app: "health-only", sync: "Unknown", health: "Healthy", branch: "HEAD", head: A },
     ]);
   });
 
@@ -273,6 +281,7 @@ describe("status: which nodes are GPU nodes, and what runs on them", () => {
     expect(isGpuNode({ status: { capacity: { cpu: "4" } } })).toBe(false);
     expect(isGpuNode({ status: {} })).toBe(false);
     expect(isGpuNode({})).toBe(false);
+    expect(isGpuNode({ metadata: { name: "unlabelled" } })).toBe(false);
   });
 
   it("lists the endpoints of the Ray pods (head or worker) still on each node, sorted, and the nodes by name", () => {
@@ -304,6 +313,7 @@ describe("status: which nodes are GPU nodes, and what runs on them", () => {
         // not an endpoint's pod, or not scheduled yet
         { metadata: { labels: { "ray.io/node-type": "worker" } }, spec: { nodeName: "n2" } },
         { metadata: { labels: { "app.kubernetes.io/instance": "waiting", "ray.io/node-type": "worker" } } },
+        { metadata: {}, spec: { nodeName: "n1" } },
         {},
       ],
     );
