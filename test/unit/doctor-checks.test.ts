@@ -4,6 +4,10 @@ import {
   checkNode,
   checkTerraform,
   compareVersions,
+  fail,
+  ok,
+  skip,
+  warn,
 } from "../../src/core/doctor/checks.js";
 import { findPlaceholders, isPlaceholder } from "../../src/core/doctor/placeholders.js";
 
@@ -81,6 +85,37 @@ describe("doctor checks (pure)", () => {
       "cluster_config.capabilities_config.argocd_rbac_mappings[0].identities[0].id",
     ]);
     expect(findPlaceholders({ region: "eu-central-1", tags: { team: "ml" } })).toEqual([]);
+  });
+});
+
+describe("doctor: results", () => {
+  it("carries a fix only for warn and fail", () => {
+    expect(ok("node", "Node.js", "v22.1.0")).toEqual({
+      id: "node",
+      title: "Node.js",
+      status: "ok",
+      detail: "v22.1.0",
+    });
+    expect(skip("gpu-quota", "GPU quota", "no AWS credentials")).toEqual({
+      id: "gpu-quota",
+      title: "GPU quota",
+      status: "skip",
+      detail: "no AWS credentials",
+    });
+    expect(warn("a", "A", "d", "run x")).toEqual({
+      id: "a",
+      title: "A",
+      status: "warn",
+      detail: "d",
+      fix: "run x",
+    });
+    expect(fail("a", "A", "d", "run y")).toEqual({
+      id: "a",
+      title: "A",
+      status: "fail",
+      detail: "d",
+      fix: "run y",
+    });
   });
 });
 
