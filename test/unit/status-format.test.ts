@@ -376,9 +376,4 @@ describe("status: the screen", () => {
       "  <fail>unhealthy</fail>, database unknown; 0 model(s): none",
     ]);
   });
-
-  it("ends with the last section, without trailing blank lines", () => {
-    const text = formatStatus(allUnavailable, NOW);
-    expect(text.endsWith("  unavailable: not read in this test")).toBe(true);
-  });
 });
