@@ -34,11 +34,8 @@ export function compareVersions(a: string, b: string): number {
     .replace(/^v/, "")
     .split(/[.+-]/)
     .map((p) => Number.parseInt(p, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (diff !== 0) return Math.sign(diff);
-  }
-  return 0;
+  const diffs = Array.from({ length: Math.max(pa.length, pb.length) }, (_, i) => (pa[i] ?? 0) - (pb[i] ?? 0));
+  return Math.sign(diffs.find((diff) => diff !== 0) ?? 0);
 }
 
 export const MIN_NODE = "20.19.0";

@@ -17,8 +17,8 @@ export function isPlaceholder(value: string): boolean {
 export function findPlaceholders(value: unknown, path = ""): string[] {
   if (typeof value === "string") return isPlaceholder(value) ? [path] : [];
   if (Array.isArray(value)) return value.flatMap((item, i) => findPlaceholders(item, `${path}[${i}]`));
-  if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([k, v]) => findPlaceholders(v, path === "" ? k : `${path}.${k}`));
-  }
-  return [];
+  // A number, a boolean or null has no entries.
+  return Object.entries(value ?? {}).flatMap(([k, v]) =>
+    findPlaceholders(v, path === "" ? k : `${path}.${k}`),
+  );
 }

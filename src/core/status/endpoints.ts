@@ -9,17 +9,6 @@ export const NODE_TYPE_LABEL = "ray.io/node-type";
 
 const num = (value: unknown, fallback: number) => (typeof value === "number" ? value : fallback);
 
-/** Worker pods that count as replicas: of the endpoint's current RayCluster, not being deleted. */
-function currentWorkers(rayService: Obj | undefined, endpointPods: readonly Pod[]): Pod[] {
-  const cluster = currentRayCluster(rayService);
-  return endpointPods.filter((p) => {
-    const labels = p.metadata?.labels ?? {};
-    if (labels[NODE_TYPE_LABEL] !== "worker") return false;
-    if (p.metadata?.deletionTimestamp) return false;
-    return cluster === undefined || labels[RAY_CLUSTER_LABEL] === cluster;
-  });
-}
-
 /**
  * Ray Serve's own words when the app failed (DEPLOY_FAILED/UNHEALTHY): the exception of the failed
  * deployment (serve-failure.ts), which says more than the instance's generic "waiting for
@@ -50,36 +39,44 @@ export function buildEndpoints(
   registered: readonly string[] | undefined,
   litellm: { requests?: ReadonlyMap<string, number> | undefined } = {},
 ): EndpointsSection {
-  const services = new Map(rayServices.map((r) => [r.metadata?.name ?? "", r]));
-  // Pods grouped by endpoint once, so the join stays linear in pods + endpoints.
-  const podsOf = new Map<string, Pod[]>();
+  // Keyed by name; a nameless RayService (or a pod without the instance label) lands under
+  // undefined, which no endpoint asks for.
+  const services = new Map(rayServices.map((r) => [r.metadata?.name, r]));
+  // The worker pods that count as replicas (running, not being deleted), grouped by endpoint once
+  // with the RayCluster of each, so the join stays linear in pods + endpoints.
+  const workerClusters = new Map<string | undefined, (string | undefined)[]>();
   for (const pod of pods) {
-    const endpoint = pod.metadata?.labels?.[INSTANCE_LABEL];
-    if (endpoint === undefined) continue;
-    const list = podsOf.get(endpoint);
-    if (list) list.push(pod);
-    else podsOf.set(endpoint, [pod]);
+    const { labels = {}, deletionTimestamp } = pod.metadata ?? {};
+    if (deletionTimestamp || labels[NODE_TYPE_LABEL] !== "worker" || pod.status?.phase !== "Running")
+      continue;
+    const endpoint = labels[INSTANCE_LABEL];
+    const list = workerClusters.get(endpoint);
+    if (list) list.push(labels[RAY_CLUSTER_LABEL]);
+    else workerClusters.set(endpoint, [labels[RAY_CLUSTER_LABEL]]);
   }
   const names = registered ? new Set(registered) : undefined;
   const rows: EndpointStatusRow[] = [];
   for (const e of endpoints) {
-    const name = e.metadata?.name;
+    const { name, creationTimestamp } = e.metadata ?? {};
     if (!name) continue;
     const spec = e.spec ?? {};
     const rs = services.get(name);
     const ready = conditionOf(rs, "Ready")?.status === "True";
     const instanceReady = conditionOf(e, "Ready");
-    const workers = currentWorkers(rs, podsOf.get(name) ?? []).filter((p) => p.status?.phase === "Running");
+    // Workers of the current RayCluster (the pending one during an upgrade); all before KubeRay names one.
+    const cluster = currentRayCluster(rs);
+    const current =
+      workerClusters.get(name)?.filter((c) => cluster === undefined || c === cluster).length ?? 0;
     rows.push({
       name,
       model: typeof spec.model === "string" ? spec.model : undefined,
       state: (e.status as { state?: string } | undefined)?.state ?? "PENDING",
       ready,
-      replicas: { current: workers.length, min: num(spec.minReplicas, 1), max: num(spec.maxReplicas, 4) },
+      replicas: { current, min: num(spec.minReplicas, 1), max: num(spec.maxReplicas, 4) },
       gpus: num(spec.gpuCount, 1),
       registered: names ? names.has(name) : undefined,
       requests: litellm.requests ? (litellm.requests.get(name) ?? 0) : undefined,
-      createdAt: e.metadata?.creationTimestamp,
+      createdAt: creationTimestamp,
       message: ready
         ? undefined
         : serveProblem(rs) || instanceReady?.message || conditionOf(rs, "Ready")?.message || undefined,

@@ -10,14 +10,14 @@ import {
   type SectionName,
 } from "./types.js";
 
+/** How the screen marks words (the terminal's colours, or none). Nothing on it is marked "ok". */
 export interface FormatStyle {
-  ok(text: string): string;
   warn(text: string): string;
   fail(text: string): string;
   bold(text: string): string;
 }
 
-const plain: FormatStyle = { ok: (t) => t, warn: (t) => t, fail: (t) => t, bold: (t) => t };
+const plain: FormatStyle = { warn: (t) => t, fail: (t) => t, bold: (t) => t };
 
 export function formatAge(since: string | undefined, now: number): string {
   if (!since) return "-";

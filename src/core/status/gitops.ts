@@ -12,24 +12,30 @@ export interface StatusApplication extends ApplicationLike {
 const asRef = (target: string | undefined) => (target === undefined || target === "" ? "HEAD" : target);
 
 /**
- * The branch an app follows and the commit ArgoCD synced from it. A multi-source app (a Helm chart
- * plus this repository's values) reports one revision per source in `sync.revisions` (argo-cd
- * Application CRD, SyncStatus.revisions); the source that follows a branch of the remote is ours.
+ * The branch an app follows, the commit ArgoCD synced from it and that branch's head on the remote.
+ * A multi-source app (a Helm chart plus this repository's values) reports one revision per source
+ * in `sync.revisions` (argo-cd Application CRD, SyncStatus.revisions); the first source that
+ * follows a branch of the remote is ours.
  */
 function branchAndRevision(
   app: StatusApplication,
   heads: ReadonlyMap<string, string> | undefined,
-): { branch?: string | undefined; revision?: string | undefined } {
+): { branch?: string | undefined; revision?: string | undefined; head?: string | undefined } {
   const sync = app.status?.sync;
   if (app.spec?.source || !app.spec?.sources) {
-    return { branch: asRef(app.spec?.source?.targetRevision), revision: sync?.revision };
+    const branch = asRef(app.spec?.source?.targetRevision);
+    return { branch, revision: sync?.revision, head: heads?.get(branch) };
   }
-  const index = app.spec.sources.findIndex((s) => heads?.has(asRef(s.targetRevision)));
-  if (index < 0) return { branch: undefined, revision: sync?.revision };
-  const branch = asRef(app.spec.sources[index]?.targetRevision);
-  // Without the per-source list, `sync.revision` may be another source's (a chart version).
-  const revision = sync?.revisions?.[index];
-  return revision === undefined ? { branch: undefined, revision: sync?.revision } : { branch, revision };
+  for (const [index, source] of app.spec.sources.entries()) {
+    const branch = asRef(source.targetRevision);
+    const head = heads?.get(branch);
+    if (head === undefined) continue;
+    // Without the per-source list, `sync.revision` may be another source's (a chart version).
+    const revision = sync?.revisions?.[index];
+    if (revision === undefined) break;
+    return { branch, revision, head };
+  }
+  return { branch: undefined, revision: sync?.revision, head: undefined };
 }
 
 /**
@@ -45,8 +51,7 @@ export function buildGitops(
   const rows: AppStatusRow[] = apps.map((app) => {
     const sync = app.status?.sync?.status ?? "Unknown";
     const health = app.status?.health?.status ?? "Unknown";
-    const { branch, revision } = branchAndRevision(app, heads);
-    const head = branch === undefined ? undefined : heads?.get(branch);
+    const { branch, revision, head } = branchAndRevision(app, heads);
     const healthy = sync === "Synced" && health === "Healthy";
     const message = healthy ? undefined : appMessage(app) || undefined;
     return {

@@ -32,8 +32,9 @@ export function buildGpuNodes(nodes: readonly NodeObj[], pods: readonly Pod[]): 
   const serves = new Map<string, Set<string>>();
   for (const pod of pods) {
     const node = pod.spec?.nodeName;
-    const endpoint = pod.metadata?.labels?.[INSTANCE_LABEL];
-    if (!node || !endpoint || pod.metadata?.labels?.[NODE_TYPE_LABEL] === undefined) continue;
+    const labels = pod.metadata?.labels ?? {};
+    const endpoint = labels[INSTANCE_LABEL];
+    if (!node || !endpoint || labels[NODE_TYPE_LABEL] === undefined) continue;
     if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") continue;
     const set = serves.get(node) ?? new Set<string>();
     set.add(endpoint);
