@@ -105,6 +105,9 @@ describe("status: prices", () => {
     expect(hourlyPrice("m6i.xlarge")).toBe(0.192);
     expect(hourlyPrice("m5.xlarge")).toBe(0.192);
     expect(hourlyPrice("t3.micro")).toBeUndefined();
+    // A label is any text: names of Object's own properties are not prices.
+    for (const label of ["constructor", "toString", "__proto__", "hasOwnProperty"])
+      expect(hourlyPrice(label)).toBeUndefined();
   });
 
   it("adds the EKS control plane at $0.10/h and says the prices are approximate", () => {

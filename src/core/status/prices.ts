@@ -6,15 +6,19 @@
  */
 import { findInstanceType, PRICE_NOTE } from "../fit/gpu-types.js";
 
-/** Linux on-demand, us-east-1 (AWS EC2 on-demand pricing page, 2025-11), USD/h. */
-const SYSTEM_NODE_PRICES: Record<string, number> = {
-  "m7i.large": 0.1008,
-  "m6i.large": 0.096,
-  "m5.large": 0.096,
-  "m7i.xlarge": 0.2016,
-  "m6i.xlarge": 0.192,
-  "m5.xlarge": 0.192,
-};
+/**
+ * Linux on-demand, us-east-1 (AWS EC2 on-demand pricing page, 2025-11), USD/h. A Map, not an
+ * object literal: a node's instance-type label is looked up here, and "constructor" must not
+ * find Object's.
+ */
+const SYSTEM_NODE_PRICES = new Map<string, number>([
+  ["m7i.large", 0.1008],
+  ["m6i.large", 0.096],
+  ["m5.large", 0.096],
+  ["m7i.xlarge", 0.2016],
+  ["m6i.xlarge", 0.192],
+  ["m5.xlarge", 0.192],
+]);
 
 /** Amazon EKS pricing: $0.10 per cluster per hour (standard support). */
 export const EKS_CONTROL_PLANE_HOURLY_USD = 0.1;
@@ -22,5 +26,5 @@ export const EKS_CONTROL_PLANE_HOURLY_USD = 0.1;
 export const STATUS_PRICE_NOTE = PRICE_NOTE;
 
 export function hourlyPrice(instanceType: string): number | undefined {
-  return findInstanceType(instanceType)?.hourlyUsd ?? SYSTEM_NODE_PRICES[instanceType];
+  return findInstanceType(instanceType)?.hourlyUsd ?? SYSTEM_NODE_PRICES.get(instanceType);
 }
