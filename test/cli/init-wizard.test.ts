@@ -129,6 +129,7 @@ describe("aiplat init on a terminal", () => {
     expect(await parseTfvarsText("s", readIf(secret)!)).toEqual({
       docker_hub_username: "dockerme",
       docker_hub_access_token: DOCKER_TOKEN,
+      docker_hub_credentials_version: 1,
     });
     const hf = join(repo.dir, ".aiplat/dev/hf-token");
     expect(statSync(hf).mode & 0o777).toBe(0o600);
