@@ -83,6 +83,6 @@ export function judgeImage(o: DeployObservation, pod: Pod | undefined): Judgemen
   }
   return {
     done: false,
-    reason: `${pull.message ?? "pulling"} (the Ray LLM image is large: minutes are normal)`,
+    reason: `${pull.message} (the Ray LLM image is large: minutes are normal)`,
   };
 }

@@ -147,10 +147,8 @@ export function describeClaims(claims: readonly Obj[]): string | undefined {
   return parts.length > 0 ? parts.join("; ") : undefined;
 }
 
-export interface ImagePull {
-  state: "pulled" | "pulling" | "failing";
-  message?: string | undefined;
-}
+/** A pull that is not done always says why: kubelet's waiting reason (and message). */
+export type ImagePull = { state: "pulled" } | { state: "pulling" | "failing"; message: string };
 
 export function imagePullState(pod: Pod): ImagePull {
   const statuses = pod.status?.containerStatuses ?? [];
