@@ -91,9 +91,10 @@ describe("synced: ArgoCD's workloads Application", () => {
       state: "active",
       reason: "reading the ArgoCD Application workloads",
     });
-    expect(step(observation({ application: null }), "synced")?.reason).toBe(
-      "the ArgoCD Application workloads does not exist yet (run `aiplat bootstrap`)",
-    );
+    expect(step(observation({ application: null }), "synced")).toMatchObject({
+      state: "active",
+      reason: "the ArgoCD Application workloads does not exist yet (run `aiplat bootstrap`)",
+    });
   });
 
   it("is done at this commit, or when the cluster already holds this declaration", () => {
@@ -170,8 +171,13 @@ describe("accepted and rayservice: KRO", () => {
   });
 
   it("waits for the RayService, then for it to carry this declaration", () => {
-    expect(step(observation({ endpoint }), "rayservice")?.reason).toBe(
-      "KRO has not created the RayService yet",
+    expect(step(observation({ endpoint }), "rayservice")).toMatchObject({
+      state: "active",
+      reason: "KRO has not created the RayService yet",
+    });
+    // Before KRO made it, the worker layers are judged as they stand: no pod yet.
+    expect(step(observation({ endpoint }), "scheduled")?.reason).toBe(
+      "no Ray worker pod yet (KubeRay creates it with the RayCluster)",
     );
     expect(step(observation({ endpoint, rayService: serving({}) }), "rayservice")).toMatchObject({
       state: "done",
@@ -264,7 +270,10 @@ describe("loaded and ready: Ray Serve and the RayService", () => {
   });
 
   it("names the serve status while loading: not started, Ray's message, or the weights download", () => {
-    expect(step(atServe(serving({})), "loaded")?.reason).toBe("Ray Serve application not started yet");
+    expect(step(atServe(serving({})), "loaded")).toMatchObject({
+      state: "active",
+      reason: "Ray Serve application not started yet",
+    });
     expect(step(atServe(serving(app({ status: "DEPLOYING" }))), "loaded")?.reason).toBe(
       "DEPLOYING (downloading and loading the weights)",
     );
@@ -337,9 +346,10 @@ describe("loaded and ready: Ray Serve and the RayService", () => {
     expect(step(starting, "loaded")?.reason).toBe(
       "upgrade: new RayCluster Ray Serve application not started yet",
     );
-    expect(step(starting, "ready")?.reason).toBe(
-      "upgrade in progress: the old RayCluster serves until the new one is ready",
-    );
+    expect(step(starting, "ready")).toMatchObject({
+      state: "pending",
+      reason: "upgrade in progress: the old RayCluster serves until the new one is ready",
+    });
     const over = upgrade(undefined, [
       { type: "UpgradeInProgress", status: "False" },
       { type: "Ready", status: "True" },
@@ -359,7 +369,7 @@ describe("loaded and ready: Ray Serve and the RayService", () => {
     expect(ready([{ type: "Ready", status: "False", reason: "ServeNotReady" }])?.reason).toBe(
       "ServeNotReady",
     );
-    expect(ready([])?.reason).toBe("RayService not Ready yet");
+    expect(ready([])).toMatchObject({ state: "active", reason: "RayService not Ready yet" });
     const stale = atServe(serving({ observedGeneration: 1 }, { name: "gemma-4b", generation: 2 }));
     expect(step({ ...stale, rayService: { ...stale.rayService, spec: {} } }, "ready")?.reason).toBe(
       "waiting for KubeRay to apply the change to the RayCluster",
@@ -388,6 +398,10 @@ describe("registered and answered: LiteLLM", () => {
     expect(
       reason({ registrationJob: job({ succeeded: 1 }), litellm: { error: "connect ECONNREFUSED" } }),
     ).toBe("registration Job: succeeded; LiteLLM: connect ECONNREFUSED");
+    expect(step(observation({ litellm: { error: "connect ECONNREFUSED" } }), "registered")?.state).toBe(
+      "pending",
+    );
+    expect(step(observation(), "registered")?.state).toBe("pending");
   });
 
   it("fails at once when LiteLLM refuses the key", () => {

@@ -35,6 +35,10 @@ describe("the failed deployment's message", () => {
       summary: "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB",
       cause: "gpu-memory",
     });
+    // An exception on the first line: what follows it is kept too, frames included.
+    expect(
+      serveFailureOf(deployment("DEPLOY_FAILED", "Error:\nValueError: bad config\n  in field gpus"))?.summary,
+    ).toBe("ValueError: bad config in field gpus");
     // An exception named alone on its line counts; a line that only mentions errors does not.
     expect(serveFailureOf(deployment("DEPLOY_FAILED", "Errors below:\nMyException\ndetail"))?.summary).toBe(
       "MyException detail",
@@ -96,6 +100,11 @@ describe("the summary's length", () => {
     const long = `RuntimeError: ${"x".repeat(387)}`;
     expect(serveFailureOf(deployment("DEPLOY_FAILED", `Error:\n${long}`))?.summary).toBe(
       `${long.slice(0, 400)} …`,
+    );
+    // A text that starts with ". " has no sentence to cut at before it.
+    const dotted = `. ${"z".repeat(450)}`;
+    expect(serveFailureOf({ status: "DEPLOY_FAILED", message: dotted })?.summary).toBe(
+      `${dotted.slice(0, 400)} …`,
     );
     const sentences = `RuntimeError: First part. Second part. ${"y".repeat(400)}`;
     expect(serveFailureOf(deployment("DEPLOY_FAILED", `Error:\n${sentences}`))?.summary).toBe(

@@ -94,6 +94,9 @@ describe("the undeploy steps", () => {
       state: "active",
       reason: "ip-2 still running (Karpenter removes empty GPU nodes after consolidateAfter)",
     });
+    expect(step(observation({ trackedNodes: ["ip-2", "ip-9"], nodes }), "nodes")?.reason).toBe(
+      "ip-2, ip-9 still running (Karpenter removes empty GPU nodes after consolidateAfter)",
+    );
     expect(step(observation({ trackedNodes: ["ip-1", "ip-3"], nodes }), "nodes")).toMatchObject({
       state: "done",
       reason: "released ip-1, ip-3",

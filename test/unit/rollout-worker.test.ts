@@ -167,9 +167,10 @@ describe("node: the GPU node Karpenter launches", () => {
 
   it("without a node: a launched claim waits to join, a new one is launching, none waits for Karpenter", () => {
     const launched = claim("gpu-inference-a", { type: "g6.2xlarge", launched: { status: "True" } });
-    expect(judgeNode(observation({ nodeClaims: [launched] }), pending).reason).toBe(
-      "g6.2xlarge launched, waiting for it to join (NodeClaim gpu-inference-a)",
-    );
+    expect(judgeNode(observation({ nodeClaims: [launched] }), pending)).toEqual({
+      done: false,
+      reason: "g6.2xlarge launched, waiting for it to join (NodeClaim gpu-inference-a)",
+    });
     const untyped = claim("gpu-inference-b", { launched: { status: "True" } });
     expect(judgeNode(observation({ nodeClaims: [untyped] }), pending).reason).toBe(
       "GPU node launched, waiting for it to join (NodeClaim gpu-inference-b)",
