@@ -73,6 +73,9 @@ describe("objects without metadata", () => {
     expect(unscheduledReason(bare, [])).toMatch(/ is Pending$/);
     expect(judgeScheduled(observation(), bare).done).toBe(false);
     expect(judgeScheduled(observation(), { spec: { nodeName: "ip-1" } }).done).toBe(true);
+    // Scheduled by its condition before spec.nodeName is on view.
+    const bound: Pod = { status: { conditions: [{ type: "PodScheduled", status: "True" }] } };
+    expect(judgeScheduled(observation(), bound).done).toBe(true);
   });
 
   it("a failing pull of a pod without uid is remembered for the next pod without uid", () => {

@@ -165,6 +165,6 @@ export function imagePullState(pod: Pod): ImagePull {
       return { state: "failing", message: `${waiting.reason}: ${waiting.message ?? c.image ?? ""}`.trim() };
     }
   }
-  const waiting = statuses.find((c) => c.state?.waiting)?.state?.waiting;
+  const waiting = statuses.map((c) => c.state?.waiting).find(Boolean);
   return { state: "pulling", message: waiting?.reason ?? "ContainerCreating" };
 }
