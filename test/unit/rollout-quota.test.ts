@@ -87,4 +87,15 @@ describe("a NodeClaim refused for the G/VT vCPU quota", () => {
     expect(reason).toContain("no GPU capacity for g6.xlarge");
     expect(reason).not.toContain("quota");
   });
+
+  it("an on-demand quota stays the on-demand quota when another type lacks Spot capacity", () => {
+    // A NodePool allowing spot and on-demand: one offering fails for want of Spot capacity (EC2's
+    // own wording), another for the on-demand vCPU quota. The quota to raise is the on-demand one.
+    const spotShortage =
+      "InsufficientInstanceCapacity: There is no Spot capacity available that matches your request.";
+    const o = observation({ capacityErrors: { "g6.xlarge": spotShortage, "g5.xlarge": VCPU_LIMIT } });
+    const reason = computeDeploySteps(o).find((s) => s.id === "node")?.reason ?? "";
+    expect(reason).toContain("(L-DB2E81BA)");
+    expect(reason).not.toContain("L-3819A6DF");
+  });
 });

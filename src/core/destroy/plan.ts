@@ -151,9 +151,9 @@ export function buildDestroyPlan(facts: DestroyFacts, options: DestroyOptions): 
       skip: offline,
     },
   ];
+  // destroyOrder reorders the paths it is given: every one names a stage of facts.stages.
   for (const stage of destroyOrder(facts.stages.map((s) => s.path))) {
-    const s = facts.stages.find((x) => x.path === stage);
-    if (!s) continue;
+    const s = facts.stages.find((x) => x.path === stage) as StageFacts;
     steps.push({
       id: `${STAGE_STEP_PREFIX}${stage}`,
       kind: "stage",
@@ -185,7 +185,6 @@ export function buildDestroyPlan(facts: DestroyFacts, options: DestroyOptions): 
             : undefined,
     });
   }
-  const cloud = Array.isArray(facts.cloud) ? facts.cloud : [];
   steps.push(
     {
       id: "leftovers",
@@ -208,6 +207,6 @@ export function buildDestroyPlan(facts: DestroyFacts, options: DestroyOptions): 
     clusterName: facts.clusterName,
     options,
     steps,
-    hourlyCostNow: Array.isArray(facts.cloud) ? totalHourly(cloud) : undefined,
+    hourlyCostNow: Array.isArray(facts.cloud) ? totalHourly(facts.cloud) : undefined,
   };
 }

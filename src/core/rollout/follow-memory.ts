@@ -27,8 +27,7 @@ export function collectImagePullError(
   if (!pod) return prev;
   const pull = imagePullState(pod);
   if (pull.state === "pulled") return undefined;
-  if (pull.state === "failing")
-    return { uid: pod.metadata?.uid, message: pull.message ?? "image pull failed" };
+  if (pull.state === "failing") return { uid: pod.metadata?.uid, message: pull.message };
   return prev && prev.uid === pod.metadata?.uid ? prev : undefined;
 }
 

@@ -29,9 +29,9 @@ export function judgeScheduled(o: DeployObservation, pod: Pod | undefined): Judg
 
 export function judgeNode(o: DeployObservation, pod: Pod | undefined): Judgement {
   const nodeName = pod?.spec?.nodeName;
-  const node = nodeName ? o.nodes.find((n) => n.metadata?.name === nodeName) : undefined;
-  if (node || nodeName) {
-    const type = node?.metadata?.labels?.[INSTANCE_TYPE_LABEL];
+  if (nodeName) {
+    const node = o.nodes.map((n) => n.metadata).find((m) => m?.name === nodeName);
+    const type = node?.labels?.[INSTANCE_TYPE_LABEL];
     return { done: true, reason: type ? `${type} (${nodeName})` : `${nodeName}` };
   }
   const claims = claimsForPod(o.nodeClaims, pod);
@@ -49,7 +49,8 @@ export function judgeNode(o: DeployObservation, pod: Pod | undefined): Judgement
     : undefined;
   if (failedTypes.length > 0) {
     const last = o.capacityErrors[failedTypes[failedTypes.length - 1] as string];
-    const quota = quotaAdvice(Object.values(o.capacityErrors).join(" "));
+    // Each error on its own: a Spot offering's shortage must not turn an on-demand quota into the Spot one.
+    const quota = Object.values(o.capacityErrors).map(quotaAdvice).find(Boolean);
     const reason = `no GPU capacity for ${failedTypes.join(", ")}: ${last}${quota ? ` — ${quota}` : ""}`;
     const since = o.firstSeen.capacity ?? o.now;
     if (o.now - since >= o.limits.capacityMs) {
@@ -83,6 +84,6 @@ export function judgeImage(o: DeployObservation, pod: Pod | undefined): Judgemen
   }
   return {
     done: false,
-    reason: `${pull.message ?? "pulling"} (the Ray LLM image is large: minutes are normal)`,
+    reason: `${pull.message} (the Ray LLM image is large: minutes are normal)`,
   };
 }

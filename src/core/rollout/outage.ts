@@ -27,11 +27,10 @@ export function applyOutage(
 ): RolloutStep[] {
   if (!outage) return steps;
   const index = steps.findIndex((s) => s.state !== "done");
-  if (index < 0) return steps;
   const lasted = now - outage.since;
-  const step = steps[index] as RolloutStep;
-  const replaced: RolloutStep =
-    lasted >= limitMs
+  return steps.map((step, i) => {
+    if (i !== index) return step;
+    return lasted >= limitMs
       ? {
           ...step,
           state: "failed",
@@ -41,7 +40,7 @@ export function applyOutage(
           ...step,
           reason: `cluster unreachable for ${formatElapsed(Math.floor(lasted / STEP_MS) * STEP_MS)}, retrying`,
         };
-  return steps.map((s, i) => (i === index ? replaced : s));
+  });
 }
 
 /** Whether a step failed because of the outage (not because of what the cluster said). */

@@ -64,7 +64,7 @@ export function serveFailureOf(app: ServeAppStatus | undefined): ServeFailure | 
   const failing = Object.values(app.serveDeploymentStatuses ?? {}).filter(
     (d) => d.message && (d.status === "DEPLOY_FAILED" || d.status === "UNHEALTHY"),
   );
-  const text = failing.map((d) => exceptionOf(d.message ?? "")).find(Boolean) ?? app.message;
+  const text = failing.map((d) => exceptionOf(d.message as string)).find(Boolean) ?? app.message;
   if (!text) return undefined;
   const cause = CAUSES.find(([, pattern]) => pattern.test(text))?.[0];
   return { summary: shorten(text), cause };
