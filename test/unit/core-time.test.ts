@@ -91,6 +91,7 @@ describe("duration grammar", () => {
     ["2m30s", 150_000],
     [" 90s ", 90_000],
     ["120m", 7_200_000],
+    ["12h", 43_200_000],
   ])("reads %j as %d ms", (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });
