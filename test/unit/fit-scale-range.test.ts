@@ -46,6 +46,10 @@ describe("what an endpoint can grow to", () => {
     });
   });
 
+  it("multiplies the price by the replica counts", () => {
+    expect(scaleRange(spec(1, 2, 5), fitPlan(0.8))?.hourlyUsd).toEqual({ min: 1.6, max: 4 });
+  });
+
   it("has no price when the fit check found no instance", () => {
     expect(scaleRange(spec(1, 0, 2), fitPlan(undefined))).toEqual({
       gpusPerWorker: 1,

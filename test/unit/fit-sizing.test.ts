@@ -57,6 +57,7 @@ describe("the parameter count written in a model id", () => {
     ["org/model_7B_chat", 7],
     ["org/model.7B.gguf", 7],
     ["Qwen/Qwen2.5-0.5B-Instruct", 0.5],
+    ["org/model-1.75B", 1.75],
     ["no-org-13B", 13],
     ["org/model-1B-distilled-from-70B", 70],
     ["org/x7B", undefined],
@@ -130,6 +131,7 @@ describe("Kubernetes quantities", () => {
     ["1E", 1e18],
     ["2Mi", 2 * 2 ** 20],
     ["0.5Gi", 2 ** 29],
+    ["0.25Gi", 2 ** 28],
     ["1Ti", 2 ** 40],
     ["1Pi", 2 ** 50],
     ["1Ei", 2 ** 60],
@@ -150,6 +152,7 @@ describe("Kubernetes quantities", () => {
     ["0.5", 0.5],
     ["500m", 0.5],
     ["2.5m", 0.0025],
+    ["0.25", 0.25],
   ])("CPU %s is %d cores", (text, cores) => {
     expect(parseCpu(text)).toBe(cores);
   });
@@ -279,6 +282,32 @@ describe("fit plans", () => {
     ]);
     expect(plan.cost).toEqual({ minUsd: 0.8, maxUsd: 3.4, note: PRICE_NOTE });
     expect(describeNeed(plan, 1, 8192)).toBe("memory need unknown (parameter count unknown)");
+  });
+
+  it("suggests only the family that holds the model when the others do not even at 8 GPUs", () => {
+    // 100B: 186.3 GiB of weights + ~3.5 GiB KV. 8 × L40S: 189.8 / 8 + 2 = 25.7 ≤ 43.2; on 24 GiB cards
+    // 25.7 > 21.6 even at 8.
+    const plan = planFit({
+      ...request,
+      shape: { parametersB: 100 },
+      gpuCount: 4,
+      workerCpu: "8",
+      workerMemory: "64Gi",
+    });
+    expect(plan.verdict).toBe("no-fit");
+    expect(plan.families.map((f) => [f.family, f.minGpus])).toEqual([
+      ["g5", null],
+      ["g6", null],
+      ["g6e", 8],
+    ]);
+    expect(plan.suggestion).toBe("--gpus 8 --instance-family g6e (L40S 48 GB)");
+  });
+
+  it("calls the need unknown without an estimate, whatever else the plan says", () => {
+    const plan = planFit({ ...request, shape: undefined });
+    expect(describeNeed({ ...plan, perGpuGiB: 10 }, 1, 8192)).toBe(
+      "memory need unknown (parameter count unknown)",
+    );
   });
 
   it("says why no instance can host the worker", () => {

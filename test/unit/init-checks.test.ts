@@ -262,6 +262,7 @@ describe("GitOps source and Docker Hub", () => {
     ["http://github.com/me/aiplat.git", URL],
     ["ssh://host/", URL],
     ["xssh://host/aiplat", URL],
+    ["ssh://host/a b", URL],
     ["git@github.com:", URL],
     ["me git@github.com:me/a", URL],
     ["git@github.com:me/a b", URL],

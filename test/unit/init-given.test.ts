@@ -191,6 +191,26 @@ describe("the answers file", () => {
     );
   });
 
+  it("gives no line when the parser stops without one (an alias bomb)", () => {
+    const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (const [name, previous] of [
+      ["b", "a"],
+      ["c", "b"],
+      ["d", "c"],
+      ["e", "d"],
+    ]) {
+      lines.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(", ")}]`);
+    }
+    expect(thrown(() => parseAnswersFile("bomb.yaml", lines.join("\n")))).toMatchObject({
+      code: "bad-answers-file",
+      message: "The --answers file bomb.yaml is not valid YAML.",
+    });
+  });
+
+  it("leaves out a key written with ? and no value", () => {
+    expect(parseAnswersFile("a.yaml", "? region\nprefix: acme-ai\n")).toEqual({ prefix: "acme-ai" });
+  });
+
   it("refuses a file that is not a mapping", () => {
     expect(thrown(() => parseAnswersFile("a.yaml", "just text\n"))).toMatchObject({
       code: "bad-answers-file",
@@ -241,13 +261,20 @@ describe("origin remote → the repoURL ArgoCD syncs from", () => {
     expect(convertRemoteUrl(remote)).toEqual({ ok: true, url, converted });
   });
 
-  it.each(["/tmp/origin.git", "git@github.com:/abs/path", "file:///tmp/origin.git", "https://github.com"])(
-    "refuses %j, saying why",
-    (remote) => {
-      expect(convertRemoteUrl(remote)).toEqual({
-        ok: false,
-        reason: `the origin remote ${JSON.stringify(remote)} is not a URL ArgoCD can clone (a local path or an unknown scheme)`,
-      });
-    },
-  );
+  it.each([
+    "/tmp/origin.git",
+    "git@github.com:/abs/path",
+    "file:///tmp/origin.git",
+    "https://github.com",
+    "git@github.com:me/a\nb",
+    "ssh://github.com/me/a\nb",
+    "xssh://github.com/me/a",
+    "https://github.com/me/a\nb",
+    "xhttps://github.com/me/a",
+  ])("refuses %j, saying why", (remote) => {
+    expect(convertRemoteUrl(remote)).toEqual({
+      ok: false,
+      reason: `the origin remote ${JSON.stringify(remote)} is not a URL ArgoCD can clone (a local path or an unknown scheme)`,
+    });
+  });
 });

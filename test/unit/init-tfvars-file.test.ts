@@ -232,7 +232,7 @@ describe("reading an existing tfvars back", () => {
   });
 
   it("reads an empty file as the defaults of what init does not ask", () => {
-    expect(readTfvarsAnswers({})).toEqual({
+    expect(readTfvarsAnswers({})).toStrictEqual({
       eksAutoMode: false,
       privateEksCluster: false,
       createMngSystem: true,
@@ -245,6 +245,13 @@ describe("reading an existing tfvars back", () => {
         enableGrafanaWorkspace: false,
       },
     });
+  });
+
+  it("reads null or text where a block should be as an empty block", () => {
+    expect(
+      readTfvarsAnswers({ tags: "team=ml", cluster_config: null, observability_configuration: "on" }),
+    ).toStrictEqual(readTfvarsAnswers({}));
+    expect(readTfvarsAnswers({ cluster_config: { capabilities: "all" } }).capabilities).toBeUndefined();
   });
 
   it("keeps the hand-set booleans and lists as they are", () => {

@@ -37,12 +37,15 @@ describe("stage folders and their order", () => {
         "backend.tf",
         "./20.b/backend.tf",
         "10.a\\backend.tf",
-        "10.a/backend.tf",
         "30.c/backend.tf.bak",
         "30.c/main.tf",
         "40.d/.terraform/backend.tf",
       ]),
     ).toEqual(["10.a", "20.b"]);
+  });
+
+  it("drops only a leading ./", () => {
+    expect(discoverStagePaths(["x/./backend.tf", "./y/backend.tf"])).toEqual(["x/.", "y"]);
   });
 
   it("sorts by path segment, a parent before its children, and destroys in reverse", () => {
@@ -82,6 +85,10 @@ describe("the gate marker of a backend.tf", () => {
     expect(describeStage("x", "terraform {}\n").backend).toBe("local");
     expect(describeStage("x", '// backend "s3" {}\nterraform {}\n').backend).toBe("local");
     expect(describeStage("x", '  # backend "s3" {}\nterraform {}\n').backend).toBe("local");
+    // A comment after the code does not hide the code.
+    expect(describeStage("x", 'terraform { backend "s3" {} } # state in S3\n').backend).toBe("s3");
+    // Lines are put back together with their line breaks.
+    expect(describeStage("x", 'terraform {\n  backend\n"s3" {}\n}\n').backend).toBe("s3");
   });
 });
 
@@ -155,6 +162,15 @@ describe("--from / --only names", () => {
     });
   });
 
+  it("takes the last segment of a deeper path as the leaf", () => {
+    expect(resolveStageName("30.c", ["a/b/30.c", "a/30.b/x"], "--from")).toBe("a/b/30.c");
+    expect(resolveStageName("c", ["a/b/30.c", "a/30.b/x"], "--from")).toBe("a/b/30.c");
+  });
+
+  it("strips only a leading number", () => {
+    expect(() => resolveStageName("db-cache", ["db-2.cache"], "--from")).toThrow(/is not a stage/);
+  });
+
   it("strips only the leading number of the leaf", () => {
     expect(() => resolveStageName("networking", ["10.networking.v2"], "--from")).toThrow(/is not a stage/);
     expect(resolveStageName("networking.v2", ["10.networking.v2"], "--from")).toBe("10.networking.v2");
@@ -169,7 +185,8 @@ describe("minutes a stage may take (credential guard)", () => {
     ["20.iam-roles-for-eks", 5],
     ["40.observability/45.aws-oss-observability", 15],
     ["50.something-else", 10],
-    ["cluster/20.iam", 5],
+    ["x/cluster/20.iam", 5],
+    ["10.networking-iam", 10],
   ])("%s: %d", (stage, minutes) => {
     expect(estimateStageMinutes(stage)).toBe(minutes);
   });
@@ -202,6 +219,11 @@ describe("plan summaries", () => {
     });
   });
 
+  it("counts an output only when one of its actions is not no-op", () => {
+    expect(summarizePlan({ output_changes: { a: { actions: [] } } }).outputs).toBe(0);
+    expect(summarizePlan({ output_changes: { a: { actions: ["no-op", "update"] } } }).outputs).toBe(1);
+  });
+
   it("reads nothing from an empty show", () => {
     expect(summarizePlan(undefined)).toEqual({ add: 0, change: 0, destroy: 0, outputs: 0, resources: [] });
   });
@@ -212,6 +234,8 @@ describe("plan summaries", () => {
     [{ add: 0, change: 0, destroy: 3, outputs: 0 }, "+0 to add, ~0 to change, -3 to destroy"],
     [{ add: 0, change: 0, destroy: 1, outputs: 2 }, "+0 to add, ~0 to change, -1 to destroy"],
     [{ add: 0, change: 0, destroy: 0, outputs: 2 }, "2 output(s) change"],
+    [{ add: 1, change: 1, destroy: 0, outputs: 1 }, "+1 to add, ~1 to change, -0 to destroy"],
+    [{ add: 0, change: 1, destroy: 1, outputs: 1 }, "+0 to add, ~1 to change, -1 to destroy"],
   ])("%j has changes: %s", (counts, text) => {
     const summary = { ...counts, resources: [] };
     expect(planHasChanges(summary)).toBe(true);
