@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ConfigError } from "../../src/core/errors.js";
 import {
   crdVersionSchema,
@@ -214,6 +214,13 @@ describe("the schema of one CRD version", () => {
     expect((error as Error).message).toBe(message);
   });
 
+  it("names a CRD without metadata as undefined", () => {
+    const bare = { kind: "CustomResourceDefinition", spec: { versions: [] } };
+    expect((thrown(() => crdVersionSchema(bare, "v1")) as Error).message).toBe(
+      "CRD undefined has no schema for version v1 (has: )",
+    );
+  });
+
   it.each([
     [{ ...crd, kind: "Deployment" }],
     [{ kind: "CustomResourceDefinition", spec: {} }],
@@ -264,6 +271,56 @@ describe("validation problems, one per field with its full path", () => {
       { path: "spec.items[1].port", message: "must be integer" },
       { path: "spec.labels.a/b~c", message: "must be string" },
     ]);
+  });
+
+  it("tells list indices from names that merely contain digits", () => {
+    const items = Array.from({ length: 11 }, () => ({ port: 80 }));
+    items[10] = { port: "x" } as unknown as { port: number };
+    expect(validateWithSchema(schema, { spec: { name: "a", items, labels: { x2: 1, "2x": 2 } } })).toEqual([
+      { path: "spec.items[10].port", message: "must be integer" },
+      { path: "spec.labels.x2", message: "must be string" },
+      { path: "spec.labels.2x", message: "must be string" },
+    ]);
+  });
+
+  it("keeps the branch errors of oneOf (only anyOf's are condensed)", () => {
+    expect(validateWithSchema({ oneOf: [{ type: "string" }, { type: "integer" }] }, true)).toEqual([
+      { path: "", message: "must be string" },
+      { path: "", message: "must be integer" },
+      { path: "", message: "must match exactly one schema in oneOf" },
+    ]);
+  });
+
+  it("reports an int-or-string inside an anyOf branch as well as the outer anyOf", () => {
+    const nested = translateSchema({
+      anyOf: [
+        { type: "object", properties: { a: { "x-kubernetes-int-or-string": true } } },
+        { type: "string" },
+      ],
+    });
+    expect(validateWithSchema(nested, { a: true })).toEqual([
+      { path: "a", message: "must be an integer or a string" },
+      { path: "", message: "must be an integer or a string" },
+    ]);
+  });
+
+  it("validates schemas the way CRDs write them: properties without type, required without properties", () => {
+    expect(validateWithSchema({ properties: { a: { type: "string" } } }, { a: 1 })).toEqual([
+      { path: "a", message: "must be string" },
+    ]);
+    expect(validateWithSchema({ type: "object", required: ["a"] }, {})).toEqual([
+      { path: "a", message: "required field is missing" },
+    ]);
+  });
+
+  it("ignores formats, without a warning", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      expect(validateWithSchema({ type: "string", format: "date-time" }, "not a date")).toEqual([]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("reports a wrong type of the whole object at the empty path", () => {
