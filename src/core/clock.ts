@@ -40,8 +40,9 @@ export function formatElapsed(ms: number): string {
 /** Parses durations such as 90s, 15m, 1h30m, 2h (for --timeout). */
 export function parseDuration(text: string): number | undefined {
   const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim());
-  if (!match || text.trim() === "") return undefined;
+  if (!match) return undefined;
   const [, h, m, s] = match;
+  // An empty or blank text matches with no group: no duration.
   if (h === undefined && m === undefined && s === undefined) return undefined;
   return ((Number(h ?? 0) * 60 + Number(m ?? 0)) * 60 + Number(s ?? 0)) * 1000;
 }

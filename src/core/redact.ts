@@ -17,9 +17,12 @@ const SECRET_PATTERNS: ReadonlyArray<{ pattern: RegExp; keep: number }> = [
   { pattern: /\bgh[pousr]_[A-Za-z0-9]{20,}/g, keep: 4 }, // GitHub tokens (git remotes with credentials)
 ];
 
-/** `key=value` / `"key": "value"` pairs whose key names a secret. */
+/**
+ * `key=value` / `"key": "value"` pairs whose key names a secret. The match needs no word boundary,
+ * so `token` also covers access_token, AWS_SESSION_TOKEN and the like (the text before it is kept).
+ */
 const SECRET_ASSIGNMENT =
-  /((?:password|passwd|secret|token|api[_-]?key|master[_-]?key|access[_-]?token|aws_secret_access_key|aws_session_token)["']?\s*[:=]\s*["']?)([^\s"',;}]{4,})/gi;
+  /((?:password|passwd|secret|token|api[_-]?key|master[_-]?key|aws_secret_access_key)["']?\s*[:=]\s*["']?)([^\s"',;}]{4,})/gi;
 
 /** Credentials embedded in URLs: https://user:pass@host. */
 const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)([^@\s/]+)(@)/gi;

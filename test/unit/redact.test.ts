@@ -85,3 +85,20 @@ describe("Redactor", () => {
     expect(new Redactor().redact(text)).toBe(expected);
   });
 });
+
+describe("Redactor: secret assignments whose key ends in token", () => {
+  it.each([
+    ["access_token=abcd1234", "access_token=***"],
+    ["access-token: abcd1234", "access-token: ***"],
+    ["AccessToken=abcd1234", "AccessToken=***"],
+    ["AWS_SESSION_TOKEN=FwoGZXIvYXdzEBYaD", "AWS_SESSION_TOKEN=***"],
+    ['{"aws_session_token": "FwoGZXIvYXdzEBYaD"}', '{"aws_session_token": "***"}'],
+    ["AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI", "AWS_SECRET_ACCESS_KEY=***"],
+    ["passwd: abcd1234", "passwd: ***"],
+    ["secret='abcd1234'", "secret='***'"],
+    ["api_key=abcd1234", "api_key=***"],
+    ["master-key=abcd1234", "master-key=***"],
+  ])("masks %j as %j", (text, expected) => {
+    expect(new Redactor().redact(text)).toBe(expected);
+  });
+});

@@ -77,7 +77,7 @@ function costOf(types: readonly InstanceType[]): CostRange | undefined {
   return { minUsd: Math.min(...prices), maxUsd: Math.max(...prices), note: PRICE_NOTE };
 }
 
-function suggest(families: readonly FamilyFit[], gpuCount: number): string | undefined {
+function suggest(families: readonly FamilyFit[]): string | undefined {
   const some = families.filter((f) => f.minGpus !== null);
   if (some.length === 0) {
     return "nothing: it does not fit even 8 GPUs of any family (pick a smaller or quantized model)";
@@ -85,8 +85,8 @@ function suggest(families: readonly FamilyFit[], gpuCount: number): string | und
   const everywhere =
     some.length === families.length ? Math.max(...families.map((f) => f.minGpus as number)) : undefined;
   const parts: string[] = [];
-  if (everywhere !== undefined && everywhere !== gpuCount)
-    parts.push(`--gpus ${everywhere} (fits every family)`);
+  // Never the chosen count: at that count every family would fit, and nothing is suggested.
+  if (everywhere !== undefined) parts.push(`--gpus ${everywhere} (fits every family)`);
   // Pinning the endpoint to the families that hold it (node affinity on instance-family).
   for (const f of some) {
     if (f.minGpus !== everywhere)
@@ -149,7 +149,7 @@ export function planFit(request: FitRequest): FitPlan {
     families,
     candidates,
     cost: costOf(candidates),
-    suggestion: verdict === "fits" ? undefined : suggest(families, request.gpuCount),
+    suggestion: verdict === "fits" ? undefined : suggest(families),
     hostProblem,
   };
 }

@@ -18,10 +18,10 @@ const BINARY: Record<string, number> = {
 
 /** Bytes of a memory quantity, NaN when it does not match MEMORY_PATTERN. */
 export function parseMemoryBytes(text: string): number {
-  if (!MEMORY_PATTERN.test(text)) return Number.NaN;
-  const match = /^([0-9.]+)([A-Za-z]*)$/.exec(text);
-  const value = Number(match?.[1]);
-  const suffix = match?.[2] ?? "";
+  const match = MEMORY_PATTERN.exec(text);
+  if (!match) return Number.NaN;
+  const suffix = match[2] ?? "";
+  const value = Number(text.slice(0, text.length - suffix.length));
   if (suffix === "") return value;
   return value * (BINARY[suffix] ?? DECIMAL[suffix] ?? Number.NaN);
 }

@@ -68,13 +68,16 @@ export function parseAnswersFile(path: string, text: string): RawInit {
     data = parse(text, { schema: "failsafe" });
   } catch (error) {
     // Only the line: the parser's message quotes the file, which may be anything (a secret).
-    const line = (error as { linePos?: { line?: number }[] }).linePos?.[0]?.line;
+    // Not every failure has a position (an alias bomb stops with a plain ReferenceError).
+    const first = (error as { linePos?: { line?: number }[] }).linePos?.[0];
+    const line = first?.line;
     throw new UsageError(`The --answers file ${path} is not valid YAML${line ? ` (line ${line})` : ""}.`, {
       code: "bad-answers-file",
       hint: "Fix the file; its keys are the flag names of `aiplat init --help`.",
     });
   }
-  if (data === null || data === undefined) return {};
+  // An empty file (or only comments) reads as null; the failsafe schema never yields undefined.
+  if (data === null) return {};
   if (typeof data !== "object" || Array.isArray(data)) {
     throw badFile(path, "must be a YAML mapping of flag names to values");
   }
@@ -86,8 +89,8 @@ export function parseAnswersFile(path: string, text: string): RawInit {
       problems.push(`unknown key ${JSON.stringify(key)} (known: ${Object.keys(ANSWER_KEYS).join(", ")})`);
       continue;
     }
-    // `key:` with nothing after it is left out (failsafe YAML reads it as "").
-    if (value === null || value === undefined || value === "") continue;
+    // `key:` with nothing after it is left out (failsafe YAML reads it as "", and `? key` as null).
+    if (value === null || value === "") continue;
     if (LIST_KEYS.has(key) && Array.isArray(value)) {
       if (!value.every((v) => typeof v === "string")) {
         problems.push(`${key} must be a list of strings`);
@@ -97,12 +100,12 @@ export function parseAnswersFile(path: string, text: string): RawInit {
         key === "capabilities" || key === "api-cidrs" ? value.join(",") : value;
       continue;
     }
-    const scalar = typeof value === "number" || typeof value === "boolean" ? String(value) : value;
-    if (typeof scalar !== "string") {
+    // The failsafe schema reads every scalar as a string (no numbers or booleans): what is left is a list or a mapping.
+    if (typeof value !== "string") {
       problems.push(`${key} must be a string${LIST_KEYS.has(key) ? " or a list of strings" : ""}`);
       continue;
     }
-    (result as Record<string, unknown>)[field] = key.startsWith("argocd-") ? [scalar] : scalar;
+    (result as Record<string, unknown>)[field] = key.startsWith("argocd-") ? [value] : value;
   }
   if (problems.length > 0) throw badFile(path, problems.join("; "));
   return result;
@@ -123,7 +126,7 @@ export interface IdentityRef {
 }
 
 export function parseIdentityRef(text: string): IdentityRef | string {
-  const match = /^(user|group):(.*)$/s.exec(text);
+  const match = /^(user|group):(.*)/s.exec(text);
   const kind = (match?.[1] as "user" | "group" | undefined) ?? "user";
   const value = (match ? match[2]! : text).trim();
   const verdict = checkIdentityName(value);

@@ -20,10 +20,8 @@ export function convertRemoteUrl(remote: string): RepoUrlResult {
   if (ssh) return { ok: true, url: `https://${ssh[1]}/${withGitSuffix(ssh[2]!)}`, converted: true };
   const https = /^https?:\/\/(?:[^@/]+@)?([^/]+)\/(.+)$/.exec(url);
   if (https) {
-    // Credentials embedded in a remote (https://user:token@host/...) must never reach git.
-    if (url.startsWith("http://")) {
-      return { ok: true, url: `https://${https[1]}/${withGitSuffix(https[2]!)}`, converted: true };
-    }
+    // Credentials embedded in a remote (https://user:token@host/...) must never reach git; an
+    // http:// remote becomes https:// (and so always counts as converted).
     const clean = `https://${https[1]}/${withGitSuffix(https[2]!)}`;
     return { ok: true, url: clean, converted: clean !== url };
   }

@@ -162,7 +162,8 @@ export function checkIdentityName(value: string): Verdict {
 /** What ArgoCD can clone: https:// (any host) or an SSH URL, never a local path. */
 export function checkRepoUrl(value: string): Verdict {
   return safeThen(value, (v) => {
-    if (/^https:\/\/[^\s/@]+(:[0-9]+)?\/\S+$/.test(v)) return true;
+    // The host part may carry a port (host:8443): ':' is among its characters.
+    if (/^https:\/\/[^\s/@]+\/\S+$/.test(v)) return true;
     if (/^ssh:\/\/[^\s/]+\/\S+$/.test(v) || /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\S+$/.test(v)) return true;
     return "must be a URL ArgoCD can clone: https://host/owner/repo.git (or an SSH URL)";
   });

@@ -29,7 +29,8 @@ export function emptyJournal(env: string): UpJournal {
 /** Accepts whatever was on disk; a foreign or broken journal is treated as empty (reality is re-checked). */
 export function parseJournal(env: string, data: unknown): UpJournal {
   const j = data as Partial<UpJournal> | undefined;
-  if (j?.version !== 1 || typeof j.stages !== "object" || j.stages === null) return emptyJournal(env);
+  // `stages: null` passes the typeof test and spreads to {}: empty too.
+  if (j?.version !== 1 || typeof j.stages !== "object") return emptyJournal(env);
   return { version: 1, env, stages: { ...j.stages } };
 }
 
@@ -62,7 +63,8 @@ export interface SelectionOptions {
 
 /** Which stages this run touches; the others are reported as not selected. */
 export function selectStages(stages: readonly string[], options: SelectionOptions): string[] {
-  if (options.only && options.only.length > 0) return stages.filter((s) => options.only?.includes(s));
+  const only = options.only;
+  if (only && only.length > 0) return stages.filter((s) => only.includes(s));
   if (options.from) {
     const index = stages.indexOf(options.from);
     return index < 0 ? [] : stages.slice(index);

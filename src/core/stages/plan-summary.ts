@@ -22,7 +22,9 @@ interface ShowJson {
 export function summarizePlan(show: unknown): PlanSummary {
   const plan = (show ?? {}) as ShowJson;
   const summary: PlanSummary = { add: 0, change: 0, destroy: 0, outputs: 0, resources: [] };
+  // Stryker disable next-line ArrayDeclaration: a string element has no .change, so it counts as no action
   for (const rc of plan.resource_changes ?? []) {
+    // Stryker disable next-line ArrayDeclaration: a made-up action is none of create/update/delete, like no action
     const actions = rc.change?.actions ?? [];
     const address = rc.address ?? "?";
     if (actions.includes("create") && actions.includes("delete")) {

@@ -35,15 +35,11 @@ export function discoverStagePaths(relativePaths: readonly string[]): string[] {
   return [...stages].sort(compareStagePaths);
 }
 
+/** Segment by segment, a parent before its children: a string comparison with "/" as the lowest character. */
 function compareStagePaths(a: string, b: string): number {
-  const as = a.split("/");
-  const bs = b.split("/");
-  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
-    const x = as[i] ?? "";
-    const y = bs[i] ?? "";
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return as.length - bs.length;
+  const x = a.replaceAll("/", "\u0000");
+  const y = b.replaceAll("/", "\u0000");
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** Destroy order: the reverse of the apply order. */
@@ -94,7 +90,8 @@ export function planStageEntries(stages: readonly StageInfo[], tfvars: unknown):
     return {
       ...s,
       enabled,
-      skipReason: enabled ? undefined : `${s.gate?.join(".")} is not true in the tfvars`,
+      // Only a gated stage can be off.
+      skipReason: enabled ? undefined : `${s.gate!.join(".")} is not true in the tfvars`,
     };
   });
 }
@@ -117,13 +114,13 @@ export function resolveStageName(input: string, stages: readonly string[], flag:
     matches((s) => leaf(s) === wanted),
     matches((s) => leaf(s).replace(/^\d+\./, "") === wanted),
   ]) {
-    if (candidates.length === 1) return candidates[0]!;
     if (candidates.length > 1) {
       throw new UsageError(`${flag} ${input} matches several stages: ${candidates.join(", ")}.`, {
         code: "ambiguous-stage",
         hint: `Pass the full stage path, e.g. ${flag} ${candidates[0]}.`,
       });
     }
+    if (candidates.length === 1) return candidates[0]!;
   }
   throw new UsageError(`${flag} ${input} is not a stage.`, {
     code: "unknown-stage",

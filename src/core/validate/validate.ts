@@ -15,10 +15,9 @@ export interface SchemaProblem {
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
 const compiled = new WeakMap<object, Map<string, ValidateFunction>>();
 
+/** "/spec/items/0/name" → "spec.items[0].name"; the empty part before the leading "/" adds nothing. */
 function formatPath(instancePath: string): string {
-  if (instancePath === "") return "";
   return instancePath
-    .slice(1)
     .split("/")
     .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
     .reduce(
@@ -62,24 +61,27 @@ function condense(errors: ErrorObject[]): ErrorObject[] {
 /** Validates any object against an already translated JSON Schema. */
 export function validateWithSchema(schema: JsonSchema, object: unknown): SchemaProblem[] {
   const validate = ajv.compile(schema);
+  // ajv sets errors whenever validation fails.
   if (validate(object)) return [];
-  return condense(validate.errors ?? []).map(describe);
+  return condense(validate.errors!).map(describe);
 }
 
 /** Validates an object against one version of a CRD, strictly (unknown fields are errors). */
 export function validateAgainstCrd(crd: object, version: string, object: unknown): SchemaProblem[] {
   let byVersion = compiled.get(crd);
+  // Stryker disable next-line ConditionalExpression: a cache; a new map each time gives the same result
   if (!byVersion) {
     byVersion = new Map();
     compiled.set(crd, byVersion);
   }
   let validate = byVersion.get(version);
+  // Stryker disable next-line ConditionalExpression: a cache; compiling again each time gives the same result
   if (!validate) {
     validate = ajv.compile(translateSchema(crdVersionSchema(crd, version)));
     byVersion.set(version, validate);
   }
   if (validate(object)) return [];
-  return condense(validate.errors ?? []).map(describe);
+  return condense(validate.errors!).map(describe);
 }
 
 /** The version part of an object's apiVersion ("ray.io/v1" → "v1"). */
