@@ -151,12 +151,15 @@ observability_configuration = {
     expect(none).toContain("  gpu_node_limit = 32\n\n  capabilities = {\n");
   });
 
-  it("writes the Docker Hub credentials alone, in the secret file", () => {
-    expect(renderSecretTfvars("qa", { username: "me", accessToken: "dckr_pat_abcdef" })).toBe(
+  it("writes the Docker Hub credentials alone, in the secret file, with their version", () => {
+    expect(renderSecretTfvars("qa", { username: "me", accessToken: "dckr_pat_abcdef", version: 4 })).toBe(
       `# Secret variables of environment "qa", written by \`aiplat init\`. Never commit this file
 # (*.secret.* is gitignored). \`aiplat up\` passes it to the stages after qa.tfvars.
 docker_hub_username     = "me"
 docker_hub_access_token = "dckr_pat_abcdef"
+# The token is write-only in Terraform: it reaches Secrets Manager only when this number changes.
+# \`aiplat init\` adds one each time it writes a new token.
+docker_hub_credentials_version = 4
 `,
     );
   });
