@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ENDPOINT_DEFAULTS, MAX_ENDPOINT_NAME_LENGTH } from "../../src/core/endpoint/index.js";
+import { MEMORY_PATTERN } from "../../src/core/fit/quantity.js";
 import { instanceSpecSchema, splitExpressions } from "../../src/core/kro/index.js";
 import {
   endpointManifest,
@@ -153,6 +154,16 @@ describe("the schema the RGD declares", () => {
     const cached = `123456789012.dkr.ecr.eu-central-1.amazonaws.com/docker-hub/${ENDPOINT_DEFAULTS.rayImage}`;
     expect(pattern.test(cached)).toBe(true);
     expect(pattern.test("rayproject/ray-llm:2.53.0 ; rm -rf /")).toBe(false);
+  });
+
+  it("takes workerMemory as Kubernetes does (Ki…Ei, k…E), the same pattern deploy-model checks", () => {
+    const source = String(schema.properties?.workerMemory?.pattern);
+    expect(source).toBe(MEMORY_PATTERN.source);
+    const pattern = new RegExp(source);
+    for (const ok of ["24Gi", "512Ki", "1.5Gi", "64G", "500k", "1073741824"])
+      expect(pattern.test(ok), ok).toBe(true);
+    // Kubernetes has no "ki" (binary suffixes are upper-case) and no "K" (decimal kilo is "k").
+    for (const bad of ["1ki", "1K", "24gi", "24 Gi"]) expect(pattern.test(bad), bad).toBe(false);
   });
 
   it("exposes endpoint, ready and modelStatus read from the RayService with optional access", () => {

@@ -130,6 +130,7 @@ describe("Kubernetes quantities", () => {
     ["1P", 1e15],
     ["1E", 1e18],
     ["2Mi", 2 * 2 ** 20],
+    ["512Ki", 512 * 2 ** 10],
     ["0.5Gi", 2 ** 29],
     ["0.25Gi", 2 ** 28],
     ["1Ti", 2 ** 40],
@@ -139,7 +140,8 @@ describe("Kubernetes quantities", () => {
     expect(parseMemoryBytes(text)).toBe(bytes);
   });
 
-  it.each(["", "Gi", "1m", "1K", "1Xi", "x24Gi", "24Gix", "1.Gi", ".5Gi", "24 Gi"])(
+  // "1ki" is not a Kubernetes quantity (binary suffixes are Ki…Ei; decimal kilo is a lower-case k).
+  it.each(["", "Gi", "1m", "1K", "1ki", "1Xi", "x24Gi", "24Gix", "1.Gi", ".5Gi", "24 Gi"])(
     "memory %j is not a quantity",
     (text) => {
       expect(parseMemoryBytes(text)).toBeNaN();

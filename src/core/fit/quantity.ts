@@ -1,9 +1,10 @@
 /**
  * Kubernetes quantities as the InferenceEndpoint accepts them (the RGD's patterns): memory
- * `^[0-9]+([.][0-9]+)?([kMGTPE]i?)?$`, CPU `^[0-9]+([.][0-9]+)?m?$`.
+ * `^[0-9]+([.][0-9]+)?([kMGTPE]|[KMGTPE]i)?$`, CPU `^[0-9]+([.][0-9]+)?m?$`. Decimal suffixes
+ * are k M G T P E (lower-case k only), binary ones Ki Mi Gi Ti Pi Ei (upper-case K only).
  * https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
  */
-export const MEMORY_PATTERN = /^[0-9]+([.][0-9]+)?([kMGTPE]i?)?$/;
+export const MEMORY_PATTERN = /^[0-9]+([.][0-9]+)?([kMGTPE]|[KMGTPE]i)?$/;
 export const CPU_PATTERN = /^[0-9]+([.][0-9]+)?m?$/;
 
 const DECIMAL: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
