@@ -73,8 +73,9 @@ function distribution(values: readonly number[]): Distribution | undefined {
  */
 export function summarise(samples: readonly RequestSample[]): LevelStats {
   const ok = samples.filter((s) => s.ok);
-  const start = samples.length === 0 ? 0 : Math.min(...samples.map((s) => s.scheduledAt));
-  const end = samples.length === 0 ? 0 : Math.max(...samples.map((s) => s.endedAt));
+  // An empty level: the min is Infinity and the max −Infinity, so its duration is 0.
+  const start = Math.min(...samples.map((s) => s.scheduledAt));
+  const end = Math.max(...samples.map((s) => s.endedAt));
   const durationMs = Math.max(0, end - start);
   const seconds = durationMs / 1000;
   const ttft = ok
