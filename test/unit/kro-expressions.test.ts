@@ -97,6 +97,17 @@ describe("evaluateExpression: literals, calls and paths", () => {
     expect(evaluateExpression("schema.status.phase", scope)).toBe("Ready");
   });
 
+  it("reads only a whole field path, never the part of one that looks like a path", () => {
+    const odd = { "my-res": { metadata: { name: "x" } }, schema: { spec: { "a-b": 1 } } };
+    expect(evaluateExpression("my-res.metadata.name", odd)).toBeInstanceOf(Unresolved);
+    expect(evaluateExpression("schema.spec.a-b", odd)).toBeInstanceOf(Unresolved);
+  });
+
+  it("string() is a call only when it is the whole expression", () => {
+    expect(unresolved("tostring(3)")).toBe("tostring(3)");
+    expect(unresolved("string(3).size()")).toBe("string(3).size()");
+  });
+
   it("leaves a resource's status, unknown roots and missing fields unresolved", () => {
     expect(unresolved("deployment.status.ready")).toBe("deployment.status.ready");
     expect(unresolved("service.metadata.name")).toBe("service.metadata.name");
@@ -113,6 +124,15 @@ describe("evaluateExpression: operators", () => {
   it("a ternary picks its branch from a boolean condition", () => {
     expect(evaluateExpression('schema.spec.flag ? "on" : "off"', scope)).toBe("on");
     expect(evaluateExpression('schema.spec.n == 3 ? "three" : schema.spec.name', scope)).toBe("web");
+  });
+
+  it("a ternary inside a call does not split the outer one", () => {
+    expect(evaluateExpression('schema.spec.flag ? string(schema.spec.n == 2 ? 1 : 0) : "no"', scope)).toBe(
+      "1",
+    );
+    expect(
+      evaluateExpression('schema.spec.empty == "x" ? "a" : string(schema.spec.flag ? 7 : 8)', scope),
+    ).toBe("7");
   });
 
   it("a ternary without a colon, or with a condition that is not a boolean, is unresolved", () => {

@@ -104,6 +104,9 @@ describe("the instance API an RGD serves", () => {
     expect(() => generateInstanceCrd({ ...rgd, kind: "Deployment" })).toThrow(new ConfigError(text));
     expect(() => instanceSpecSchema(undefined)).toThrow(text);
     expect(() => instanceSpecSchema({ kind: "ResourceGraphDefinition" })).toThrow(text);
+    expect(() => instanceSpecSchema({ kind: "ResourceGraphDefinition", spec: { resources: [] } })).toThrow(
+      text,
+    );
     expect(() =>
       instanceSpecSchema({ ...rgd, spec: { ...rgd.spec, schema: { ...rgd.spec.schema, kind: "" } } }),
     ).toThrow(text);

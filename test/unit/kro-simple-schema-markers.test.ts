@@ -8,18 +8,24 @@ const refusal = (spec: string) => () => parseSimpleField(spec, "spec.f");
 
 describe("SimpleSchema types", () => {
   it("a bare type has no markers and is optional", () => {
-    expect(parseSimpleField("string", "spec.f")).toEqual({ schema: { type: "string" }, required: false });
-    expect(schemaOf(" boolean ")).toEqual({ type: "boolean" });
-    expect(schemaOf("number")).toEqual({ type: "number" });
-    expect(schemaOf("object")).toEqual({ type: "object", "x-kubernetes-preserve-unknown-fields": true });
+    expect(parseSimpleField("string", "spec.f")).toStrictEqual({
+      schema: { type: "string" },
+      required: false,
+    });
+    expect(schemaOf(" boolean ")).toStrictEqual({ type: "boolean" });
+    expect(schemaOf("number")).toStrictEqual({ type: "number" });
+    expect(schemaOf("object")).toStrictEqual({
+      type: "object",
+      "x-kubernetes-preserve-unknown-fields": true,
+    });
   });
 
   it("nests lists and maps", () => {
-    expect(schemaOf("[][]integer")).toEqual({
+    expect(schemaOf("[][]integer")).toStrictEqual({
       type: "array",
       items: { type: "array", items: { type: "integer" } },
     });
-    expect(schemaOf("map[string][]float")).toEqual({
+    expect(schemaOf("map[string][]float")).toStrictEqual({
       type: "object",
       additionalProperties: { type: "array", items: { type: "number" } },
     });
@@ -30,16 +36,21 @@ describe("SimpleSchema types", () => {
       new ConfigError('SimpleSchema field "spec.f": unsupported type "map[string]"'),
     );
     expect(refusal("[]strin")).toThrow('SimpleSchema field "spec.f": unsupported type "strin"');
+    expect(refusal("xmap[string]string")).toThrow('unsupported type "xmap[string]string"');
   });
 });
 
 describe("SimpleSchema markers", () => {
   it("reads markers separated by any number of spaces", () => {
-    expect(schemaOf("integer |   minimum=1    maximum=1.5  ")).toEqual({
+    expect(schemaOf("integer |   minimum=1    maximum=1.5  ")).toStrictEqual({
       type: "integer",
       minimum: 1,
       maximum: 1.5,
     });
+  });
+
+  it("a marker's name may have spaces before its =", () => {
+    expect(schemaOf("integer | minimum =1")).toStrictEqual({ type: "integer", minimum: 1 });
   });
 
   it("only required=true makes a field required", () => {
@@ -49,12 +60,12 @@ describe("SimpleSchema markers", () => {
   });
 
   it('a quoted value keeps its spaces and other escapes, and loses the backslash of \\\\ and \\"', () => {
-    expect(schemaOf('string | description="a \\\\ b \\d \\"c\\"" pattern=x')).toEqual({
+    expect(schemaOf('string | description="a \\\\ b \\d \\"c\\"" pattern=x')).toStrictEqual({
       type: "string",
       description: 'a \\ b \\d "c"',
       pattern: "x",
     });
-    expect(schemaOf('string | description=""')).toEqual({ type: "string", description: "" });
+    expect(schemaOf('string | description=""')).toStrictEqual({ type: "string", description: "" });
   });
 
   it("refuses a marker without =, an unterminated quote and an unknown marker", () => {
@@ -70,7 +81,10 @@ describe("SimpleSchema markers", () => {
   });
 
   it("accepts uniqueItems (recorded by KRO for the API server) without changing the schema", () => {
-    expect(schemaOf("[]string | uniqueItems=true")).toEqual({ type: "array", items: { type: "string" } });
+    expect(schemaOf("[]string | uniqueItems=true")).toStrictEqual({
+      type: "array",
+      items: { type: "string" },
+    });
   });
 
   it("minimum and maximum must be numbers", () => {
@@ -83,7 +97,7 @@ describe("SimpleSchema markers", () => {
   });
 
   it("lengths are for strings, item counts for arrays, both whole numbers", () => {
-    expect(schemaOf("[]string | minItems=1 maxItems=3")).toEqual({
+    expect(schemaOf("[]string | minItems=1 maxItems=3")).toStrictEqual({
       type: "array",
       items: { type: "string" },
       minItems: 1,
@@ -100,18 +114,18 @@ describe("SimpleSchema markers", () => {
   });
 
   it("immutable and validation become CEL rules for the API server, in that order", () => {
-    expect(schemaOf('string | validation="self.size() > 0" immutable=true')).toEqual({
+    expect(schemaOf('string | validation="self.size() > 0" immutable=true')).toStrictEqual({
       type: "string",
       "x-kubernetes-validations": [
         { rule: "self == oldSelf", message: "field is immutable" },
         { rule: "self.size() > 0", message: "validation failed" },
       ],
     });
-    expect(schemaOf("string | immutable=false")).toEqual({ type: "string" });
+    expect(schemaOf("string | immutable=false")).toStrictEqual({ type: "string" });
   });
 
   it("an integer enum is a list of integers", () => {
-    expect(schemaOf('integer | enum="1, 2,3"')).toEqual({ type: "integer", enum: [1, 2, 3] });
+    expect(schemaOf('integer | enum="1, 2,3"')).toStrictEqual({ type: "integer", enum: [1, 2, 3] });
     expect(refusal('integer | enum="1,x"')).toThrow(
       new ConfigError('SimpleSchema field "spec.f": enum value "x" is not an integer'),
     );
