@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { costOf } from "../../src/core/bench/cost.js";
-import { syntheticPrompt } from "../../src/core/bench/prompts.js";
+import { syntheticPrompt, TOKEN_APPROXIMATION_NOTE } from "../../src/core/bench/prompts.js";
 import { poissonSchedule, seededRandom } from "../../src/core/bench/schedule.js";
 import { judgeSlo, SLO_PERCENTILE } from "../../src/core/bench/slo.js";
 import { type LevelStats, type RequestSample, summarise } from "../../src/core/bench/stats.js";
@@ -34,6 +34,10 @@ describe("summarise: edge cases", () => {
     expect(s.latencyMs?.mean).toBe(700);
   });
 
+  it("a success with tokens counted but no first-token time has no TPOT", () => {
+    expect(summarise([ok(0, undefined, 500, 3)]).tpotMs).toBeUndefined();
+  });
+
   it("a single output token has no time per token after the first", () => {
     const s = summarise([ok(0, 100, 100, 1), ok(0, 100, 300, 2)]);
     // only the second: (300 − 100) / 1 = 200
@@ -42,9 +46,15 @@ describe("summarise: edge cases", () => {
   });
 
   it("counts failures by reason, 'failed' when none is given, and no success as an error", () => {
-    const s = summarise([failed(0, "HTTP 429"), failed(1), failed(2, "HTTP 429"), ok(3, 5, 20, 3)]);
-    expect(s.errors).toEqual({ "HTTP 429": 2, failed: 1 });
-    expect(s).toMatchObject({ requests: 4, ok: 1, failed: 3 });
+    const s = summarise([
+      failed(0, "HTTP 429"),
+      failed(1, "HTTP 429"),
+      failed(2),
+      failed(3),
+      ok(4, 5, 20, 3),
+    ]);
+    expect(s.errors).toEqual({ "HTTP 429": 2, failed: 2 });
+    expect(s).toMatchObject({ requests: 5, ok: 1, failed: 4 });
     expect(summarise([ok(0, 5, 20, 3)]).errors).toEqual({});
   });
 
@@ -144,6 +154,12 @@ describe("cost", () => {
 });
 
 describe("synthetic prompts", () => {
+  it("say next to every input-token figure that lengths are approximate", () => {
+    expect(TOKEN_APPROXIMATION_NOTE).toBe(
+      "input lengths are approximate (≈ 4 characters per token; no tokenizer for the model offline)",
+    );
+  });
+
   it("are the request number and then words until the length is reached (4 characters a token)", () => {
     expect(syntheticPrompt(1, 0)).toBe("Request 0.");
     // 20 characters exactly: "Request 0. the while" stops there

@@ -97,6 +97,7 @@ describe("planBench: refuses a load it was not asked for", () => {
 
   it("requests per level: 1 to 100000", () => {
     expect(planBench({ requests: "100000" }).requests).toBe(100_000);
+    expect(planBench({ requests: " 10 " }).requests).toBe(10);
     expect(usageMessage(() => planBench({ requests: "100001" }))).toBe(
       '--requests must be a whole number from 1 to 100000, got "100001".',
     );
@@ -132,6 +133,7 @@ describe("planBench: refuses a load it was not asked for", () => {
   it("SLOs in ms or as a duration, above 0 and at most 10 minutes", () => {
     expect(planBench({ sloTtft: "250ms", sloTpot: "1.5ms" }).slo).toEqual({ ttftMs: 250, tpotMs: 1.5 });
     expect(planBench({ sloTtft: " 2s " }).slo.ttftMs).toBe(2000);
+    expect(planBench({ sloTtft: " 250ms ", sloTpot: "1.25ms" }).slo).toEqual({ ttftMs: 250, tpotMs: 1.25 });
     expect(planBench({ sloTpot: "600000ms" }).slo.tpotMs).toBe(600_000);
     expect(planBench({ sloTpot: "10m" }).slo.tpotMs).toBe(600_000);
     expect(usageMessage(() => planBench({ sloTtft: "0ms" }))).toBe(
@@ -145,6 +147,9 @@ describe("planBench: refuses a load it was not asked for", () => {
     );
     expect(usageMessage(() => planBench({ sloTtft: "x250ms" }))).toBe(
       '--slo-ttft must be a duration from 1s to 10m (e.g. 30s, 2m), got "x250ms".',
+    );
+    expect(usageMessage(() => planBench({ sloTtft: "250msx" }))).toBe(
+      '--slo-ttft must be a duration from 1s to 10m (e.g. 30s, 2m), got "250msx".',
     );
     expect(usageMessage(() => planBench({ sloTtft: "1.ms" }))).toBe(
       '--slo-ttft must be a duration from 1s to 10m (e.g. 30s, 2m), got "1.ms".',

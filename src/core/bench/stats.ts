@@ -88,7 +88,9 @@ export function summarise(samples: readonly RequestSample[]): LevelStats {
   const outputTokens = ok.reduce((sum, s) => sum + s.outputTokens, 0);
   const errors: Record<string, number> = {};
   for (const s of samples) {
-    if (!s.ok) errors[s.error ?? "failed"] = (errors[s.error ?? "failed"] ?? 0) + 1;
+    if (s.ok) continue;
+    const reason = s.error ?? "failed";
+    errors[reason] = (errors[reason] ?? 0) + 1;
   }
   return {
     requests: samples.length,
