@@ -99,6 +99,13 @@ describe("the instance API an RGD serves", () => {
     });
   });
 
+  it("names a bad SimpleSchema field by its path under spec", () => {
+    const bad = { ...rgd, spec: { ...rgd.spec, schema: { ...rgd.spec.schema, spec: { size: "strin" } } } };
+    expect(() => instanceSpecSchema(bad)).toThrow(
+      new ConfigError('SimpleSchema field "spec.size": unsupported type "strin"'),
+    );
+  });
+
   it("refuses what is not an RGD", () => {
     const text = "Not a KRO ResourceGraphDefinition (kind, spec.schema.kind and spec.resources are needed)";
     expect(() => generateInstanceCrd({ ...rgd, kind: "Deployment" })).toThrow(new ConfigError(text));
