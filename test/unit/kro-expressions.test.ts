@@ -103,7 +103,19 @@ describe("evaluateExpression: literals, calls and paths", () => {
     expect(evaluateExpression("schema.spec.a-b", odd)).toBeInstanceOf(Unresolved);
   });
 
+  it("a quoted string is a literal only when it is the whole expression", () => {
+    expect(unresolved('x"a"')).toBe('x"a"');
+    expect(unresolved('"a"x')).toBe('"a"x');
+    expect(unresolved("x'a'")).toBe("x'a'");
+    expect(unresolved("'a'x")).toBe("'a'x");
+  });
+
+  it("a bare name not in scope is unresolved", () => {
+    expect(unresolved("nothing")).toBe("nothing");
+  });
+
   it("string() is a call only when it is the whole expression", () => {
+    expect(unresolved("string(3)x")).toBe("string(3)x");
     expect(unresolved("tostring(3)")).toBe("tostring(3)");
     expect(unresolved("string(3).size()")).toBe("string(3).size()");
   });
@@ -124,6 +136,11 @@ describe("evaluateExpression: operators", () => {
   it("a ternary picks its branch from a boolean condition", () => {
     expect(evaluateExpression('schema.spec.flag ? "on" : "off"', scope)).toBe("on");
     expect(evaluateExpression('schema.spec.n == 3 ? "three" : schema.spec.name', scope)).toBe("web");
+  });
+
+  it("a ternary inside brackets or braces does not split the outer one", () => {
+    expect(evaluateExpression('schema.spec.n == 3 ? [1 ? 2 : 3] : "b"', scope)).toBe("b");
+    expect(evaluateExpression('schema.spec.n == 3 ? {1 ? 2 : 3} : "b"', scope)).toBe("b");
   });
 
   it("a ternary inside a call does not split the outer one", () => {
@@ -179,6 +196,7 @@ describe("evaluateExpression: operators", () => {
 describe("substituteString: KRO's standalone and template rules", () => {
   it("a string without ${ is itself", () => {
     expect(substituteString("plain", scope, "x")).toEqual({ value: "plain", unresolved: [] });
+    expect(substituteString("", scope, "x")).toEqual({ value: "", unresolved: [] });
   });
 
   it("a standalone expression keeps its type; unresolved, the string stays as written", () => {

@@ -21,6 +21,11 @@ describe("applySchema: leaves", () => {
     expect(problemsOf("x", { type: "number" })).toEqual(['spec must be a number (got "x")']);
   });
 
+  it("properties or items without a type do not make an object or an array", () => {
+    expect(problemsOf("x", { properties: { a: { type: "string" } } })).toEqual([]);
+    expect(problemsOf("x", { items: { type: "integer" } })).toEqual([]);
+  });
+
   it("a number field takes integers too; an untyped field takes anything", () => {
     expect(problemsOf(2, { type: "number" })).toEqual([]);
     expect(problemsOf(2.5, { type: "number" })).toEqual([]);

@@ -37,6 +37,10 @@ describe("SimpleSchema types", () => {
     );
     expect(refusal("[]strin")).toThrow('SimpleSchema field "spec.f": unsupported type "strin"');
     expect(refusal("xmap[string]string")).toThrow('unsupported type "xmap[string]string"');
+    expect(refusal("map[string]string\nx")).toThrow('unsupported type "map[string]string\nx"');
+    expect(refusal("| required=true")).toThrow(
+      new ConfigError('SimpleSchema field "spec.f": unsupported type ""'),
+    );
   });
 });
 
@@ -66,6 +70,14 @@ describe("SimpleSchema markers", () => {
       pattern: "x",
     });
     expect(schemaOf('string | description=""')).toStrictEqual({ type: "string", description: "" });
+  });
+
+  it("two escaped backslashes are two backslashes", () => {
+    expect(schemaOf('string | description="\\\\\\\\"').description).toBe("\\\\");
+  });
+
+  it("a marker with no name is an unknown marker", () => {
+    expect(refusal("string |=x")).toThrow(new ConfigError('SimpleSchema field "spec.f": unknown marker ""'));
   });
 
   it("refuses a marker without =, an unterminated quote and an unknown marker", () => {

@@ -33,6 +33,7 @@ export function splitExpressions(value: string): Segment[] {
       let depth = 1;
       let j = i + 2;
       let quote: string | undefined;
+      // Stryker disable next-line EqualityOperator: at j = length the character is undefined, no branch matches, and the loop ends unterminated either way
       while (j < value.length && depth > 0) {
         const ch = value[j];
         if (quote) {
@@ -93,6 +94,7 @@ function parseStringLiteral(source: string): string | undefined {
 function findTopLevel(expr: string, token: string): number | undefined {
   let depth = 0;
   let quote: string | undefined;
+  // Stryker disable next-line EqualityOperator: at i = length the character is undefined and startsWith(token, length) is false
   for (let i = 0; i < expr.length; i++) {
     const ch = expr[i];
     if (quote) {
@@ -148,7 +150,7 @@ export function evaluateExpression(source: string, scope: Scope): unknown {
   const call = /^string\((.*)\)$/s.exec(expr);
   if (call) {
     const inner = evaluateExpression(call[1] as string, scope);
-    if (inner instanceof Unresolved) return new Unresolved(expr);
+    // An object (or an Unresolved, itself an object) has no string form in the subset.
     if (typeof inner === "object" && inner !== null) return new Unresolved(expr);
     return String(inner);
   }
@@ -166,9 +168,9 @@ export interface Substitution {
  * Standalone: the value (any type). Template: concatenation; a non-string result is an RGD error.
  */
 export function substituteString(value: string, scope: Scope, where: string): Substitution {
-  if (!containsExpression(value)) return { value, unresolved: [] };
   const segments = splitExpressions(value);
-  // The value contains "${", so there is at least one segment.
+  // Read only when there is exactly one segment. Text without "${" is one literal segment (or none),
+  // which the template loop below returns unchanged.
   const only = segments[0] as Segment;
   if (segments.length === 1 && only.expression) {
     const result = evaluateExpression(only.text, scope);
