@@ -59,8 +59,9 @@ function wholeNumber(flag: string, text: string, max: number): number {
 }
 
 function positiveNumber(flag: string, text: string, max: number): number {
-  const value = Number(text.trim());
-  if (text.trim() === "" || !Number.isFinite(value) || value <= 0 || value > max) {
+  const value = Number(text); // Number() ignores surrounding spaces
+  // A blank text is Number("") = 0, refused as not above 0.
+  if (!Number.isFinite(value) || value <= 0 || value > max) {
     throw new UsageError(`${flag} must be a number above 0 and at most ${max}, got ${JSON.stringify(text)}.`);
   }
   return value;

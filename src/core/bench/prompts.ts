@@ -34,8 +34,9 @@ const WORDS = [
 /** About `tokens` tokens of text; `index` makes the prompt unique. */
 export function syntheticPrompt(tokens: number, index: number): string {
   const targetChars = Math.max(1, Math.round(tokens * 4));
-  const parts: string[] = [`Request ${index}.`];
-  let length = parts[0]?.length ?? 0;
+  const first = `Request ${index}.`;
+  const parts = [first];
+  let length = first.length;
   let i = index;
   while (length < targetChars) {
     const word = WORDS[i % WORDS.length] as string;

@@ -32,13 +32,15 @@ export function poissonSchedule(
   }
   const random = seededRandom(seed);
   const meanGapMs = 1000 / ratePerSecond;
+  const maxCount = limit.count ?? Number.POSITIVE_INFINITY;
+  const maxMs = limit.durationMs ?? Number.POSITIVE_INFINITY;
   const times: number[] = [];
   let t = 0;
   for (;;) {
-    if (limit.count !== undefined && times.length >= limit.count) break;
+    if (times.length >= maxCount) break;
     // Inverse transform sampling of an exponential gap; 1 − u is in (0, 1], so the log is finite.
     t += -Math.log(1 - random()) * meanGapMs;
-    if (limit.durationMs !== undefined && t > limit.durationMs) break;
+    if (t > maxMs) break;
     times.push(t);
   }
   return times;

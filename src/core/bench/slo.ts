@@ -22,11 +22,14 @@ export function judgeSlo(stats: LevelStats, slo: Slo): SloVerdict {
   const missed: string[] = [];
   if (stats.ok === 0) missed.push("no request succeeded");
   if (stats.failed > 0) missed.push(`${stats.failed} failed`);
-  if (slo.ttftMs !== undefined && stats.ttftMs !== undefined && stats.ttftMs.p90 > slo.ttftMs) {
-    missed.push(`TTFT p90 ${Math.round(stats.ttftMs.p90)} ms > ${slo.ttftMs} ms`);
+  // An objective not set is no limit: nothing is above Infinity.
+  const ttftLimit = slo.ttftMs ?? Number.POSITIVE_INFINITY;
+  const tpotLimit = slo.tpotMs ?? Number.POSITIVE_INFINITY;
+  if (stats.ttftMs !== undefined && stats.ttftMs.p90 > ttftLimit) {
+    missed.push(`TTFT p90 ${Math.round(stats.ttftMs.p90)} ms > ${ttftLimit} ms`);
   }
-  if (slo.tpotMs !== undefined && stats.tpotMs !== undefined && stats.tpotMs.p90 > slo.tpotMs) {
-    missed.push(`TPOT p90 ${stats.tpotMs.p90.toFixed(1)} ms > ${slo.tpotMs} ms`);
+  if (stats.tpotMs !== undefined && stats.tpotMs.p90 > tpotLimit) {
+    missed.push(`TPOT p90 ${stats.tpotMs.p90.toFixed(1)} ms > ${tpotLimit} ms`);
   }
   return { met: missed.length === 0, missed };
 }

@@ -73,8 +73,9 @@ function distribution(values: readonly number[]): Distribution | undefined {
  */
 export function summarise(samples: readonly RequestSample[]): LevelStats {
   const ok = samples.filter((s) => s.ok);
-  const start = samples.length === 0 ? 0 : Math.min(...samples.map((s) => s.scheduledAt));
-  const end = samples.length === 0 ? 0 : Math.max(...samples.map((s) => s.endedAt));
+  // An empty level: the min is Infinity and the max −Infinity, so its duration is 0.
+  const start = Math.min(...samples.map((s) => s.scheduledAt));
+  const end = Math.max(...samples.map((s) => s.endedAt));
   const durationMs = Math.max(0, end - start);
   const seconds = durationMs / 1000;
   const ttft = ok
@@ -87,7 +88,9 @@ export function summarise(samples: readonly RequestSample[]): LevelStats {
   const outputTokens = ok.reduce((sum, s) => sum + s.outputTokens, 0);
   const errors: Record<string, number> = {};
   for (const s of samples) {
-    if (!s.ok) errors[s.error ?? "failed"] = (errors[s.error ?? "failed"] ?? 0) + 1;
+    if (s.ok) continue;
+    const reason = s.error ?? "failed";
+    errors[reason] = (errors[reason] ?? 0) + 1;
   }
   return {
     requests: samples.length,

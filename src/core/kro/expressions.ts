@@ -33,6 +33,7 @@ export function splitExpressions(value: string): Segment[] {
       let depth = 1;
       let j = i + 2;
       let quote: string | undefined;
+      // Stryker disable next-line EqualityOperator: at j = length the character is undefined, no branch matches, and the loop ends unterminated either way
       while (j < value.length && depth > 0) {
         const ch = value[j];
         if (quote) {
@@ -72,7 +73,7 @@ const PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 function lookupPath(source: string, scope: Scope): unknown {
   const parts = source.split(".");
-  const root = parts[0] ?? "";
+  const root = parts[0] as string; // split always returns at least one part
   // A resource's status only exists in a cluster: KRO evaluates it later, the preview cannot.
   if (root !== "schema" && parts[1] === "status") return new Unresolved(source);
   if (!(root in scope)) return new Unresolved(source);
@@ -86,13 +87,14 @@ function lookupPath(source: string, scope: Scope): unknown {
 
 function parseStringLiteral(source: string): string | undefined {
   const m = /^"((?:[^"\\]|\\.)*)"$/.exec(source) ?? /^'((?:[^'\\]|\\.)*)'$/.exec(source);
-  return m ? (m[1] ?? "").replace(/\\(.)/g, "$1") : undefined;
+  return m ? (m[1] as string).replace(/\\(.)/g, "$1") : undefined;
 }
 
-/** Index of ` token ` outside quotes and brackets at or after `from`, or -1. */
-function findTopLevel(expr: string, token: string, from = 0): number {
+/** Index of ` token ` outside quotes and brackets, or undefined. */
+function findTopLevel(expr: string, token: string): number | undefined {
   let depth = 0;
   let quote: string | undefined;
+  // Stryker disable next-line EqualityOperator: at i = length the character is undefined and startsWith(token, length) is false
   for (let i = 0; i < expr.length; i++) {
     const ch = expr[i];
     if (quote) {
@@ -101,31 +103,33 @@ function findTopLevel(expr: string, token: string, from = 0): number {
     } else if (ch === '"' || ch === "'") quote = ch;
     else if (ch === "(" || ch === "[" || ch === "{") depth++;
     else if (ch === ")" || ch === "]" || ch === "}") depth--;
-    else if (depth === 0 && i >= from && expr.startsWith(token, i)) return i;
+    else if (depth === 0 && expr.startsWith(token, i)) return i;
   }
-  return -1;
+  return undefined;
 }
 
 /** `c ? a : b`, `a == b`, `a != b`, `a + b` (lowest precedence first); undefined when none applies. */
 function evaluateOperator(expr: string, scope: Scope): unknown {
   const question = findTopLevel(expr, " ? ");
-  if (question >= 0) {
-    const colon = findTopLevel(expr, " : ", question + 3);
-    if (colon < 0) return new Unresolved(expr);
+  if (question !== undefined) {
+    // " ? " was found at the top level, so its branches start at the top level too.
+    const branches = expr.slice(question + 3);
+    const colon = findTopLevel(branches, " : ");
+    if (colon === undefined) return new Unresolved(expr);
     const condition = evaluateExpression(expr.slice(0, question), scope);
     if (typeof condition !== "boolean") return new Unresolved(expr);
-    return evaluateExpression(condition ? expr.slice(question + 3, colon) : expr.slice(colon + 3), scope);
+    return evaluateExpression(condition ? branches.slice(0, colon) : branches.slice(colon + 3), scope);
   }
   for (const op of [" == ", " != "]) {
     const at = findTopLevel(expr, op);
-    if (at < 0) continue;
+    if (at === undefined) continue;
     const left = evaluateExpression(expr.slice(0, at), scope);
     const right = evaluateExpression(expr.slice(at + op.length), scope);
     if (left instanceof Unresolved || right instanceof Unresolved) return new Unresolved(expr);
     return op === " == " ? left === right : left !== right;
   }
   const plus = findTopLevel(expr, " + ");
-  if (plus >= 0) {
+  if (plus !== undefined) {
     const left = evaluateExpression(expr.slice(0, plus), scope);
     const right = evaluateExpression(expr.slice(plus + 3), scope);
     if (typeof left === "string" && typeof right === "string") return left + right;
@@ -145,8 +149,8 @@ export function evaluateExpression(source: string, scope: Scope): unknown {
   if (/^-?\d+$/.test(expr)) return Number.parseInt(expr, 10);
   const call = /^string\((.*)\)$/s.exec(expr);
   if (call) {
-    const inner = evaluateExpression(call[1] ?? "", scope);
-    if (inner instanceof Unresolved) return new Unresolved(expr);
+    const inner = evaluateExpression(call[1] as string, scope);
+    // An object (or an Unresolved, itself an object) has no string form in the subset.
     if (typeof inner === "object" && inner !== null) return new Unresolved(expr);
     return String(inner);
   }
@@ -164,10 +168,11 @@ export interface Substitution {
  * Standalone: the value (any type). Template: concatenation; a non-string result is an RGD error.
  */
 export function substituteString(value: string, scope: Scope, where: string): Substitution {
-  if (!containsExpression(value)) return { value, unresolved: [] };
   const segments = splitExpressions(value);
-  const only = segments[0];
-  if (segments.length === 1 && only?.expression) {
+  // Read only when there is exactly one segment. Text without "${" is one literal segment (or none),
+  // which the template loop below returns unchanged.
+  const only = segments[0] as Segment;
+  if (segments.length === 1 && only.expression) {
     const result = evaluateExpression(only.text, scope);
     if (result instanceof Unresolved) return { value, unresolved: [only.text] };
     return { value: result, unresolved: [] };

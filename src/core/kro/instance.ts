@@ -29,8 +29,10 @@ function checkLeaf(value: unknown, schema: OpenApiSchema, path: string, problems
     return;
   }
   if (typeof value === "number") {
+    // Stryker disable next-line ConditionalExpression: a number < undefined is false, so the guard cannot change the result
     if (schema.minimum !== undefined && value < schema.minimum)
       problems.push(`${path} must be at least ${schema.minimum} (got ${value})`);
+    // Stryker disable next-line ConditionalExpression: a number > undefined is false, so the guard cannot change the result
     if (schema.maximum !== undefined && value > schema.maximum)
       problems.push(`${path} must be at most ${schema.maximum} (got ${value})`);
   }
@@ -39,12 +41,15 @@ function checkLeaf(value: unknown, schema: OpenApiSchema, path: string, problems
       `${path} must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")} (got ${JSON.stringify(value)})`,
     );
   }
+  // Stryker disable next-line ConditionalExpression: a length < undefined is false, so the guard cannot change the result
   if (typeof value === "string" && schema.minLength !== undefined && value.length < schema.minLength) {
     problems.push(`${path} must be at least ${schema.minLength} characters`);
   }
+  // Stryker disable next-line ConditionalExpression: a length > undefined is false, so the guard cannot change the result
   if (typeof value === "string" && schema.maxLength !== undefined && value.length > schema.maxLength) {
     problems.push(`${path} must be at most ${schema.maxLength} characters (got ${value.length})`);
   }
+  // Stryker disable next-line ConditionalExpression: new RegExp(undefined) is /(?:)/, which matches every string
   if (typeof value === "string" && schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) {
     problems.push(`${path} ${JSON.stringify(value)} does not match ${schema.pattern}`);
   }

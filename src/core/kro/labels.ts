@@ -23,7 +23,8 @@ export function kroChildLabels(source: KroLabelSource): Record<string, string> {
     "kro.run/owned": "true",
     "kro.run/instance-name": source.name,
     "kro.run/instance-namespace": source.namespace,
-    "kro.run/instance-group": slash < 0 ? "" : source.apiVersion.slice(0, slash),
+    // No slash (a core-group "v1"): slice(0, 0), the empty group.
+    "kro.run/instance-group": source.apiVersion.slice(0, Math.max(slash, 0)),
     "kro.run/instance-version": source.apiVersion.slice(slash + 1),
     "kro.run/instance-kind": source.kind,
     "kro.run/resource-graph-definition-name": source.rgdName,

@@ -123,7 +123,8 @@ export function renderInstance(rgdInput: unknown, instanceInput: unknown): Rende
     );
   }
   const spec = checkInstance(instance, rgd.spec.schema.kind, instanceSpecSchema(rgd));
-  const metadata = { ...(instance.metadata ?? {}) } as Record<string, unknown>;
+  // checkInstance has required metadata.name, so metadata is there and its name a string.
+  const metadata = { ...instance.metadata } as Record<string, unknown>;
   const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "default";
   metadata.namespace = namespace;
   const full = { apiVersion: instance.apiVersion, kind: instance.kind, metadata, spec };
@@ -132,7 +133,7 @@ export function renderInstance(rgdInput: unknown, instanceInput: unknown): Rende
     rgdName: rgd.metadata?.name ?? "",
     apiVersion: expectedApiVersion,
     kind: rgd.spec.schema.kind,
-    name: String(metadata.name ?? ""),
+    name: String(metadata.name),
     namespace,
   });
   const scope: Record<string, unknown> = { schema: full };
