@@ -145,6 +145,12 @@ describe("parseCatalog: every rule of an entry, in the words the error uses", ()
     expect(one({ defaultMaxModelLen: 32769, contextLimit: "x" })).toEqual([
       'models[0] (gemma-4b): contextLimit must be a positive integer, got "x"',
     ]);
+    expect(one({ defaultMaxModelLen: 2.5, contextLimit: 2 })).toEqual([
+      "models[0] (gemma-4b): defaultMaxModelLen must be a positive integer, got 2.5",
+    ]);
+    expect(one({ defaultMaxModelLen: 2, contextLimit: 1.5 })).toEqual([
+      "models[0] (gemma-4b): contextLimit must be a positive integer, got 1.5",
+    ]);
     expect(one({ defaultMaxModelLen: "x", contextLimit: 8 })).toEqual([
       'models[0] (gemma-4b): defaultMaxModelLen must be a positive integer, got "x"',
     ]);
@@ -293,6 +299,13 @@ describe("suggestCatalogNames", () => {
     // "llama-3-xb" is one edit from both; the tie is broken by name.
     expect(suggestCatalogNames(catalog, "llama-3-xb")).toEqual(["llama-3-1b", "llama-3-8b"]);
     expect(suggestCatalogNames(catalog, "llama-3-8")).toEqual(["llama-3-8b", "llama-3-1b"]);
+  });
+
+  it("finds a name typed with other punctuation even when it is many edits away", () => {
+    // "l-l-a-m-a" is 4 edits from "llama", over the limit of 3 for 9 characters.
+    const catalog = [model("llama", "meta/x"), model("l-l-a-m-b", "o/y")];
+    expect(suggestCatalogNames(catalog, "l-l-a-m-a")).toEqual(["llama", "l-l-a-m-b"]);
+    expect(suggestCatalogNames(catalog, "l.l.a.m.a")).toEqual(["llama"]);
   });
 
   it("returns at most five, best first", () => {

@@ -26,7 +26,8 @@ type DeclaredField = keyof typeof INPUT_OF;
 
 function asInput(value: unknown): string | undefined {
   if (typeof value === "string") return value;
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  // Number.isFinite is true for finite numbers only (it does not convert a string or boolean).
+  if (Number.isFinite(value)) return String(value);
   if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.join(",");
   return undefined;
 }

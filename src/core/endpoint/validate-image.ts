@@ -90,7 +90,9 @@ export function imageProblem(image: string): string | undefined {
   const first = parts[0] ?? "";
   const hasDomain =
     parts.length > 1 &&
-    (first.includes(".") || first.includes(":") || first === "localhost" || first !== first.toLowerCase());
+    // splitDockerDomain also takes "localhost", which is as valid a path component as a host name,
+    // so it needs no case here: either way the reference is accepted.
+    (first.includes(".") || first.includes(":") || first !== first.toLowerCase());
   if (hasDomain) {
     const problem = checkDomain(first);
     if (problem) return problem;
