@@ -203,6 +203,31 @@ describe("planEndpoint", () => {
     expect(catalogModel.gated).toBe(true);
   });
 
+  it("keeps an explicit maximum as given (validation refuses one under the minimum)", () => {
+    expect(
+      planEndpoint({ model: "org/thing", entry: undefined }, { name: "t", minReplicas: 6, maxReplicas: 2 })
+        .spec,
+    ).toMatchObject({ minReplicas: 6, maxReplicas: 2 });
+    expect(
+      planEndpoint({ model: entry().model, entry: entry() }, { name: "g", minReplicas: 3, maxReplicas: 3 })
+        .spec,
+    ).toMatchObject({ minReplicas: 3, maxReplicas: 3 });
+  });
+
+  it("keeps the catalog's GPU count when the model fits every family with it", () => {
+    const planned = planEndpoint({ model: entry().model, entry: entry() }, { name: "g" });
+    expect(planned.fit.verdict).toBe("fits");
+    expect(planned.raisedGpus).toBeUndefined();
+    expect(planned.spec).toMatchObject({ gpuCount: 2, minReplicas: 1, maxReplicas: 4, workerCpu: "8" });
+  });
+
+  it("does not raise the count of a model that no family holds even with 8 GPUs", () => {
+    const planned = planEndpoint({ model: "org/thing-2000B", entry: undefined }, { name: "t" });
+    expect(planned.fit.verdict).toBe("no-fit");
+    expect(planned.raisedGpus).toBeUndefined();
+    expect(planned.spec.gpuCount).toBe(1);
+  });
+
   it("keeps that maximum when it raises the GPU count", () => {
     const planned = planEndpoint(
       { model: entry().model, entry: entry() },
