@@ -20,6 +20,7 @@ describe("imageProblem: the distribution reference grammar", () => {
       "a-b.c-d.com:1/x",
       "[::1]:5000/foo:1",
       "[FE80::1]/foo",
+      "[::]:5000/foo",
       "host:12345/x",
       "a__b/c-d/e.f_g",
       "a---b",
@@ -102,6 +103,10 @@ describe("imageProblem: the distribution reference grammar", () => {
     expect(imageProblem("bad-.com/foo")).toBe('registry "bad-.com" is not a host name');
     expect(imageProblem("a..b/foo")).toBe('registry "a..b" is not a host name');
     expect(imageProblem("My_Reg/foo")).toBe('registry "My_Reg" is not a host name');
+    // A good registry does not excuse a bad path after it.
+    expect(imageProblem("registry.example.com/Bad")).toBe(
+      'repository path "Bad" is not valid (lowercase letters, digits, and . _ __ - between them)',
+    );
     expect(imageProblem("a:1:2/foo")).toBe('registry "a:1:2" has more than one ":"');
     expect(imageProblem("host:port/foo")).toBe('registry port "port" is not a number');
     expect(imageProblem("host:/foo")).toBe('registry port "" is not a number');
@@ -136,6 +141,13 @@ describe("rayVersionOfImage", () => {
     expect(rayVersionOfImage("ray:2")).toBeUndefined();
     expect(rayVersionOfImage("ray:2.53.0.1")).toBe("2.53.0");
     expect(rayVersionOfImage("ray:2.531")).toBe("2.531");
+    expect(rayVersionOfImage("ray:12.0.1")).toBe("12.0.1");
+    expect(rayVersionOfImage("ray:2.53.10-gpu")).toBe("2.53.10");
+    // A repository path may start with digits; without a tag it carries no version.
+    expect(rayVersionOfImage("2.53/ray")).toBeUndefined();
+    // The tag is searched after the last "/" only, even when a ":" sits right before it.
+    expect(rayVersionOfImage("reg:/ray:2.53.0")).toBe("2.53.0");
+    expect(rayVersionOfImage(":2.53.0")).toBe("2.53.0");
   });
 });
 

@@ -1,11 +1,14 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { CatalogModel } from "../../src/core/catalog/catalog.js";
-import { endpointFromCatalog, workerDefaults } from "../../src/core/endpoint/endpoint-spec.js";
+import { ENDPOINT_API, endpointFromCatalog, workerDefaults } from "../../src/core/endpoint/endpoint-spec.js";
 import { renderEndpointManifest } from "../../src/core/endpoint/render-manifest.js";
 import { describeUnknownModel, resolveModel } from "../../src/core/endpoint/resolve-model.js";
 import { planEndpoint, shapeForModel } from "../../src/core/endpoint/resolve-spec.js";
 import { ConfigError } from "../../src/core/errors.js";
+import { repoRoot } from "../support/paths.js";
 
 const entry = (over: Partial<CatalogModel> = {}): CatalogModel => ({
   name: "gemma-12b",
@@ -20,6 +23,14 @@ const entry = (over: Partial<CatalogModel> = {}): CatalogModel => ({
   kvHeads: 8,
   headDim: 256,
   ...over,
+});
+
+describe("ENDPOINT_API", () => {
+  it("is the apiVersion of an InferenceEndpoint, as the template writes it", () => {
+    expect(ENDPOINT_API).toBe("kro.run/v1alpha1");
+    const template = parse(readFileSync(join(repoRoot, "templates", "inference-endpoint.yaml"), "utf8"));
+    expect(template.apiVersion).toBe(ENDPOINT_API);
+  });
 });
 
 describe("workerDefaults", () => {
@@ -77,6 +88,7 @@ spec:
   it("writes instanceFamilies as a flow list, and drops one the spec does not set", () => {
     const text = renderEndpointManifest(template, { ...spec, instanceFamilies: ["g5", "g6e"] });
     expect(text).toContain("instanceFamilies: [ g5, g6e ]");
+    expect(parse(text).spec.instanceFamilies).toEqual(["g5", "g6e"]);
     expect(parse(text).spec.rayImage).toBeUndefined();
     const without = parse(renderEndpointManifest(template, spec));
     expect(without.spec.instanceFamilies).toBeUndefined();
@@ -219,6 +231,14 @@ describe("planEndpoint", () => {
     expect(planned.fit.verdict).toBe("fits");
     expect(planned.raisedGpus).toBeUndefined();
     expect(planned.spec).toMatchObject({ gpuCount: 2, minReplicas: 1, maxReplicas: 4, workerCpu: "8" });
+  });
+
+  it("does not raise the count when some family cannot hold the model at all", () => {
+    // 100B in bf16 needs more than 8 × 24 GB cards but fits 8 × 48 GB (g6e).
+    const planned = planEndpoint({ model: "org/thing-100B", entry: undefined }, { name: "t" });
+    expect(planned.fit.families.map((f) => f.minGpus)).toEqual([null, null, 8]);
+    expect(planned.raisedGpus).toBeUndefined();
+    expect(planned.spec.gpuCount).toBe(1);
   });
 
   it("does not raise the count of a model that no family holds even with 8 GPUs", () => {
