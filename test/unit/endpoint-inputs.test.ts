@@ -288,9 +288,12 @@ describe("validateDeployInputs", () => {
       '--worker-memory must be more than zero (got "0Gi")',
     ]);
     expect(problemsOf({ workerCpu: "0m" })).toEqual(['--worker-cpu must be more than zero (got "0m")']);
+    // More digits than a double holds: refused as too large, not as "more than zero".
     const endless = `1${"0".repeat(400)}`;
-    expect(problemsOf({ workerCpu: endless })).toHaveLength(1);
-    expect(problemsOf({ workerCpu: endless })[0]).toMatch(/^--worker-cpu /);
+    expect(problemsOf({ workerCpu: endless })).toEqual([`--worker-cpu "${endless}" is too large`]);
+    expect(problemsOf({ workerMemory: `${endless}Gi` })).toEqual([
+      `--worker-memory "${endless}Gi" is too large`,
+    ]);
   });
 
   it("checks the image reference", () => {

@@ -139,8 +139,10 @@ function checkQuantity(
     problems.push(
       `${flag} ${JSON.stringify(raw)} is not a Kubernetes quantity of the accepted form (e.g. ${example})`,
     );
-  } else if (!(amount(raw) > 0) || !Number.isFinite(amount(raw))) {
+  } else if (!(amount(raw) > 0)) {
     problems.push(`${flag} must be more than zero (got ${JSON.stringify(raw)})`);
+  } else if (!Number.isFinite(amount(raw))) {
+    problems.push(`${flag} ${JSON.stringify(raw)} is too large`);
   }
 }
 
