@@ -285,6 +285,8 @@ describe("suggestCatalogNames", () => {
     expect(suggestCatalogNames(catalog, "sitting")).toEqual([]);
     expect(suggestCatalogNames(catalog, "kit")).toEqual(["kitten"]);
     expect(suggestCatalogNames(catalog, "kx")).toEqual([]);
+    // Spaces around the name are not edits.
+    expect(suggestCatalogNames(catalog, "  kittn  ")).toEqual(["kitten"]);
   });
 
   it("scores a name equal but for punctuation first, and a part of a name or id like one edit", () => {
