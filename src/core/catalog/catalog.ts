@@ -33,7 +33,8 @@ const HF_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)
 const GPU_COUNTS = new Set([1, 2, 4, 8]);
 
 function isPositiveInt(v: unknown): v is number {
-  return typeof v === "number" && Number.isInteger(v) && v > 0;
+  // Number.isInteger is false for anything but a number.
+  return Number.isInteger(v) && (v as number) > 0;
 }
 
 function checkEntry(raw: unknown, where: string, problems: string[]): CatalogModel | undefined {
@@ -76,7 +77,8 @@ function checkEntry(raw: unknown, where: string, problems: string[]): CatalogMod
   } else {
     for (const family of GPU_FAMILIES) {
       const n = gpus[family];
-      if (n !== null && !(typeof n === "number" && GPU_COUNTS.has(n))) {
+      // The set holds numbers only, so "2" or true is not in it.
+      if (n !== null && !GPU_COUNTS.has(n as number)) {
         problems.push(`${label}: gpus.${family} must be 1, 2, 4, 8 or null, got ${JSON.stringify(n)}`);
       }
     }

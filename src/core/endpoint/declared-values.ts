@@ -26,7 +26,8 @@ type DeclaredField = keyof typeof INPUT_OF;
 
 function asInput(value: unknown): string | undefined {
   if (typeof value === "string") return value;
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  // Number.isFinite is true for finite numbers only (it does not convert a string or boolean).
+  if (Number.isFinite(value)) return String(value);
   if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.join(",");
   return undefined;
 }
@@ -45,13 +46,14 @@ export function inheritDeclared(
   const inherited: string[] = [];
   const declaredGpus = typeof declared.gpuCount === "number" ? declared.gpuCount : 1;
   const gpusChange = raw.gpus !== undefined && raw.gpus !== String(declaredGpus);
-  const sized = workerDefaults(declaredGpus);
+  // Only workerCpu and workerMemory have a sized default; any other field finds undefined here.
+  const sized: Partial<Record<DeclaredField, string>> = workerDefaults(declaredGpus);
   for (const field of Object.keys(INPUT_OF) as DeclaredField[]) {
     const key = INPUT_OF[field];
     if (out[key] !== undefined) continue;
     const value = asInput(declared[field]);
     if (value === undefined) continue;
-    if (gpusChange && (field === "workerCpu" || field === "workerMemory") && value === sized[field]) continue;
+    if (gpusChange && value === sized[field]) continue;
     out[key] = value;
     inherited.push(field);
   }

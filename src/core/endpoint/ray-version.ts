@@ -10,7 +10,9 @@
 
 /** The Ray version at the start of an image tag: `2.53.0-py311-cu128` → 2.53.0; none → undefined. */
 export function rayVersionOfImage(image: string): string | undefined {
-  const withoutDigest = image.split("@")[0] ?? "";
+  const beforeDigest = image.split("@");
+  // Stryker disable next-line StringLiteral: split always returns at least one element, so the fallback is never used
+  const withoutDigest = beforeDigest[0] ?? "";
   const lastSlash = withoutDigest.lastIndexOf("/");
   const colon = withoutDigest.indexOf(":", lastSlash + 1);
   if (colon < 0) return undefined;

@@ -18,8 +18,9 @@ const SPEC_FIELDS = [
 
 export function renderEndpointManifest(templateText: string, spec: EndpointSpec): string {
   const doc = parseDocument(templateText);
-  if (doc.errors.length > 0) {
-    throw new ConfigError(`templates/inference-endpoint.yaml is not valid YAML: ${doc.errors[0]?.message}`);
+  const [error] = doc.errors;
+  if (error) {
+    throw new ConfigError(`templates/inference-endpoint.yaml is not valid YAML: ${error.message}`);
   }
   if (doc.get("kind") !== "InferenceEndpoint" || !isMap(doc.get("spec"))) {
     throw new ConfigError(

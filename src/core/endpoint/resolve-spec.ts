@@ -52,8 +52,8 @@ function baseSpec(resolved: ResolvedModel, inputs: DeployInputs, gpuCount: numbe
     rayImage: inputs.image,
     instanceFamilies: inputs.instanceFamilies,
   };
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-  if (resolved.entry) return endpointFromCatalog(resolved.entry, defined);
+  // endpointFromCatalog takes an undefined override as not given.
+  if (resolved.entry) return endpointFromCatalog(resolved.entry, overrides);
   const gpus = gpuCount ?? ENDPOINT_DEFAULTS.gpuCount;
   const spec: EndpointSpec = {
     name: inputs.name,
@@ -61,7 +61,8 @@ function baseSpec(resolved: ResolvedModel, inputs: DeployInputs, gpuCount: numbe
     model: resolved.model,
     gpuCount: gpus,
     minReplicas: inputs.minReplicas ?? ENDPOINT_DEFAULTS.minReplicas,
-    maxReplicas: inputs.maxReplicas ?? Math.max(ENDPOINT_DEFAULTS.maxReplicas, inputs.minReplicas ?? 1),
+    // planEndpoint raises this default to an explicit minReplicas above it.
+    maxReplicas: inputs.maxReplicas ?? ENDPOINT_DEFAULTS.maxReplicas,
     workerMemory: inputs.workerMemory ?? workerDefaults(gpus).workerMemory,
     workerCpu: inputs.workerCpu ?? workerDefaults(gpus).workerCpu,
     maxModelLen: inputs.maxModelLen ?? ENDPOINT_DEFAULTS.maxModelLen,
@@ -92,11 +93,12 @@ export function planEndpoint(resolved: ResolvedModel, inputs: DeployInputs): Pla
   const shape = shapeForModel(resolved);
   let spec = baseSpec(resolved, inputs, inputs.gpus);
   // maxReplicas default must not fall under an explicit minReplicas.
-  if (inputs.maxReplicas === undefined && spec.maxReplicas < spec.minReplicas)
-    spec.maxReplicas = spec.minReplicas;
+  if (inputs.maxReplicas === undefined) spec.maxReplicas = Math.max(spec.maxReplicas, spec.minReplicas);
   let fit = fitOf(spec, shape);
   let raisedGpus: PlannedEndpoint["raisedGpus"];
-  if (inputs.gpus === undefined && fit.verdict !== "fits" && fit.verdict !== "unknown") {
+  // No verdict test is needed: when the spec fits every family, no family needs more GPUs than it
+  // has; when the size is unknown there are no families, and Math.max() is -Infinity.
+  if (inputs.gpus === undefined) {
     const counts = fit.families.map((f) => f.minGpus);
     if (counts.every((n): n is number => n !== null)) {
       const to = Math.max(...counts);

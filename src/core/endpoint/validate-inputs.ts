@@ -139,8 +139,10 @@ function checkQuantity(
     problems.push(
       `${flag} ${JSON.stringify(raw)} is not a Kubernetes quantity of the accepted form (e.g. ${example})`,
     );
-  } else if (!(amount(raw) > 0) || !Number.isFinite(amount(raw))) {
+  } else if (!(amount(raw) > 0)) {
     problems.push(`${flag} must be more than zero (got ${JSON.stringify(raw)})`);
+  } else if (!Number.isFinite(amount(raw))) {
+    problems.push(`${flag} ${JSON.stringify(raw)} is too large`);
   }
 }
 
@@ -184,7 +186,8 @@ export function validateDeployInputs(
   const minReplicas = parseIntIn(safe("minReplicas"), "--min-replicas", 1, REPLICAS_MAX, problems);
   const maxReplicas = parseIntIn(safe("maxReplicas"), "--max-replicas", 1, REPLICAS_MAX, problems);
   const effectiveMin = minReplicas ?? ENDPOINT_DEFAULTS.minReplicas;
-  if (maxReplicas !== undefined && effectiveMin > maxReplicas) {
+  // Without --max-replicas there is no maximum to exceed (planEndpoint raises the default).
+  if (effectiveMin > (maxReplicas ?? Number.POSITIVE_INFINITY)) {
     problems.push(`--min-replicas (${effectiveMin}) must not exceed --max-replicas (${maxReplicas})`);
   }
   // The model's own context limit when the catalog knows it: vLLM refuses a longer max_model_len.
