@@ -20,6 +20,7 @@ export function checkHfToken(token: string): true | string {
 export function validateHfToken(token: string, source: string): string {
   const verdict = checkHfToken(token);
   if (verdict !== true) {
+    // Stryker disable next-line Regex: every verdict starts with "That is" and holds it once, so the anchor changes nothing
     throw new UsageError(`${verdict.replace(/^That is/, `The token from ${source} is`)}`, {
       code: "bad-hf-token",
       hint: "Create one at huggingface.co/settings/tokens (read access is enough) and accept the model's licence.",

@@ -89,6 +89,11 @@ describe("HuggingFace tokens", () => {
     expect(checkHfToken(`hf_${body(34)}`)).toBe(true);
   });
 
+  it("refuses a token with anything before or after hf_ and its letters and digits", () => {
+    for (const token of [`xhf_${body(30)}`, ` hf_${body(30)}`, `hf_${body(30)}!`])
+      expect(checkHfToken(token), token).toMatch(/^That is not a HuggingFace token \(\d+ characters\)/);
+  });
+
   it("refuses a token one character short, saying how long it was but not what it was", () => {
     expect(checkHfToken(`hf_${body(19)}`)).toBe(
       "That is not a HuggingFace token (22 characters): tokens start with hf_ followed by letters and digits.",

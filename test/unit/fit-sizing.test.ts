@@ -284,6 +284,12 @@ describe("fit plans", () => {
     ]);
     expect(plan.cost).toEqual({ minUsd: 0.8, maxUsd: 3.4, note: PRICE_NOTE });
     expect(describeNeed(plan, 1, 8192)).toBe("memory need unknown (parameter count unknown)");
+    // An estimate without a per-GPU figure says the same rather than printing "undefined".
+    const withEstimate = planFit({ ...request, families: ["g6"] });
+    expect(withEstimate.estimate).toBeDefined();
+    expect(describeNeed({ ...withEstimate, perGpuGiB: undefined }, 1, 8192)).toBe(
+      "memory need unknown (parameter count unknown)",
+    );
   });
 
   it("suggests only the family that holds the model when the others do not even at 8 GPUs", () => {

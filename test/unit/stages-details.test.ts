@@ -54,6 +54,21 @@ describe("stage folders and their order", () => {
     expect(discoverStagePaths(paths)).toEqual(["a", "a/x", "a/y", "a-b", "b"]);
     expect(destroyOrder(["a/y", "b", "a", "a-b", "a/x"])).toEqual(["b", "a-b", "a/y", "a/x", "a"]);
   });
+
+  // Not a mutant-killer (see TESTING.md, stages.ts:42): the order must not depend on the listing's.
+  it("gives the same order whatever order the files were listed in", () => {
+    const sorted = ["10.networking", "30.eks", "30.eks/30.cluster", "30.eks/35.addons"];
+    const permutations = (items: string[]): string[][] =>
+      items.length <= 1
+        ? [items]
+        : items.flatMap((item, i) =>
+            permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+          );
+    for (const order of permutations(sorted)) {
+      expect(discoverStagePaths(order.map((p) => `${p}/backend.tf`)), order.join(" ")).toEqual(sorted);
+      expect(destroyOrder(order), order.join(" ")).toEqual([...sorted].reverse());
+    }
+  });
 });
 
 describe("the gate marker of a backend.tf", () => {

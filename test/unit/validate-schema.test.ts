@@ -27,6 +27,23 @@ describe("a CRD schema node translated for ajv", () => {
     },
   );
 
+  it("adds no key it has no value for (not even one holding undefined)", () => {
+    expect(translateSchema({})).toStrictEqual({});
+    expect(translateSchema({ type: 3, description: "x" })).toStrictEqual({});
+    expect(translateSchema({ type: "string" })).toStrictEqual({ type: "string" });
+  });
+
+  it("gives an embedded resource apiVersion, kind and metadata when it does not declare them", () => {
+    expect(translateSchema({ type: "object", "x-kubernetes-embedded-resource": true }, false)).toStrictEqual({
+      type: "object",
+      properties: {
+        apiVersion: { type: "string" },
+        kind: { type: "string" },
+        metadata: { type: "object" },
+      },
+    });
+  });
+
   it("copies the validation keywords and drops formats and CEL rules", () => {
     const node = {
       type: "string",
