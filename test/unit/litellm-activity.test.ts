@@ -36,4 +36,21 @@ describe("requests served, from LiteLLM's daily activity", () => {
     expect(await readRequestsServed(async () => older, "x", "y")).toBeUndefined();
     expect(await readRequestsServed(async () => ({}) as DailyActivityPage, "x", "y")).toBeUndefined();
   });
+
+  it("skips a day without a breakdown and a model group without a request count", async () => {
+    const page: DailyActivityPage = {
+      results: [
+        {},
+        day({ a: 2 }),
+        { breakdown: { model_groups: { a: {}, b: { metrics: {} }, c: { metrics: { api_requests: 4 } } } } },
+      ],
+    };
+    const served = await readRequestsServed(async () => page, "2026-12-01", "2026-12-03");
+    expect(served).toEqual(
+      new Map([
+        ["a", 2],
+        ["c", 4],
+      ]),
+    );
+  });
 });
