@@ -28,6 +28,11 @@ describe("which command modules a run loads", () => {
     expect(commandWord(["--env=prod", "--json", "-y", "models"])).toBe("models");
     expect(commandWord(["--debug", "--", "logs"])).toBe("logs");
     expect(commandWord(["--json"])).toBeUndefined();
+    // Help or the version asked of the program itself, before the command: the program answers.
+    expect(commandWord(["--help", "chat"])).toBeUndefined();
+    expect(commandWord(["-h", "status"])).toBeUndefined();
+    expect(commandWord(["--json", "-V", "chat"])).toBeUndefined();
+    expect(commandWord(["chat", "--help"])).toBe("chat");
     expect(commandWord(["--env"])).toBeUndefined();
   });
 
@@ -66,6 +71,7 @@ describe("which command modules a run loads", () => {
     ]);
     for (const argv of [
       ["help", "chat"],
+      ["--help", "chat"],
       ["completion", "bash"],
       ["__complete", "dep"],
       [],

@@ -41,10 +41,17 @@ const COMMANDS: ReadonlyArray<readonly [names: readonly string[], load: Loader]>
 /** Options before the command that take a value (`aiplat --env prod status`). */
 const GLOBAL_OPTIONS_WITH_VALUE = new Set(["--env", "--root", "--kubeconfig", "--context"]);
 
-/** The command word of argv: the first operand that is not a global option or its value. */
+/** What the program itself answers when it comes before a command (`aiplat --help chat`). */
+const PROGRAM_ANSWERS = new Set(["-h", "--help", "-V", "--version"]);
+
+/**
+ * The command word of argv: the first operand that is not a global option or its value; none when
+ * help or the version is asked of the program before it (then the program's help lists them all).
+ */
 export function commandWord(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i] as string;
+    if (PROGRAM_ANSWERS.has(word)) return undefined;
     if (word === "--") return argv[i + 1];
     if (GLOBAL_OPTIONS_WITH_VALUE.has(word)) i++;
     else if (!word.startsWith("-")) return word;
