@@ -7,38 +7,13 @@ import {
   type Pod,
   terminalFailure,
 } from "../../src/core/rollout/index.js";
+import { COMMIT, deployObservation as observation, SPEC } from "../support/rollout-observation.js";
 
 // The live lines of `deploy-model --wait` (README "Following a rollout"): each step's title and the
 // reason it shows while it waits, fails or is done. These are the texts a user reads.
 
-const COMMIT = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
-const SPEC = { model: "google/gemma-3-4b-it", gpuCount: 1 };
 const endpoint: Obj = { metadata: { name: "gemma-4b" }, spec: SPEC, status: { state: "IN_PROGRESS" } };
 
-function observation(over: Partial<DeployObservation> = {}): DeployObservation {
-  return {
-    name: "gemma-4b",
-    commit: COMMIT,
-    pushedTo: "origin/main",
-    spec: SPEC,
-    application: { status: { sync: { status: "Synced", revision: COMMIT } } },
-    endpoint: undefined,
-    rayService: undefined,
-    workerPods: [],
-    events: [],
-    nodeClaims: [],
-    nodes: [],
-    registrationJob: undefined,
-    litellm: undefined,
-    firstToken: undefined,
-    now: 1_000_000,
-    firstSeen: {},
-    capacityErrors: {},
-    imagePullError: undefined,
-    limits: { imagePullMs: 300_000, capacityMs: 180_000 },
-    ...over,
-  };
-}
 const step = (o: DeployObservation, id: string) => computeDeploySteps(o).find((s) => s.id === id);
 const runningPod: Pod = {
   metadata: { name: "w-1", uid: "u1" },

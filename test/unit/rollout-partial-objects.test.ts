@@ -21,6 +21,7 @@ import {
   latestEvent,
   unscheduledReason,
 } from "../../src/core/rollout/observe-pods.js";
+import { deployObservation } from "../support/rollout-observation.js";
 
 // src/core/rollout/types.ts: "everything is optional because a real cluster may leave any of them
 // out". The follower runs for many minutes against whatever the API server returns: an object
@@ -33,28 +34,13 @@ const launching: Obj = { status: {} };
 const bare: Pod = {};
 
 function observation(over: Partial<DeployObservation> = {}): DeployObservation {
-  return {
-    name: "gemma-4b",
-    commit: "a".repeat(40),
-    pushedTo: "origin/main",
+  const commit = "a".repeat(40);
+  return deployObservation({
+    commit,
     spec: { model: "m" },
-    application: { status: { sync: { status: "Synced", revision: "a".repeat(40) } } },
-    endpoint: undefined,
-    rayService: undefined,
-    workerPods: [],
-    events: [],
-    nodeClaims: [],
-    nodes: [],
-    registrationJob: undefined,
-    litellm: undefined,
-    firstToken: undefined,
-    now: 1_000_000,
-    firstSeen: {},
-    capacityErrors: {},
-    imagePullError: undefined,
-    limits: { imagePullMs: 300_000, capacityMs: 180_000 },
+    application: { status: { sync: { status: "Synced", revision: commit } } },
     ...over,
-  };
+  });
 }
 const stateOf = (o: DeployObservation, id: string) => computeDeploySteps(o).find((s) => s.id === id)?.state;
 

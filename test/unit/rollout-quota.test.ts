@@ -7,6 +7,7 @@ import {
   type Pod,
   terminalFailure,
 } from "../../src/core/rollout/index.js";
+import { deployObservation } from "../support/rollout-observation.js";
 
 // Issue 17 point 2: when the account's G/VT vCPU quota stops Karpenter, `deploy-model --wait` must
 // say it is the quota (which never clears by itself), not AWS capacity, and which one to raise.
@@ -35,28 +36,16 @@ const claim = (name: string, type: string, message?: string): Obj => ({
 
 function observation(over: Partial<DeployObservation>): DeployObservation {
   const spec = { model: "google/gemma-3-4b-it", gpuCount: 1 };
-  return {
-    name: "gemma-4b",
-    commit: "a".repeat(40),
-    pushedTo: "origin/main",
+  const commit = "a".repeat(40);
+  return deployObservation({
+    commit,
     spec,
-    application: { status: { sync: { status: "Synced", revision: "a".repeat(40) } } },
+    application: { status: { sync: { status: "Synced", revision: commit } } },
     endpoint: { metadata: { name: "gemma-4b" }, spec, status: { state: "IN_PROGRESS" } },
     rayService: { metadata: { name: "gemma-4b" }, status: {} },
     workerPods: [pendingPod],
-    events: [],
-    nodeClaims: [],
-    nodes: [],
-    registrationJob: undefined,
-    litellm: undefined,
-    firstToken: undefined,
-    now: 1_000_000,
-    firstSeen: {},
-    capacityErrors: {},
-    imagePullError: undefined,
-    limits: { imagePullMs: 300_000, capacityMs: 180_000 },
     ...over,
-  };
+  });
 }
 
 describe("a NodeClaim refused for the G/VT vCPU quota", () => {

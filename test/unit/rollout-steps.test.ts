@@ -11,34 +11,7 @@ import {
   timedConditions,
   trackFirstSeen,
 } from "../../src/core/rollout/index.js";
-
-const COMMIT = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
-const SPEC = { model: "google/gemma-3-4b-it", gpuCount: 1 };
-
-function observation(over: Partial<DeployObservation> = {}): DeployObservation {
-  return {
-    name: "gemma-4b",
-    commit: COMMIT,
-    pushedTo: "origin/main",
-    spec: SPEC,
-    application: { status: { sync: { status: "Synced", revision: COMMIT } } },
-    endpoint: undefined,
-    rayService: undefined,
-    workerPods: [],
-    events: [],
-    nodeClaims: [],
-    nodes: [],
-    registrationJob: undefined,
-    litellm: undefined,
-    firstToken: undefined,
-    now: 1_000_000,
-    firstSeen: {},
-    capacityErrors: {},
-    imagePullError: undefined,
-    limits: { imagePullMs: 300_000, capacityMs: 180_000 },
-    ...over,
-  };
-}
+import { COMMIT, deployObservation as observation, SPEC } from "../support/rollout-observation.js";
 
 const stateOf = (o: DeployObservation) =>
   Object.fromEntries(computeDeploySteps(o).map((s) => [s.id, s.state]));

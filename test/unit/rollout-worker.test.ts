@@ -16,33 +16,13 @@ import {
   quotaAdvice,
   unscheduledReason,
 } from "../../src/core/rollout/observe-pods.js";
+import { deployObservation } from "../support/rollout-observation.js";
 
 // The worker layers of `deploy-model --wait` (pod scheduled, GPU node launched, image pulled) and
 // how they read Kubernetes pods and events, Karpenter's NodeClaims and KubeRay's RayService status.
 
 function observation(over: Partial<DeployObservation> = {}): DeployObservation {
-  return {
-    name: "gemma-4b",
-    commit: "a".repeat(40),
-    pushedTo: "origin/main",
-    spec: {},
-    application: undefined,
-    endpoint: undefined,
-    rayService: undefined,
-    workerPods: [],
-    events: [],
-    nodeClaims: [],
-    nodes: [],
-    registrationJob: undefined,
-    litellm: undefined,
-    firstToken: undefined,
-    now: 1_000_000,
-    firstSeen: {},
-    capacityErrors: {},
-    imagePullError: undefined,
-    limits: { imagePullMs: 300_000, capacityMs: 180_000 },
-    ...over,
-  };
+  return deployObservation({ commit: "a".repeat(40), spec: {}, application: undefined, ...over });
 }
 const pending: Pod = { metadata: { name: "w-1", uid: "u1" }, status: { phase: "Pending" } };
 const bound = (nodeName: string, statuses: NonNullable<Pod["status"]>["containerStatuses"] = []): Pod => ({
