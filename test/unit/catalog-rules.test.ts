@@ -8,23 +8,7 @@ import {
   suggestCatalogNames,
 } from "../../src/core/catalog/index.js";
 import { ConfigError } from "../../src/core/errors.js";
-
-const entry = (over: Record<string, unknown> = {}) => ({
-  name: "gemma-4b",
-  model: "google/gemma-3-4b-it",
-  description: "Gemma 3 4B",
-  parametersB: 4.3,
-  defaultMaxModelLen: 8192,
-  contextLimit: 131072,
-  gated: true,
-  gpus: { g5: 1, g6: 1, g6e: 1 },
-  layers: 34,
-  kvHeads: 4,
-  headDim: 256,
-  ...over,
-});
-
-const yamlOf = (models: unknown[]) => JSON.stringify({ models });
+import { catalogEntry as entry, catalogText as yamlOf } from "../support/catalog-entry.js";
 
 /** The problems of a catalog that must not parse, one per line as the error lists them. */
 function problemsOf(text: string): string[] {
