@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import {
   collectCapacityErrors,
   collectImagePullError,
-  type DeployObservation,
   type Obj,
   type Pod,
   timedConditions,
 } from "../../src/core/rollout/index.js";
+import { deployObservation } from "../support/rollout-observation.js";
 
 // What the follower remembers between observations: kubelet's image pull errors across its retries,
 // Karpenter's capacity errors across NodeClaims it deletes, and which timed conditions are present.
@@ -85,26 +85,12 @@ describe("capacity errors across Karpenter's retries", () => {
 });
 
 describe("timed conditions", () => {
-  const base: Omit<DeployObservation, "firstSeen"> = {
-    name: "gemma-4b",
+  const base = deployObservation({
     commit: "a".repeat(40),
-    pushedTo: "origin/main",
     spec: {},
     application: undefined,
-    endpoint: undefined,
-    rayService: undefined,
     workerPods: [{ metadata: { name: "w-1", uid: "u1" } }],
-    events: [],
-    nodeClaims: [],
-    nodes: [],
-    registrationJob: undefined,
-    litellm: undefined,
-    firstToken: undefined,
-    now: 1_000_000,
-    capacityErrors: {},
-    imagePullError: undefined,
-    limits: { imagePullMs: 300_000, capacityMs: 180_000 },
-  };
+  });
 
   it("an image pull error and capacity errors with no NodeClaim launched are timed", () => {
     expect(timedConditions(base)).toEqual([]);

@@ -7,32 +7,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { computeDeploySteps, type DeployObservation, terminalFailure } from "../../src/core/rollout/index.js";
+import { deployObservation } from "../support/rollout-observation.js";
 
 const COMMIT = "c0ffee00112233445566778899aabbccddeeff00";
 const OLD = "0ld0ld00112233445566778899aabbccddeeff00";
 
 function observation(application: DeployObservation["application"]): DeployObservation {
-  return {
-    name: "gemma-4b",
-    commit: COMMIT,
-    pushedTo: "origin/main",
-    spec: { model: "google/gemma-3-4b-it", gpuCount: 1 },
-    application,
-    endpoint: undefined,
-    rayService: undefined,
-    workerPods: [],
-    events: [],
-    nodeClaims: [],
-    nodes: [],
-    registrationJob: undefined,
-    litellm: undefined,
-    firstToken: undefined,
-    now: 1_000_000,
-    firstSeen: {},
-    capacityErrors: {},
-    imagePullError: undefined,
-    limits: { imagePullMs: 300_000, capacityMs: 180_000 },
-  };
+  return deployObservation({ commit: COMMIT, application });
 }
 
 const failedSync = (phase: string, revision: string, where: "syncResult" | "operation") => ({
