@@ -11,7 +11,11 @@ import {
   timedConditions,
   trackFirstSeen,
 } from "../../src/core/rollout/index.js";
-import { COMMIT, deployObservation as observation, SPEC } from "../support/rollout-observation.js";
+import {
+  deployObservation as observation,
+  SPEC,
+  undeployObservation,
+} from "../support/rollout-observation.js";
 
 const stateOf = (o: DeployObservation) =>
   Object.fromEntries(computeDeploySteps(o).map((s) => [s.id, s.state]));
@@ -307,16 +311,7 @@ describe("the deploy rollout state machine", () => {
 
 describe("the undeploy state machine", () => {
   it("waits for the endpoint, RayService, pods and the tracked GPU nodes to go", () => {
-    const base = {
-      name: "gemma-4b",
-      commit: COMMIT,
-      pushedTo: "origin/main",
-      application: { status: { sync: { status: "Synced", revision: COMMIT } } },
-      endpoint: undefined,
-      rayService: undefined,
-      workerPods: [],
-      trackedNodes: ["ip-1"],
-    };
+    const base = undeployObservation({ trackedNodes: ["ip-1"] });
     const waiting = computeUndeploySteps({ ...base, nodes: [{ metadata: { name: "ip-1" } }] });
     expect(waiting.map((s) => s.state)).toEqual(["done", "done", "done", "done", "done", "active"]);
     expect(waiting[5]?.reason).toContain("ip-1 still running");

@@ -4,23 +4,11 @@ import {
   UNDEPLOY_STEP_IDS,
   type UndeployObservation,
 } from "../../src/core/rollout/index.js";
+import { undeployObservation as observation } from "../support/rollout-observation.js";
 
 // The live lines of `undeploy-model --wait`: ArgoCD prunes the InferenceEndpoint, KRO deletes the
 // RayService, KubeRay its pods, and Karpenter releases the GPU nodes that ran its workers.
 
-const COMMIT = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
-const observation = (over: Partial<UndeployObservation> = {}): UndeployObservation => ({
-  name: "gemma-4b",
-  commit: COMMIT,
-  pushedTo: "origin/main",
-  application: { status: { sync: { status: "Synced", revision: COMMIT } } },
-  endpoint: undefined,
-  rayService: undefined,
-  workerPods: [],
-  trackedNodes: [],
-  nodes: [],
-  ...over,
-});
 const step = (o: UndeployObservation, id: string) => computeUndeploySteps(o).find((s) => s.id === id);
 
 describe("the undeploy steps", () => {
